@@ -1,0 +1,32 @@
+import {createPublicClient, custom, defineChain, type PublicClient} from 'viem'
+
+import {runtimeError} from '../cli/errors.js'
+import {rpcCall} from './rpc.js'
+
+export type ChainClient = PublicClient
+
+/** A viem public client over our node:http transport, for a chain we describe ourselves (no viem/chains). */
+export function createChainClient(rpcUrl: string, chainId: number, name = `chain ${chainId}`): ChainClient {
+  const chain = defineChain({
+    id: chainId,
+    name,
+    nativeCurrency: {decimals: 18, name: 'Ether', symbol: 'ETH'},
+    rpcUrls: {default: {http: [rpcUrl]}},
+  })
+  return createPublicClient({
+    batch: undefined,
+    chain,
+    pollingInterval: 250,
+    transport: custom({request: ({method, params}) => rpcCall(rpcUrl, {method, params})}, {retryCount: 0}),
+  }) as ChainClient
+}
+
+/** Refuses to go on when the node's chain id is not the profile's: nothing is read or sent on the wrong chain. */
+export async function assertChainId(client: ChainClient, expected: number, networkName: string): Promise<void> {
+  const actual = await client.getChainId()
+  if (actual !== expected) {
+    throw runtimeError('WRONG_CHAIN', `The RPC endpoint serves chain id ${actual}, but network ${networkName} expects ${expected}.`, {
+      hint: `Point --rpc-url at a ${networkName} node, or pick the network that matches with --network.`,
+    })
+  }
+}

@@ -1,0 +1,30 @@
+import {getAddress, isAddress, zeroAddress} from 'viem'
+
+import {usageError} from './errors.js'
+
+export type Address = `0x${string}`
+
+/**
+ * Parses an address: 40 hex digits after 0x; when mixed case, the EIP-55 checksum must match.
+ * Returns the checksummed form.
+ */
+export function parseAddress(text: string, label = 'address', {allowZero = false} = {}): Address {
+  const raw = String(text ?? '').trim()
+  if (!/^0x[0-9a-fA-F]{40}$/.test(raw)) {
+    throw usageError('INVALID_ADDRESS', `The ${label} ${JSON.stringify(raw)} is not an address.`, {
+      hint: 'An address is 0x followed by 40 hex digits.',
+    })
+  }
+  if (!isAddress(raw, {strict: true})) {
+    throw usageError('BAD_CHECKSUM', `The ${label} ${raw} has a bad EIP-55 checksum.`, {
+      hint: `Check it for typos; if it is right, write it all in lower case (${raw.toLowerCase()}).`,
+    })
+  }
+  const address = getAddress(raw)
+  if (!allowZero && address === zeroAddress) {
+    throw usageError('ZERO_ADDRESS', `The ${label} is the zero address.`, {hint: 'Tokens sent there are lost; give a real address.'})
+  }
+  return address
+}
+
+export {zeroAddress}

@@ -1,0 +1,79 @@
+import {NectarError, runtimeError, usageError} from './errors.js'
+
+interface ErrorLike {
+  cause?: unknown
+  code?: number | string
+  data?: unknown
+  details?: string
+  message?: string
+  name?: string
+  oclif?: {exit?: number}
+  reason?: string
+  shortMessage?: string
+}
+
+function chain(error: unknown): ErrorLike[] {
+  const out: ErrorLike[] = []
+  let current: unknown = error
+  while (current && typeof current === 'object' && out.length < 20) {
+    out.push(current as ErrorLike)
+    current = (current as ErrorLike).cause
+  }
+  return out
+}
+
+const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN'])
+
+/**
+ * Turns anything thrown (oclif parse errors, viem errors, Node system errors) into a NectarError,
+ * so every failure reaches the user as one line, a hint and the right exit code.
+ */
+export function toNectarError(error: unknown): NectarError {
+  if (error instanceof NectarError) return error
+  const links = chain(error)
+  for (const link of links) if (link instanceof NectarError) return link
+
+  const first = links[0] ?? {}
+  if (first.name === 'ExitPromptError' || first.name === 'AbortPromptError') {
+    return new NectarError('interrupted', 'INTERRUPTED', 'Cancelled at the prompt; nothing was sent.')
+  }
+
+  // oclif's own parse errors (unknown flag, missing arg, bad option value) are usage errors.
+  if (first.oclif && typeof first.oclif.exit === 'number') {
+    const message = (first.message ?? 'Invalid usage').split('\n').find((l) => l.trim()) ?? 'Invalid usage'
+    return usageError('USAGE', message.replace(/^Error: /, '').trim(), {
+      cause: error,
+      details: (first.message ?? '').split('\n').slice(1).map((l) => l.trim()).filter(Boolean),
+      hint: 'See --help for the accepted arguments and flags.',
+    })
+  }
+
+  const revert = links.find((l) => l.name === 'ContractFunctionRevertedError')
+  if (revert) {
+    const reason = revert.reason ?? (revert.data as {errorName?: string} | undefined)?.errorName
+    return runtimeError('REVERTED', reason ? `The contract reverted: ${reason}` : 'The contract reverted without a reason.', {
+      cause: error,
+      hint: 'Nothing was sent. Check the preconditions shown by --dry-run or `nectar status` commands.',
+    })
+  }
+
+  const system = links.find((l) => typeof l.code === 'string' && networkCodes.has(l.code as string))
+  if (system) {
+    return runtimeError('RPC_UNREACHABLE', `The RPC endpoint did not answer (${system.code}).`, {
+      cause: error,
+      hint: 'Start the devnet with `nectar devnet up`, or pass a working --rpc-url.',
+    })
+  }
+
+  const viem = links.find((l) => typeof l.shortMessage === 'string')
+  if (viem) {
+    return runtimeError('CHAIN_ERROR', viem.shortMessage!.split('\n')[0], {
+      cause: error,
+      details: viem.details ? [viem.details] : [],
+      hint: 'Run again with --debug for the full error.',
+    })
+  }
+
+  const message = first.message?.split('\n')[0] || String(error)
+  return runtimeError('UNEXPECTED', message, {cause: error, hint: 'Run again with --debug for the full error.'})
+}

@@ -1,0 +1,54 @@
+import {usageError} from '../cli/errors.js'
+import {type ConfigData, type NetworkProfile} from './store.js'
+
+export const DEVNET = 'devnet'
+export const DEVNET_CHAIN_ID = 31337
+export const DEVNET_DEFAULT_PORT = 8545
+
+/** Profiles every user has. Stored profiles of the same name override their fields. */
+export const BUILTIN_NETWORKS: Readonly<Record<string, NetworkProfile>> = {
+  devnet: {chainId: DEVNET_CHAIN_ID, devnet: true, rpcUrl: `http://127.0.0.1:${DEVNET_DEFAULT_PORT}`},
+  mainnet: {
+    chainId: 1,
+    contracts: {
+      controller: '0x0e55c54249f25f70d519b7fb1c20e3331e7ba76d',
+      nec: '0xcc80c051057b774cd75067dc48f8987c4eb97a5e',
+    },
+  },
+}
+
+export interface NamedProfile extends NetworkProfile {
+  builtin: boolean
+  name: string
+}
+
+/** All profiles, built-in and stored, merged by name. */
+export function listNetworks(config: ConfigData): NamedProfile[] {
+  const names = [...new Set([...Object.keys(BUILTIN_NETWORKS), ...Object.keys(config.networks ?? {})])]
+  return names.sort().map((name) => getNetwork(config, name)!)
+}
+
+export function getNetwork(config: ConfigData, name: string): NamedProfile | undefined {
+  const builtin = BUILTIN_NETWORKS[name]
+  const stored = config.networks?.[name]
+  if (!builtin && !stored) return undefined
+  return {
+    ...builtin,
+    ...stored,
+    builtin: Boolean(builtin),
+    chainId: stored?.chainId ?? builtin!.chainId,
+    contracts: {...builtin?.contracts, ...stored?.contracts},
+    name,
+  }
+}
+
+export function requireNetwork(config: ConfigData, name: string): NamedProfile {
+  const profile = getNetwork(config, name)
+  if (!profile) {
+    const known = listNetworks(config).map((n) => n.name).join(', ')
+    throw usageError('UNKNOWN_NETWORK', `There is no network profile named ${JSON.stringify(name)}.`, {
+      hint: `Known networks: ${known}. Add one with \`nectar network add ${name} --rpc-url URL --chain-id N\`.`,
+    })
+  }
+  return profile
+}

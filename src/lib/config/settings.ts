@@ -1,0 +1,64 @@
+import {usageError} from '../cli/errors.js'
+import {DEVNET, type NamedProfile, requireNetwork} from './networks.js'
+import {type ConfigData} from './store.js'
+
+export interface SettingFlags {
+  account?: string
+  network?: string
+  'rpc-url'?: string
+}
+
+export type SettingSource = 'default' | 'env' | 'flag' | 'profile' | 'config'
+
+export interface Settings {
+  account?: string
+  accountSource?: SettingSource
+  network: NamedProfile
+  networkSource: SettingSource
+  rpcUrl?: string
+  rpcUrlSource?: SettingSource
+}
+
+/**
+ * Resolves the network, RPC URL and account: flag, then environment (NECTAR_*; ETH_RPC_URL as
+ * Foundry users expect), then the config store, then the built-in default.
+ */
+export function resolveSettings(flags: SettingFlags, env: NodeJS.ProcessEnv, config: ConfigData): Settings {
+  const [networkName, networkSource]: [string, SettingSource] = flags.network
+    ? [flags.network, 'flag']
+    : env.NECTAR_NETWORK
+      ? [env.NECTAR_NETWORK, 'env']
+      : config.network
+        ? [config.network, 'config']
+        : [DEVNET, 'default']
+  const network = requireNetwork(config, networkName)
+
+  let rpcUrl: string | undefined
+  let rpcUrlSource: SettingSource | undefined
+  if (flags['rpc-url']) [rpcUrl, rpcUrlSource] = [flags['rpc-url'], 'flag']
+  else if (env.NECTAR_RPC_URL) [rpcUrl, rpcUrlSource] = [env.NECTAR_RPC_URL, 'env']
+  else if (env.ETH_RPC_URL) [rpcUrl, rpcUrlSource] = [env.ETH_RPC_URL, 'env']
+  else if (network.rpcUrl) [rpcUrl, rpcUrlSource] = [network.rpcUrl, 'profile']
+  if (rpcUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(rpcUrl)) {
+    throw usageError('INVALID_RPC_URL', `The RPC URL ${JSON.stringify(rpcUrl)} is not an http(s) URL.`, {
+      hint: 'Give a URL such as http://127.0.0.1:8545 or https://eth.example.org.',
+    })
+  }
+
+  let account: string | undefined
+  let accountSource: SettingSource | undefined
+  if (flags.account) [account, accountSource] = [flags.account, 'flag']
+  else if (env.NECTAR_ACCOUNT) [account, accountSource] = [env.NECTAR_ACCOUNT, 'env']
+  else if (config.account) [account, accountSource] = [config.account, 'config']
+  else if (network.devnet) [account, accountSource] = ['dev0', 'default']
+
+  return {account, accountSource, network, networkSource, rpcUrl, rpcUrlSource}
+}
+
+export function requireRpcUrl(settings: Settings): string {
+  if (settings.rpcUrl) return settings.rpcUrl
+  const name = settings.network.name
+  throw usageError('NO_RPC_URL', `The network ${name} has no RPC URL.`, {
+    hint: `Pass --rpc-url, set ETH_RPC_URL, or save one with \`nectar network add ${name} --rpc-url URL --chain-id ${settings.network.chainId}\`.`,
+  })
+}

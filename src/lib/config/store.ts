@@ -1,0 +1,100 @@
+import {randomBytes} from 'node:crypto'
+import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync} from 'node:fs'
+import path from 'node:path'
+
+import {runtimeError, usageError} from '../cli/errors.js'
+import validate from './validate-config.gen.js'
+
+export type ContractName = 'controller' | 'market' | 'multicall3' | 'nec' | 'oracle' | 'registry' | 'snm'
+
+export interface NetworkProfile {
+  chainId: number
+  contracts?: Partial<Record<ContractName, `0x${string}`>>
+  devnet?: boolean
+  rpcUrl?: string
+}
+
+export interface ConfigData {
+  account?: string
+  network?: string
+  networks?: Record<string, NetworkProfile>
+  version?: 1
+}
+
+export function configFilePath(configDir: string): string {
+  return path.join(configDir, 'config.json')
+}
+
+function describeErrors(): string[] {
+  return (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message}${e.params && 'allowedValues' in e.params ? ' ' + JSON.stringify(e.params.allowedValues) : ''}`)
+}
+
+/**
+ * Reads the config file. A missing file is an empty config; a file that is not JSON or breaks the
+ * schema is an error naming the path: it is never silently replaced.
+ */
+export function readConfig(configDir: string): ConfigData {
+  const file = configFilePath(configDir)
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {version: 1}
+    throw runtimeError('CONFIG_UNREADABLE', `Cannot read the config file ${file}.`, {cause: error, hint: 'Check its permissions.'})
+  }
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (error) {
+    throw usageError('CONFIG_CORRUPT', `The config file ${file} is not valid JSON.`, {
+      cause: error,
+      details: [(error as Error).message],
+      hint: `Fix it by hand, or move it away (mv ${file} ${file}.bak) to start afresh.`,
+    })
+  }
+  if (!validate(data)) {
+    throw usageError('CONFIG_INVALID', `The config file ${file} does not match the schema.`, {
+      details: describeErrors(),
+      hint: `Fix the listed fields (nectar config list shows the rest), or move the file away to start afresh.`,
+    })
+  }
+  return data as ConfigData
+}
+
+/** Validates and writes the whole config atomically (temp file, fsync, rename) with mode 0600. */
+export function writeConfig(configDir: string, data: ConfigData): void {
+  const next = {...data, version: 1 as const}
+  if (!validate(next)) {
+    throw usageError('CONFIG_INVALID_VALUE', 'That change would break the config schema.', {
+      details: describeErrors(),
+      hint: 'See `nectar config list` for the keys and their current values.',
+    })
+  }
+  mkdirSync(configDir, {mode: 0o700, recursive: true})
+  atomicWrite(configFilePath(configDir), JSON.stringify(next, null, 2) + '\n')
+}
+
+/** Reads, changes and writes the config in one step. */
+export function updateConfig(configDir: string, change: (data: ConfigData) => void): ConfigData {
+  const data = readConfig(configDir)
+  change(data)
+  writeConfig(configDir, data)
+  return data
+}
+
+export function atomicWrite(file: string, contents: string, mode = 0o600): void {
+  const tmp = `${file}.tmp-${randomBytes(4).toString('hex')}`
+  const fd = openSync(tmp, 'w', mode)
+  try {
+    writeSync(fd, contents)
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+  try {
+    renameSync(tmp, file)
+  } catch (error) {
+    rmSync(tmp, {force: true})
+    throw error
+  }
+}
