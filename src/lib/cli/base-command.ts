@@ -27,6 +27,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   static enableJsonFlag = true
 
   protected args!: CommandArgs<T>
+  /** All positional arguments, for commands with `strict = false` (variadic). */
+  protected positionals: string[] = []
   protected flags!: CommandFlags<T>
   private cachedClient?: Promise<ChainClient>
   private cachedConfig?: ConfigData
@@ -46,9 +48,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       if (!this.jsonEnabled()) process.stderr.write('\nInterrupted.\n')
       process.exit(130)
     })
-    const {args, flags} = await this.parse(this.ctor as typeof BaseCommand)
+    const {args, argv, flags} = await this.parse(this.ctor as typeof BaseCommand)
     this.flags = flags as CommandFlags<T>
     this.args = args as CommandArgs<T>
+    this.positionals = argv as string[]
   }
 
   /** The config file, read once per command. */

@@ -62,3 +62,15 @@ export function requireRpcUrl(settings: Settings): string {
     hint: `Pass --rpc-url, set ETH_RPC_URL, or save one with \`nectar network add ${name} --rpc-url URL --chain-id ${settings.network.chainId}\`.`,
   })
 }
+
+/** A contract address from the active profile, or an error naming the profile and the fix. */
+export function requireContract(settings: Settings, name: keyof NonNullable<Settings['network']['contracts']>): `0x${string}` {
+  const address = settings.network.contracts?.[name]
+  if (address) return address
+  const devnet = settings.network.devnet
+  throw usageError('NO_CONTRACT_ADDRESS', `The network ${settings.network.name} has no ${name} address.`, {
+    hint: devnet
+      ? 'Start the devnet with `nectar devnet up`; it deploys the contracts and records their addresses.'
+      : `Set it with \`nectar config set networks.${settings.network.name}.contracts.${name} 0x…\`.`,
+  })
+}

@@ -1,0 +1,56 @@
+import {readFileSync} from 'node:fs'
+
+import {parseAddress} from './addresses.js'
+import {NectarError, usageError} from './errors.js'
+
+export type Address = `0x${string}`
+
+export interface AddressListOptions {
+  /** Most addresses accepted from a file. */
+  max?: number
+}
+
+/**
+ * Addresses from the command line and/or a file (one per line; blank lines and # comments are
+ * skipped; a CSV line's first field is used). Every bad line is reported at once, with its number,
+ * before anything is read from or sent to the chain.
+ */
+export function collectAddresses(args: readonly string[], file: string | undefined, {max = 100_000}: AddressListOptions = {}): Address[] {
+  const problems: string[] = []
+  const out: Address[] = []
+  args.forEach((text, i) => {
+    try {
+      out.push(parseAddress(text, `address #${i + 1}`))
+    } catch (error) {
+      problems.push((error as NectarError).message)
+    }
+  })
+  if (file !== undefined) {
+    let text: string
+    try {
+      text = readFileSync(file, 'utf8')
+    } catch (error) {
+      throw usageError('FILE_UNREADABLE', `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {hint: 'Check the path.'})
+    }
+    const lines = text.split(/\r?\n/)
+    let count = 0
+    lines.forEach((line, i) => {
+      const field = line.split(',')[0].trim()
+      if (field === '' || field.startsWith('#') || (i === 0 && /^address$/i.test(field))) return
+      count++
+      try {
+        out.push(parseAddress(field, `address on line ${i + 1}`))
+      } catch (error) {
+        problems.push(`line ${i + 1}: ${(error as NectarError).message}`)
+      }
+    })
+    if (count > max) throw usageError('TOO_MANY_ADDRESSES', `${file} has ${count} addresses; at most ${max} are accepted.`, {hint: 'Split the file.'})
+  }
+  if (problems.length > 0) {
+    throw usageError('INVALID_ADDRESSES', `${problems.length} invalid address${problems.length === 1 ? '' : 'es'}; nothing was done.`, {
+      details: problems.slice(0, 50).concat(problems.length > 50 ? [`… and ${problems.length - 50} more`] : []),
+      hint: 'Fix or remove those lines. Mixed-case addresses must carry a valid EIP-55 checksum; all lower case skips the check.',
+    })
+  }
+  return out
+}

@@ -1,0 +1,61 @@
+import {usageError} from '../cli/errors.js'
+import {type ConfigData} from './store.js'
+
+/** Keys `config get|set|unset` accept: top-level settings and dot paths into network profiles. */
+const KEY = /^(network|account|networks\.[a-z0-9][a-z0-9_-]{0,31}(\.(chainId|rpcUrl|devnet|contracts(\.(nec|controller|multicall3|snm|oracle|market|registry))?))?)$/
+
+export function checkKey(key: string): string[] {
+  if (!KEY.test(key)) {
+    throw usageError('UNKNOWN_CONFIG_KEY', `${JSON.stringify(key)} is not a config key.`, {
+      hint: 'Keys: network, account, networks.NAME.rpcUrl, networks.NAME.chainId, networks.NAME.contracts.nec (see `nectar config list`).',
+    })
+  }
+  return key.split('.')
+}
+
+export function getKey(config: ConfigData, key: string): unknown {
+  let node: unknown = config
+  for (const part of checkKey(key)) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined
+  return node
+}
+
+/** Values are strings on the command line; chainId becomes an integer and devnet a boolean. */
+function coerce(path: string[], value: string): unknown {
+  const last = path.at(-1)
+  if (last === 'chainId') {
+    if (!/^\d{1,16}$/.test(value)) throw usageError('INVALID_CONFIG_VALUE', `chainId must be a positive integer, not ${JSON.stringify(value)}.`)
+    return Number(value)
+  }
+  if (last === 'devnet') {
+    if (value !== 'true' && value !== 'false') throw usageError('INVALID_CONFIG_VALUE', 'devnet must be true or false.')
+    return value === 'true'
+  }
+  return value
+}
+
+export function setKey(config: ConfigData, key: string, value: string): void {
+  const path = checkKey(key)
+  let node = config as Record<string, unknown>
+  for (const part of path.slice(0, -1)) {
+    node[part] ??= {}
+    node = node[part] as Record<string, unknown>
+  }
+  node[path.at(-1)!] = coerce(path, value)
+}
+
+export function unsetKey(config: ConfigData, key: string): boolean {
+  const path = checkKey(key)
+  let node = config as Record<string, unknown> | undefined
+  for (const part of path.slice(0, -1)) node = node?.[part] as Record<string, unknown> | undefined
+  if (!node || !(path.at(-1)! in node)) return false
+  delete node[path.at(-1)!]
+  return true
+}
+
+/** Every set value as flat dot-path pairs. */
+export function flatten(value: unknown, prefix = ''): Array<[string, unknown]> {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.entries(value).flatMap(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k))
+  }
+  return [[prefix, value]]
+}
