@@ -6,6 +6,7 @@ import {runtimeError} from '../cli/errors.js'
 import {toNectarError} from '../cli/to-nectar-error.js'
 import {type ChainClient} from './client.js'
 import {Journal, type JournalRecord, now} from './journal.js'
+import {mapLimit} from './map-limit.js'
 import {type ContractCall} from './transact.js'
 
 export interface BatchCall extends ContractCall {
@@ -251,18 +252,4 @@ async function settle(
       hint: 'Run the same command again: items that succeeded are not repeated, and failing ones are checked before sending.',
     })
   }
-}
-
-/** Runs `fn` over `items` with at most `limit` at once, keeping order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length)
-  let next = 0
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++
-      out[i] = await fn(items[i], i)
-    }
-  }
-  await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker))
-  return out
 }

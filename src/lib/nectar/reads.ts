@@ -1,8 +1,10 @@
-import {type Address} from 'viem'
+import {type Address, type Hex} from 'viem'
+
+import {mapLimit} from '../chain/map-limit.js'
 
 import {type ChainClient} from '../chain/client.js'
 import {runtimeError} from '../cli/errors.js'
-import {necAbi, nectarControllerAbi} from '../contracts/generated/index.js'
+import {balanceReaderBytecode, necAbi, nectarControllerAbi} from '../contracts/generated/index.js'
 import {INITIAL_SUPPLY, rateV2, supplyCap, redemptionPayout, WEI} from './curve.js'
 
 export interface NectarAddresses {
@@ -10,41 +12,62 @@ export interface NectarAddresses {
   nec: Address
 }
 
-/** Calls per multicall batch: each balanceOfAt walks a checkpoint array, so keep a batch well inside the call gas cap. */
-const BATCH = 1000
-/** Batches in flight at once. */
+/** Holders per eth_call: the reader's creation code carries 32 bytes per holder and must stay under the 48 KiB initcode cap (EIP-3860). */
+const BATCH = 1400
+/** Calls in flight at once. */
 const PARALLEL = 4
 
 /**
- * NEC balances of many addresses in few RPC calls (multicall, deployless so it works on any chain).
- * With `blockNumber` the token's checkpoint history is read (`balanceOfAt`), which works on nodes that
- * keep no historical state.
+ * NEC balances of many addresses in few RPC calls. Each call runs the creation code of
+ * contracts/readers/BalanceReader.sol inside eth_call (nothing is deployed, so it works on any chain)
+ * and reads up to 1,400 balances; about 10x cheaper than a multicall of the same reads. With
+ * `blockNumber` the token's checkpoints are read (`balanceOfAt`), which works on nodes that keep no
+ * historical state.
  */
 export async function getBalances(
   client: ChainClient,
   {addresses, blockNumber, nec, onProgress}: {addresses: readonly Address[]; blockNumber?: bigint; nec: Address; onProgress?: (done: number) => void},
 ): Promise<bigint[]> {
-  const out: bigint[] = new Array(addresses.length)
-  const batches: Array<[number, readonly Address[]]> = []
-  for (let i = 0; i < addresses.length; i += BATCH) batches.push([i, addresses.slice(i, i + BATCH)])
-  let next = 0
-  const worker = async () => {
-    while (next < batches.length) {
-      const [offset, chunk] = batches[next++]
-      const contracts = chunk.map((address) =>
-        blockNumber === undefined
-          ? ({abi: necAbi, address: nec, args: [address], functionName: 'balanceOf'} as const)
-          : ({abi: necAbi, address: nec, args: [address, blockNumber], functionName: 'balanceOfAt'} as const),
-      )
-      const results = chunk.length === 1
-        ? [await client.readContract(contracts[0] as never) as bigint]
-        : ((await client.multicall({allowFailure: false, contracts: contracts as never, deployless: true})) as bigint[])
-      results.forEach((value, i) => (out[offset + i] = value))
-      onProgress?.(chunk.length)
-    }
+  const chunks: Array<readonly Address[]> = []
+  for (let i = 0; i < addresses.length; i += BATCH) chunks.push(addresses.slice(i, i + BATCH))
+  const results = await mapLimit(chunks, PARALLEL, async (chunk) => {
+    const values = await readBalanceChunk(client, nec, chunk, blockNumber ?? 0n)
+    onProgress?.(chunk.length)
+    return values
+  })
+  return results.flat()
+}
+
+async function readBalanceChunk(client: ChainClient, nec: Address, owners: readonly Address[], blockNumber: bigint): Promise<bigint[]> {
+  // Hand-encoded constructor arguments (address, address[], uint256): viem's encoder re-checksums every
+  // address, which costs more than the eth_call itself; the addresses were validated when parsed.
+  const word = (hex: string) => hex.toLowerCase().padStart(64, '0')
+  const data = (balanceReaderBytecode + word(nec.slice(2)) + word('60') + word(blockNumber.toString(16)) + word(owners.length.toString(16)) +
+    owners.map((o) => word(o.slice(2))).join('')) as Hex
+  let output: Hex | undefined
+  try {
+    await client.request({method: 'eth_call', params: [{data}, 'latest']} as never)
+  } catch (error) {
+    output = revertData(error)
+    if (!output) throw error
   }
-  await Promise.all(Array.from({length: Math.min(PARALLEL, batches.length)}, worker))
-  return out
+  if (!output) throw runtimeError('READ_FAILED', 'The balance reader returned nothing.', {hint: 'Check that the NEC address in the network profile is right.'})
+  // abi.encode(uint256[]): offset, length, then one word per holder.
+  const words = output.length > 2 ? output.slice(2) : ''
+  const count = Number.parseInt(words.slice(64, 128), 16)
+  if (count !== owners.length) {
+    throw runtimeError('READ_FAILED', `Could not read balances from ${nec}.`, {hint: 'Check that it is an ERC20 token with balanceOf (and balanceOfAt for --block).'})
+  }
+  return Array.from({length: count}, (_, i) => BigInt('0x' + words.slice(128 + i * 64, 192 + i * 64)))
+}
+
+/** The revert data carried somewhere in an error's cause chain. */
+function revertData(error: unknown): Hex | undefined {
+  for (let e = error as {cause?: unknown; data?: unknown} | undefined, depth = 0; e && depth < 10; e = e.cause as typeof e, depth++) {
+    if (typeof e.data === 'string' && e.data.startsWith('0x')) return e.data as Hex
+    if (e.data && typeof e.data === 'object' && typeof (e.data as {data?: unknown}).data === 'string') return (e.data as {data: Hex}).data
+  }
+  return undefined
 }
 
 /** Checks there is a contract at `address`, so a wrong profile fails with a clear message, not "0 balance". */
