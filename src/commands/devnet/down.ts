@@ -1,0 +1,18 @@
+import {BaseCommand} from '../../lib/cli/base-command.js'
+
+export default class DevnetDown extends BaseCommand<typeof DevnetDown> {
+  static description = 'Stop the local devnet. Its state is kept for the next `devnet up`.'
+  static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
+
+  public async run(): Promise<{forced: boolean; pid: null | number; stateFile: string; stopped: boolean}> {
+    const {devnetDown} = await import('../../lib/devnet/lifecycle.js')
+    const result = await devnetDown({dataDir: this.dataDir})
+    if (result.stopped) {
+      this.log(`Stopped the devnet (pid ${result.pid}); state kept in ${result.stateFile}.`)
+      if (result.forced) this.warnUser('anvil did not exit in time and was killed; the last few seconds of state may be lost.')
+    } else {
+      this.log('The devnet is not running.')
+    }
+    return result
+  }
+}
