@@ -8,6 +8,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     include: ['test/**/*.test.ts'],
     pool: 'forks',
+    reporters: ['default', './test/setup/summary-reporter.ts'],
     testTimeout: 30_000,
   },
 })
