@@ -36,7 +36,8 @@ export function collectAddresses(args: readonly string[], file: string | undefin
     let count = 0
     lines.forEach((line, i) => {
       const field = line.split(',')[0].trim()
-      if (field === '' || field.startsWith('#') || (i === 0 && /^address$/i.test(field))) return
+      if (field === '' || field.startsWith('#')) return
+      if (count === 0 && /^address$/i.test(field)) return // a CSV header
       count++
       try {
         out.push(parseAddress(field, `address on line ${i + 1}`))
