@@ -10,6 +10,7 @@ export default class Transfer extends BaseCommand<typeof Transfer> {
     to: Args.string({description: 'Recipient address', required: true}),
     amount: Args.string({description: 'Amount of NEC (up to 18 decimals)', required: true}),
   }
+  static summary = 'Send NEC, checked and previewed before signing.'
   static description = `Send NEC. Checks balance and whitelist registration of both ends before signing, shows what will happen, asks to confirm (or --yes), then waits for the receipt.`
   static examples = [
     '<%= config.bin %> <%= command.id %> 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 12.5',
