@@ -92,7 +92,7 @@ export class PipelinedSender {
     const pending = this.pending
     this.pending = []
     for (let i = 0; i < pending.length; i += 200) {
-      const receipts = await Promise.all(pending.slice(i, i + 200).map((p) => this.client.waitForTransactionReceipt({hash: p.hash, pollingInterval: 50})))
+      const receipts = await Promise.all(pending.slice(i, i + 200).map((p) => this.client.waitForTransactionReceipt({hash: p.hash, pollingInterval: 50, timeout: 600_000})))
       receipts.forEach((r, j) => {
         if (r.status !== 'success') throw runtimeError('DEVNET_DEPLOY_FAILED', `Devnet setup step "${pending[i + j].label}" reverted (${r.transactionHash}).`, {hint: 'Reset the devnet with `nectar devnet reset`.'})
       })

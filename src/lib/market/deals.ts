@@ -91,7 +91,7 @@ export async function dealConsumer(client: ChainClient, market: Address, id: big
 }
 
 /** Every deal where `party` is supplier, consumer or master, newest first. */
-export async function listDeals(client: ChainClient, {market, party, chunkSize = 250, concurrency = 8}: {chunkSize?: number; concurrency?: number; market: Address; party?: Address}): Promise<Deal[]> {
+export async function listDeals(client: ChainClient, {market, party, chunkSize = 40, concurrency = 16}: {chunkSize?: number; concurrency?: number; market: Address; party?: Address}): Promise<Deal[]> {
   const amount = await client.readContract({abi: marketAbi, address: market, functionName: 'GetDealsAmount'})
   const ids: bigint[] = []
   for (let id = amount; id >= 1n; id--) ids.push(id)

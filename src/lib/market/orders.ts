@@ -86,9 +86,9 @@ export async function requireOrder(client: ChainClient, market: Address, id: big
 }
 
 export interface ListOrdersOptions {
-  /** Orders per multicall (two calls each). Default 250. */
+  /** Orders per multicall (two calls each). Default 20: a deployless multicall returns its results as the code of the contract it "creates", which EIP-170 caps at 24,576 bytes (~1.1 KB per order). */
   chunkSize?: number
-  /** Multicalls in flight at once. Default 8. */
+  /** Multicalls in flight at once. Default 16 (the RPC agent keeps 16 sockets). */
   concurrency?: number
   /** First id to read (default 1). */
   fromId?: bigint
@@ -101,7 +101,7 @@ export interface ListOrdersOptions {
 
 /** Every order (or the ones of a type and status), read in chunked deployless multicalls in parallel. */
 export async function listOrders(client: ChainClient, options: ListOrdersOptions): Promise<Order[]> {
-  const {chunkSize = 250, concurrency = 8, market} = options
+  const {chunkSize = 20, concurrency = 16, market} = options
   const amount = await getOrdersAmount(client, market)
   const first = options.fromId ?? 1n
   const ids: bigint[] = []
