@@ -1,0 +1,43 @@
+import {Flags} from '@oclif/core'
+
+import {displayAmount} from '../../lib/cli/amounts.js'
+import {BaseCommand} from '../../lib/cli/base-command.js'
+import {renderTable} from '../../lib/cli/render.js'
+
+export default class ComputeDeals extends BaseCommand<typeof ComputeDeals> {
+  static description = 'List your deals, as renter or provider: status, time left and SNM paid so far.'
+  static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --all --account dev6 --json']
+  static flags = {all: Flags.boolean({description: 'Include closed deals'})}
+
+  public async run() {
+    const {marketAddresses} = await import('../../lib/market/settings.js')
+    const addresses = marketAddresses(this.settings())
+    const me = await this.accountAddress()
+    const client = await this.client()
+    const {dealJson, getOracleRate, listDeals} = await import('../../lib/market/deals.js')
+    const {formatDuration} = await import('../../lib/market/units.js')
+    const [deals, rate, block] = await Promise.all([listDeals(client, {market: addresses.market, party: me}), getOracleRate(client, addresses.oracle), client.getBlock({blockTag: 'latest'})])
+    const shown = deals.filter((d) => this.flags.all || d.status === 'accepted')
+    const rows = shown.map((d) => dealJson(d, block.timestamp, rate))
+    if (!this.jsonEnabled()) {
+      if (rows.length === 0) this.log(`No ${this.flags.all ? '' : 'open '}deals for ${me}.`)
+      else
+        this.log(
+          renderTable(
+            ['deal', 'role', 'status', 'counterpart', 'time left', 'paid SNM', 'in escrow SNM'],
+            shown.map((d, i) => [
+              d.id.toString(),
+              d.consumer.toLowerCase() === me.toLowerCase() ? 'renter' : 'provider',
+              d.status,
+              d.consumer.toLowerCase() === me.toLowerCase() ? d.supplier : d.consumer,
+              rows[i].secondsLeft === null ? (d.status === 'accepted' ? 'spot' : '-') : formatDuration(BigInt(rows[i].secondsLeft!)) || '0s',
+              displayAmount(d.totalPayout),
+              displayAmount(d.blockedBalance),
+            ]),
+            ['right', 'left', 'left', 'left', 'right', 'right', 'right'],
+          ),
+        )
+    }
+    return {account: me, deals: rows}
+  }
+}

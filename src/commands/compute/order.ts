@@ -1,0 +1,73 @@
+import {Args, Flags} from '@oclif/core'
+
+import {displayAmount, formatAmount} from '../../lib/cli/amounts.js'
+import {BaseCommand} from '../../lib/cli/base-command.js'
+import {usageError} from '../../lib/cli/errors.js'
+import {renderKeyValues} from '../../lib/cli/render.js'
+
+export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
+  static args = {ask: Args.string({description: 'Id of the offer (ASK order) to take', required: true})}
+  static description = `Rent an offer with QuickBuy: shows the price per hour in USD and SNM, the SNM the Market will lock and your balance; approves exactly the lock (reusing a sufficient allowance, never unlimited), sends QuickBuy and waits for the deal to open.`
+  static examples = [
+    '<%= config.bin %> <%= command.id %> 3 --duration 2h',
+    '<%= config.bin %> <%= command.id %> 5 --duration 0 --max-price 2usd/h --yes --json',
+  ]
+  static flags = {
+    duration: Flags.string({description: 'Deal length (2h, 30m, 1d); 0 = spot (open-ended, billed hourly)', required: true}),
+    'max-price': Flags.string({description: 'Refuse if the offer costs more than this (0.5usd/h, 3snm/h)'}),
+  }
+
+  public async run() {
+    if (!/^\d{1,30}$/.test(this.args.ask)) throw usageError('INVALID_ORDER_ID', `The offer id ${JSON.stringify(this.args.ask)} is not a number.`, {hint: 'Give an id from `nectar compute offers`.'})
+    const askId = BigInt(this.args.ask)
+    const {parseDuration, parsePrice, snmPerHour, usdPerHour, formatDuration} = await import('../../lib/market/units.js')
+    const duration = parseDuration(this.flags.duration, '--duration')
+    const {marketAddresses} = await import('../../lib/market/settings.js')
+    const addresses = marketAddresses(this.settings())
+    const client = await this.client()
+    const account = await this.signer()
+    let maxPrice: bigint | undefined
+    if (this.flags['max-price'] !== undefined) {
+      const {getOracleRate} = await import('../../lib/market/deals.js')
+      maxPrice = parsePrice(this.flags['max-price'], await getOracleRate(client, addresses.oracle), '--max-price').price
+    }
+    const {planQuickBuy} = await import('../../lib/market/renter.js')
+    const plan = await planQuickBuy(client, addresses, {askId, buyer: account.address, duration, maxPrice})
+    const summary: Array<[string, string]> = [
+      ['offer', `${askId} by ${plan.ask.author}`],
+      ['duration', formatDuration(duration)],
+      ['price', `${usdPerHour(plan.ask.price)} USD/h = ${snmPerHour(plan.ask.price, plan.rate)} SNM/h at the oracle rate`],
+      ['lock', `${formatAmount(plan.lock)} SNM (${duration === 0n ? '1 hour, spot' : duration < 86_400n ? 'the whole duration' : '1 day'})`],
+      ['balance', `${displayAmount(plan.balance)} SNM`],
+      ['allowance', plan.needsApproval ? `${displayAmount(plan.allowance)} SNM: approve exactly ${formatAmount(plan.lock)} SNM first` : `${displayAmount(plan.allowance)} SNM (enough; no approval)`],
+    ]
+    if (!this.jsonEnabled()) this.logToStderr(renderKeyValues(summary))
+    const {transact} = await import('../../lib/chain/transact.js')
+    const {marketAbi} = await import('../../lib/contracts/generated/Market.js')
+    const {snmAbi} = await import('../../lib/contracts/generated/SNM.js')
+    const confirm = (p: Parameters<typeof this.confirmTransaction>[0]) => this.confirmTransaction(p)
+    let approvalHash: string | null = null
+    if (plan.needsApproval) {
+      const approval = await transact(client, `Approve the Market to take exactly ${formatAmount(plan.lock)} SNM`, {abi: snmAbi, address: addresses.snm, args: [addresses.market, plan.lock], functionName: 'approve'}, {
+        account,
+        confirm,
+        details: [['amount', `${formatAmount(plan.lock)} SNM`]],
+        onSent: (hash) => this.note(`Sent approval ${hash}…`),
+      })
+      approvalHash = approval.hash
+    }
+    const result = await transact(client, `QuickBuy offer ${askId} for ${formatDuration(duration)}`, {abi: marketAbi, address: addresses.market, args: [askId, duration], functionName: 'QuickBuy'}, {
+      account,
+      confirm,
+      details: [['lock', `${formatAmount(plan.lock)} SNM`]],
+      onSent: (hash) => this.note(`Sent ${hash}; waiting for DealOpened…`),
+    })
+    const {dealJson, dealOpenedId, requireDeal} = await import('../../lib/market/deals.js')
+    const dealId = dealOpenedId(result.receipt)
+    if (dealId === undefined) throw usageError('NO_DEAL', `QuickBuy ${result.hash} opened no deal.`, {hint: 'Check the transaction with --debug.'})
+    const deal = await requireDeal(client, addresses.market, dealId)
+    const block = await client.getBlock({blockNumber: result.blockNumber})
+    this.log(`Deal ${dealId} opened with ${deal.supplier} in ${result.hash} (block ${result.blockNumber}); ${formatAmount(deal.blockedBalance)} SNM in escrow.`)
+    return {approvalTx: approvalHash, approved: plan.needsApproval ? plan.lock.toString() : '0', deal: dealJson(deal, block.timestamp, plan.rate), lock: plan.lock.toString(), txHash: result.hash}
+  }
+}

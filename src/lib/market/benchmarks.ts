@@ -1,0 +1,67 @@
+// SONM's benchmark vector (sonm-io/benchmarks-list list.json, indices 0..11: the Market's initial
+// benchmarksQuantity) and netflags (proto/capabilities.go). Every benchmark is a "higher is better"
+// minimum: an ask meets a bid when ask[i] >= bid[i] for every i.
+
+export const BENCHMARK_NAMES = [
+  'cpuSysbenchMulti', // 0 cpu-sysbench-multi: sysbench score, all threads
+  'cpuSysbenchSingle', // 1 cpu-sysbench-single
+  'cpuCores', // 2 cpu-cores: CPU threads
+  'ramSize', // 3 ram-size: bytes
+  'storageSize', // 4 storage-size: bytes
+  'netDownload', // 5 net-download: bits/s
+  'netUpload', // 6 net-upload: bits/s
+  'gpuCount', // 7 gpu-count
+  'gpuMem', // 8 gpu-mem: bytes per GPU
+  'gpuEthHashrate', // 9 gpu-eth-hashrate: hashes/s
+  'gpuCashHashrate', // 10 gpu-cash-hashrate: hashes/s
+  'gpuRedshift', // 11 gpu-redshift: render score
+] as const
+
+export type BenchmarkName = (typeof BENCHMARK_NAMES)[number]
+
+/** SONM's codes for the same indices (as in bid.yaml). */
+export const BENCHMARK_CODES: Record<BenchmarkName, string> = {
+  cpuCores: 'cpu-cores',
+  cpuSysbenchMulti: 'cpu-sysbench-multi',
+  cpuSysbenchSingle: 'cpu-sysbench-single',
+  gpuCashHashrate: 'gpu-cash-hashrate',
+  gpuCount: 'gpu-count',
+  gpuEthHashrate: 'gpu-eth-hashrate',
+  gpuMem: 'gpu-mem',
+  gpuRedshift: 'gpu-redshift',
+  netDownload: 'net-download',
+  netUpload: 'net-upload',
+  ramSize: 'ram-size',
+  storageSize: 'storage-size',
+}
+
+export const BENCHMARKS_QUANTITY = BENCHMARK_NAMES.length
+export const MAX_BENCHMARK_VALUE = 1n << 63n
+
+export const NETFLAG_NAMES = ['overlay', 'outbound', 'incoming'] as const
+export type NetflagName = (typeof NETFLAG_NAMES)[number]
+export const NETFLAGS_QUANTITY = NETFLAG_NAMES.length
+
+export type Benchmarks = Record<BenchmarkName, bigint>
+export type Netflags = Record<NetflagName, boolean>
+
+export function benchmarkIndex(name: BenchmarkName): number {
+  return BENCHMARK_NAMES.indexOf(name)
+}
+
+/** A vector from the chain (any length; missing entries are 0, as the Market pads them). */
+export function benchmarksFromVector(vector: readonly bigint[]): Benchmarks {
+  return Object.fromEntries(BENCHMARK_NAMES.map((name, i) => [name, vector[i] ?? 0n])) as Benchmarks
+}
+
+export function benchmarksToVector(values: Partial<Benchmarks>): bigint[] {
+  return BENCHMARK_NAMES.map((name) => values[name] ?? 0n)
+}
+
+export function netflagsFromVector(vector: readonly boolean[]): Netflags {
+  return Object.fromEntries(NETFLAG_NAMES.map((name, i) => [name, vector[i] ?? false])) as Netflags
+}
+
+export function netflagsToVector(flags: Partial<Netflags>): boolean[] {
+  return NETFLAG_NAMES.map((name) => flags[name] ?? false)
+}
