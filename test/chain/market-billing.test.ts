@@ -2,19 +2,30 @@
 // sequences of orders, deals, bills, closes and oracle changes never create or destroy SNM.
 import {type Address, type Hex, parseEther, parseEventLogs, zeroAddress} from 'viem'
 import {privateKeyToAccount} from 'viem/accounts'
-import {describe, expect, inject, it} from 'vitest'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {createChainClient} from '../../src/lib/chain/client.js'
+import {type ChainClient} from '../../src/lib/chain/client.js'
 import {walletFor} from '../../src/lib/chain/transact.js'
 import {marketAbi} from '../../src/lib/contracts/generated/Market.js'
 import {oracleUSDAbi} from '../../src/lib/contracts/generated/OracleUSD.js'
 import {snmAbi} from '../../src/lib/contracts/generated/SNM.js'
-import {DEV_KEYS} from '../../src/lib/devnet/deploy-market.js'
+import {DEV_PRIVATE_KEYS as DEV_KEYS} from '../../src/lib/devnet/accounts.js'
+import {type DevnetContracts} from '../../src/lib/devnet/deploy.js'
+import {type PrivateChain, privateChain} from '../setup/chain.js'
 import {billAmount, calculatePayment, lockedSum} from '../../src/lib/market/billing.js'
 import {getDeal} from '../../src/lib/market/deals.js'
 
-const {deployment, rpcUrl} = inject('market')
-const client = createChainClient(rpcUrl, 31337, 'devnet')
+// Billing moves chain time, so this file has a chain of its own.
+let chain: PrivateChain
+let client: ChainClient
+let deployment: Required<Pick<DevnetContracts, 'market' | 'oracle' | 'registry' | 'snm'>>
+beforeAll(async () => {
+  chain = await privateChain()
+  client = chain.client
+  const {market, oracle, registry, snm} = chain.deployment.contracts
+  deployment = {market: market!, oracle: oracle!, registry: registry!, snm: snm!}
+})
+afterAll(async () => chain?.stop())
 const owner = privateKeyToAccount(DEV_KEYS[0])
 
 /** mulberry32: a small seeded PRNG, so failures replay. */

@@ -4,24 +4,28 @@ import {mkdtempSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {privateKeyToAccount} from 'viem/accounts'
-import {beforeAll, describe, expect, inject, it} from 'vitest'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {createChainClient} from '../../src/lib/chain/client.js'
 import {snmAbi} from '../../src/lib/contracts/generated/SNM.js'
-import {DEV_KEYS} from '../../src/lib/devnet/deploy-market.js'
+import {DEV_PRIVATE_KEYS as DEV_KEYS} from '../../src/lib/devnet/accounts.js'
+import {sharedClient} from '../setup/chain.js'
+import {makeTestEnv, type TestEnv} from '../setup/env.js'
 
-const {configDir, dataDir, deployment, rpcUrl} = inject('market')
-const client = createChainClient(rpcUrl, 31337, 'devnet')
+const client = sharedClient()
+let env: TestEnv
+let deployment: {market: `0x${string}`; oracle: `0x${string}`; registry: `0x${string}`; snm: `0x${string}`}
 const RENTER = DEV_KEYS[8]
 const renter = privateKeyToAccount(RENTER).address
 const POOR = '0x' + '11'.repeat(32) // a key with ETH from nobody and no SNM
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'nectar-market-cmd-'))
 
 beforeAll(() => {
-  process.env.NECTAR_CONFIG_DIR = configDir
-  process.env.NECTAR_DATA_DIR = dataDir
+  env = makeTestEnv()
+  const {market, oracle, registry, snm} = env.deployment.contracts
+  deployment = {market: market!, oracle: oracle!, registry: registry!, snm: snm!}
   delete process.env.NECTAR_PRIVATE_KEY
 })
+afterAll(() => env.cleanup())
 
 async function run(args: string[]) {
   const result = await runCommand(args, {root: process.cwd()})

@@ -225,14 +225,14 @@ export type DevnetSeeder = (context: SeedContext) => Promise<void>
 
 export interface DeployAndSeedOptions extends DeployOptions {
   onProgress?: (message: string) => void
-  /** Seeding steps after the Nectar deployment (default: [seedNectar]). The market seed goes here. */
+  /** Seeding steps after the Nectar deployment (default: the Nectar seed, then the market's). */
   seeders?: DevnetSeeder[]
 }
 
 /** Deploys the Nectar contracts and runs the seeders; returns every address. */
 export async function deployAndSeed(client: ChainClient, options: DeployAndSeedOptions = {}): Promise<DevnetDeployment> {
-  const {seedNectar} = await import('./seed.js')
-  const seeders = options.seeders ?? [seedNectar]
+  const [{seedNectar}, {seedMarket}] = await Promise.all([import('./seed.js'), import('./deploy-market.js')])
+  const seeders = options.seeders ?? [seedNectar, seedMarket]
   const batch = await TxBatch.create(client, options.ownerKey ?? DEV_PRIVATE_KEYS[DEVNET_ROLES.owner])
   options.onProgress?.('Deploying NEC and NectarController…')
   const deployment = await deployNectar(client, options, batch)
