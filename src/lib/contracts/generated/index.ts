@@ -6,4 +6,5 @@ export {miniMeTokenFactoryAbi, miniMeTokenFactoryBytecode} from './MiniMeTokenFa
 export {necAbi, necBytecode} from './NEC.js'
 export {nectarControllerAbi, nectarControllerBytecode} from './NectarController.js'
 export {ownedAbi, ownedBytecode} from './Owned.js'
+export {registrationReaderAbi, registrationReaderBytecode} from './RegistrationReader.js'
 export {whitelistAbi, whitelistBytecode} from './Whitelist.js'
