@@ -35,7 +35,8 @@ export interface RedemptionPreview {
  * `amount: 'all'` redeems the whole balance.
  */
 export async function previewRedemption(client: ChainClient, {account, amount, nec}: {account: Address; amount: bigint | 'all'; nec: Address}): Promise<RedemptionPreview> {
-  const block = await client.getBlockNumber()
+  // cacheTime 0: viem caches the block number for the polling interval; a stale block would preview the state before the last burn.
+  const block = await client.getBlockNumber({cacheTime: 0})
   const token = {abi: necAbi, address: nec} as const
   const [balance, totalSupply, pledgedFees, burningEnabled, controller] = await client.multicall({
     allowFailure: false,

@@ -156,7 +156,7 @@ export async function replayMembership(
   {added, removed}: {added: Hex; removed: Hex},
   {controller, fromBlock = 0n, onPage, pageSize = 50_000n, toBlock}: ReplayOptions,
 ): Promise<{members: Address[]; toBlock: bigint}> {
-  const head = toBlock ?? (await client.getBlockNumber())
+  const head = toBlock ?? (await client.getBlockNumber({cacheTime: 0}))
   const members = new Map<string, Address>()
   let from = fromBlock
   let size = pageSize
