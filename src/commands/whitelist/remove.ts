@@ -8,6 +8,8 @@ journal, so a re-run of the same input after a crash continues and sends nothing
     '<%= config.bin %> <%= command.id %> 0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
     '<%= config.bin %> <%= command.id %> --file banned.txt --yes --json',
   ]
+  static flags = WhitelistAdd.flags
+  static strict = false
 
   protected get action(): 'add' | 'remove' {
     return 'remove'

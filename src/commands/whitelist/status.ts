@@ -11,8 +11,8 @@ AdminAdded/AdminRemoved events where the controller has them), and the active ac
     const settings = this.settings()
     const nec = requireContract(settings, 'nec')
     const controller = requireContract(settings, 'controller')
-    const account = await this.accountAddress()
     const client = await this.client()
+    const account = await this.accountAddress()
     const w = await import('../../lib/nectar/whitelist.js')
     const {necAbi} = await import('../../lib/contracts/generated/index.js')
     const [roles, burningEnabled, adminEvents] = await Promise.all([
