@@ -6,6 +6,8 @@ import {NectarError, usageError} from './errors.js'
 export type Address = `0x${string}`
 
 export interface AddressListOptions {
+  /** Addresses refused with a reason (lower-case address → e.g. "the NEC token"), reported like bad lines. */
+  exclude?: ReadonlyMap<string, string>
   /** Most addresses accepted from a file. */
   max?: number
 }
@@ -15,12 +17,19 @@ export interface AddressListOptions {
  * skipped; a CSV line's first field is used). Every bad line is reported at once, with its number,
  * before anything is read from or sent to the chain.
  */
-export function collectAddresses(args: readonly string[], file: string | undefined, {max = 100_000}: AddressListOptions = {}): Address[] {
+export function collectAddresses(args: readonly string[], file: string | undefined, {exclude, max = 100_000}: AddressListOptions = {}): Address[] {
   const problems: string[] = []
   const out: Address[] = []
+  const excluded = (address: Address, label: string): string | undefined => {
+    const what = exclude?.get(address.toLowerCase())
+    return what ? `The ${label} ${address} is ${what}.` : undefined
+  }
   args.forEach((text, i) => {
     try {
-      out.push(parseAddress(text, `address #${i + 1}`))
+      const address = parseAddress(text, `address #${i + 1}`)
+      const refused = excluded(address, `address #${i + 1}`)
+      if (refused) problems.push(refused)
+      else out.push(address)
     } catch (error) {
       problems.push((error as NectarError).message)
     }
@@ -40,7 +49,10 @@ export function collectAddresses(args: readonly string[], file: string | undefin
       if (count === 0 && /^address$/i.test(field)) return // a CSV header
       count++
       try {
-        out.push(parseAddress(field, `address on line ${i + 1}`))
+        const address = parseAddress(field, `address on line ${i + 1}`)
+        const refused = excluded(address, 'address')
+        if (refused) problems.push(`line ${i + 1}: ${refused}`)
+        else out.push(address)
       } catch (error) {
         problems.push(`line ${i + 1}: ${(error as NectarError).message}`)
       }

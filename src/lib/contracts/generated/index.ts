@@ -9,5 +9,6 @@ export {nectarControllerAbi, nectarControllerBytecode} from './NectarController.
 export {oracleUSDAbi, oracleUSDBytecode} from './OracleUSD.js'
 export {ownedAbi, ownedBytecode} from './Owned.js'
 export {providerRegistryAbi, providerRegistryBytecode} from './ProviderRegistry.js'
+export {registrationReaderAbi, registrationReaderBytecode} from './RegistrationReader.js'
 export {snmAbi, snmBytecode} from './SNM.js'
 export {whitelistAbi, whitelistBytecode} from './Whitelist.js'

@@ -1,0 +1,146 @@
+// Redemption: NEC.burnAndRetrieve → controller.onBurn pays floor(totalPledgedFees × amount / totalSupply)
+// from the controller's own ETH balance (reference/nectar.md §1.6). Everything that would make the
+// burn fail or pay nothing is checked here before anything is signed.
+import {type Address, type TransactionReceipt, decodeEventLog, parseAbi} from 'viem'
+
+import {type ChainClient} from '../chain/client.js'
+import {displayAmount} from '../cli/amounts.js'
+import {runtimeError} from '../cli/errors.js'
+import {necAbi, nectarControllerAbi} from '../contracts/generated/index.js'
+import {redemptionPayout, WEI} from './curve.js'
+
+export interface RedemptionPreview {
+  account: Address
+  amount: bigint
+  balance: bigint
+  /** Code at the account (a contract wallet): the payout is a 2300-gas send, which most contract wallets refuse. */
+  accountHasCode: boolean
+  block: bigint
+  controller: Address
+  controllerBalance: bigint
+  listActive: boolean
+  /** The account's raw whitelist entry. The burn does not consult the whitelist (destroyTokens skips onTransfer). */
+  onList: boolean
+  payout: bigint
+  pledgedFees: bigint
+  /** ETH wei per whole NEC at this supply. */
+  ratePerNec: bigint
+  totalSupply: bigint
+}
+
+/**
+ * Reads everything a redemption depends on at one block and checks, in order: burning enabled, an
+ * amount above 0, the balance (the token returns false instead of reverting on a short balance), a
+ * controller contract that will pay, and the controller's ETH balance against the payout.
+ * `amount: 'all'` redeems the whole balance.
+ */
+export async function previewRedemption(client: ChainClient, {account, amount, nec}: {account: Address; amount: bigint | 'all'; nec: Address}): Promise<RedemptionPreview> {
+  // cacheTime 0: viem caches the block number for the polling interval; a stale block would preview the state before the last burn.
+  const block = await client.getBlockNumber({cacheTime: 0})
+  const token = {abi: necAbi, address: nec} as const
+  const [balance, totalSupply, pledgedFees, burningEnabled, controller] = await client.multicall({
+    allowFailure: false,
+    blockNumber: block,
+    contracts: [
+      {...token, args: [account], functionName: 'balanceOf'},
+      {...token, functionName: 'totalSupply'},
+      {...token, functionName: 'totalPledgedFees'},
+      {...token, functionName: 'burningEnabled'},
+      {...token, functionName: 'controller'},
+    ],
+    deployless: true,
+  })
+  if (!burningEnabled) {
+    throw runtimeError('BURNING_DISABLED', 'Burning is disabled on the NEC token, so NEC cannot be redeemed now; nothing was sent.', {
+      hint: 'Only the controller owner can enable it (`enableBurning(true)`); `nectar supply` shows the switch.',
+    })
+  }
+  const wanted = amount === 'all' ? balance : amount
+  if (wanted === 0n) {
+    throw amount === 'all'
+      ? runtimeError('NOTHING_TO_REDEEM', `${account} holds no NEC; nothing was sent.`, {hint: 'Check the account with `nectar balance`.'})
+      : runtimeError('INVALID_AMOUNT', 'The amount must be more than 0.', {hint: 'Give a positive amount.'})
+  }
+  if (balance < wanted) {
+    throw runtimeError('INSUFFICIENT_BALANCE', `${account} holds ${displayAmount(balance)} NEC, less than the ${displayAmount(wanted)} NEC to redeem; nothing was sent.`, {
+      hint: 'The token would return false and burn nothing while still charging gas. Lower the amount, or use --all.',
+    })
+  }
+  const [controllerCode, accountCode, controllerBalance] = await Promise.all([
+    client.getCode({address: controller, blockNumber: block}),
+    client.getCode({address: account, blockNumber: block}),
+    client.getBalance({address: controller, blockNumber: block}),
+  ])
+  if (!controllerCode || controllerCode === '0x') {
+    throw runtimeError('NO_CONTROLLER', `The token's controller ${controller} is not a contract, so a burn would pay nothing; nothing was sent.`, {
+      hint: 'Redemption needs a NectarController as the token controller.',
+    })
+  }
+  const payout = redemptionPayout(wanted, pledgedFees, totalSupply)
+  if (controllerBalance < payout) {
+    throw runtimeError('CONTROLLER_UNDERFUNDED', `The controller holds ${displayAmount(controllerBalance, 18, 18)} ETH, less than the ${displayAmount(payout, 18, 18)} ETH payout; nothing was sent.`, {
+      hint: 'Redeem less, or wait until the controller is topped up (`topUpBalance`).',
+    })
+  }
+  const c = {abi: nectarControllerAbi, address: controller} as const
+  const [listActive, onList] = await client.multicall({
+    allowFailure: false,
+    blockNumber: block,
+    contracts: [{...c, functionName: 'listActive'}, {...c, args: [account], functionName: 'getRegistrationStatus'}],
+    deployless: true,
+  })
+  return {
+    account,
+    accountHasCode: Boolean(accountCode && accountCode !== '0x' && !accountCode.startsWith('0xef0100')),
+    amount: wanted,
+    balance,
+    block,
+    controller,
+    controllerBalance,
+    listActive,
+    onList,
+    payout,
+    pledgedFees,
+    ratePerNec: redemptionPayout(WEI, pledgedFees, totalSupply),
+    totalSupply,
+  }
+}
+
+const eventsAbi = parseAbi([
+  'event LogClaim(address _user, uint256 _amount)',
+  'event Burned(address indexed who, uint256 _amount)',
+])
+
+export interface RedemptionReceipt {
+  burned: bigint
+  received: bigint
+}
+
+/** What the receipt says happened: NEC burned (`Burned`) and ETH paid (the controller's `LogClaim`). */
+export function readRedemptionReceipt(receipt: TransactionReceipt, {account, controller, nec}: {account: Address; controller: Address; nec: Address}): RedemptionReceipt {
+  let burned: bigint | undefined
+  let received: bigint | undefined
+  for (const log of receipt.logs) {
+    const from = log.address.toLowerCase()
+    if (from !== nec.toLowerCase() && from !== controller.toLowerCase()) continue
+    let decoded
+    try {
+      decoded = decodeEventLog({abi: eventsAbi, data: log.data, topics: log.topics})
+    } catch {
+      continue
+    }
+    if (decoded.eventName === 'Burned' && from === nec.toLowerCase() && decoded.args.who.toLowerCase() === account.toLowerCase()) burned = decoded.args._amount
+    if (decoded.eventName === 'LogClaim' && from === controller.toLowerCase() && decoded.args._user.toLowerCase() === account.toLowerCase()) received = decoded.args._amount
+  }
+  if (burned === undefined) {
+    throw runtimeError('BURN_NOT_DONE', `Transaction ${receipt.transactionHash} was mined but burned nothing (no Burned event).`, {
+      hint: 'The token returned false: the balance changed between the check and the send. Run the command again.',
+    })
+  }
+  if (received === undefined) {
+    throw runtimeError('NO_PAYOUT_EVENT', `Transaction ${receipt.transactionHash} burned NEC but the controller logged no payout.`, {
+      hint: 'Check the controller with `nectar supply`; the burn may not have been paid.',
+    })
+  }
+  return {burned, received}
+}

@@ -1,0 +1,248 @@
+// The controller's whitelist: batched status reads, roles, event-sourced listings and the plan for
+// batched register/deregister. Only functions the mainnet controller v2 has are called; the events
+// (Registered, AdminAdded, …) are devnet additions, detected in the bytecode before they are relied on.
+import {type Address, type Hex, toEventSelector} from 'viem'
+
+import {type ChainClient} from '../chain/client.js'
+import {mapLimit} from '../chain/map-limit.js'
+import {runtimeError} from '../cli/errors.js'
+import {nectarControllerAbi, registrationReaderBytecode} from '../contracts/generated/index.js'
+
+/** Addresses per eth_call of the RegistrationReader: 32 bytes of initcode each, under the 48 KiB cap (EIP-3860). */
+const READ_BATCH = 1400
+const READ_PARALLEL = 4
+
+/**
+ * Raw whitelist entries (`getRegistrationStatus`, ignoring listActive) of many addresses in few RPC
+ * calls: the creation code of contracts/readers/RegistrationReader.sol runs inside eth_call (nothing is
+ * deployed) and answers one byte per address.
+ */
+export async function getRegistrationStatuses(
+  client: ChainClient,
+  {addresses, controller, onProgress}: {addresses: readonly Address[]; controller: Address; onProgress?: (done: number) => void},
+): Promise<boolean[]> {
+  const chunks: Array<readonly Address[]> = []
+  for (let i = 0; i < addresses.length; i += READ_BATCH) chunks.push(addresses.slice(i, i + READ_BATCH))
+  const results = await mapLimit(chunks, READ_PARALLEL, async (chunk) => {
+    const values = await readStatusChunk(client, controller, chunk)
+    onProgress?.(chunk.length)
+    return values
+  })
+  return results.flat()
+}
+
+async function readStatusChunk(client: ChainClient, controller: Address, users: readonly Address[]): Promise<boolean[]> {
+  // Hand-encoded constructor arguments (address, address[]): the addresses were validated when parsed.
+  const word = (hex: string) => hex.toLowerCase().padStart(64, '0')
+  const data = (registrationReaderBytecode + word(controller.slice(2)) + word('40') + word(users.length.toString(16)) + users.map((u) => word(u.slice(2))).join('')) as Hex
+  let output: Hex | undefined
+  try {
+    await client.request({method: 'eth_call', params: [{data}, 'latest']} as never)
+  } catch (error) {
+    output = revertData(error)
+    if (output === undefined) throw error
+  }
+  const bytes = output && output.length > 2 ? output.slice(2) : ''
+  if (bytes.length !== users.length * 2) {
+    throw runtimeError('READ_FAILED', `Could not read whitelist entries from ${controller}.`, {
+      hint: 'Check that the controller address in the network profile is a NectarController (it needs getRegistrationStatus).',
+    })
+  }
+  return users.map((_, i) => bytes.slice(i * 2, i * 2 + 2) === '01')
+}
+
+function revertData(error: unknown): Hex | undefined {
+  for (let e = error as {cause?: unknown; data?: unknown} | undefined, depth = 0; e && depth < 10; e = e.cause as typeof e, depth++) {
+    if (typeof e.data === 'string' && e.data.startsWith('0x')) return e.data as Hex
+    if (e.data && typeof e.data === 'object' && typeof (e.data as {data?: unknown}).data === 'string') return (e.data as {data: Hex}).data
+  }
+  return undefined
+}
+
+// ------------------------------------------------------------------------------------------ roles
+
+export type Role = 'admin' | 'maker' | 'none' | 'owner' | 'registered'
+
+export interface AccountRoles {
+  account: Address
+  authorisedMaker: boolean
+  /** isRegistered: true for everyone while the list is off. */
+  effectivelyRegistered: boolean
+  isAdmin: boolean
+  isOwner: boolean
+  listActive: boolean
+  /** The raw list entry. */
+  onList: boolean
+  owner: Address
+  /** Every role the account holds, strongest first; ['none'] when it holds none. */
+  roles: Role[]
+}
+
+/** Owner, list switch and the roles of `account`, in one multicall (functions mainnet v2 has). */
+export async function getAccountRoles(client: ChainClient, {account, controller}: {account: Address; controller: Address}): Promise<AccountRoles> {
+  const c = {abi: nectarControllerAbi, address: controller} as const
+  const [owner, listActive, isAdmin, onList, authorisedMaker] = await client.multicall({
+    allowFailure: false,
+    contracts: [
+      {...c, functionName: 'owner'},
+      {...c, functionName: 'listActive'},
+      {...c, args: [account], functionName: 'isAdmin'},
+      {...c, args: [account], functionName: 'getRegistrationStatus'},
+      {...c, args: [account], functionName: 'getAuthorisationStatus'},
+    ],
+    deployless: true,
+  })
+  const isOwner = owner.toLowerCase() === account.toLowerCase()
+  const roles: Role[] = []
+  if (isOwner) roles.push('owner')
+  if (isAdmin) roles.push('admin')
+  if (authorisedMaker) roles.push('maker')
+  if (onList) roles.push('registered')
+  if (roles.length === 0) roles.push('none')
+  return {account, authorisedMaker, effectivelyRegistered: !listActive || onList, isAdmin, isOwner, listActive, onList, owner, roles}
+}
+
+/** Refuses (before anything is signed) when `account` lacks `role`, naming the role and who can grant it. */
+export function requireRole(roles: AccountRoles, role: 'admin' | 'owner', action: string): void {
+  if (role === 'owner' && !roles.isOwner) {
+    throw runtimeError('NOT_OWNER', `${roles.account} is not the controller's owner, which ${action} needs; nothing was sent.`, {
+      hint: `Run it as the owner ${roles.owner} (--account).`,
+    })
+  }
+  if (role === 'admin' && !roles.isAdmin) {
+    throw runtimeError('NOT_ADMIN', `${roles.account} is not a whitelist admin, which ${action} needs; nothing was sent.`, {
+      hint: `Use an admin account (--account), or ask the owner ${roles.owner} to run \`nectar whitelist admins add ${roles.account}\`.`,
+    })
+  }
+}
+
+// ------------------------------------------------------------------------------------------ events
+
+export const REGISTERED_TOPIC = toEventSelector('Registered(address)')
+export const DEREGISTERED_TOPIC = toEventSelector('Deregistered(address)')
+export const ADMIN_ADDED_TOPIC = toEventSelector('AdminAdded(address)')
+export const ADMIN_REMOVED_TOPIC = toEventSelector('AdminRemoved(address)')
+
+/**
+ * Whether the controller emits an event: Solidity pushes an event's topic as a 32-byte constant, so a
+ * contract that can emit it carries the topic in its code. The mainnet controller has no whitelist events.
+ */
+export async function hasEvents(client: ChainClient, controller: Address, topics: readonly Hex[]): Promise<boolean> {
+  const code = (await client.getCode({address: controller})) ?? '0x'
+  if (code === '0x') {
+    throw runtimeError('NO_CONTRACT', `There is no controller contract at ${controller} on this chain.`, {
+      hint: 'Check the network profile (`nectar network show`), or run `nectar devnet up` for the local chain.',
+    })
+  }
+  const lower = code.toLowerCase()
+  return topics.every((t) => lower.includes('7f' + t.slice(2).toLowerCase()))
+}
+
+export interface ReplayOptions {
+  controller: Address
+  fromBlock?: bigint
+  onPage?: (toBlock: bigint, head: bigint) => void
+  /** Blocks per eth_getLogs request (halved when the node refuses a range). */
+  pageSize?: bigint
+  toBlock?: bigint
+}
+
+/**
+ * The current members of an event-sourced set: replays `added`/`removed` logs (address in topic 1)
+ * in chain order over paged block ranges. Exact because the controller emits only on a change.
+ */
+export async function replayMembership(
+  client: ChainClient,
+  {added, removed}: {added: Hex; removed: Hex},
+  {controller, fromBlock = 0n, onPage, pageSize = 50_000n, toBlock}: ReplayOptions,
+): Promise<{members: Address[]; toBlock: bigint}> {
+  const head = toBlock ?? (await client.getBlockNumber({cacheTime: 0}))
+  const members = new Map<string, Address>()
+  let from = fromBlock
+  let size = pageSize
+  while (from <= head) {
+    const to = from + size - 1n > head ? head : from + size - 1n
+    let logs: Array<{topics: Hex[]}>
+    try {
+      logs = (await client.request({
+        method: 'eth_getLogs',
+        params: [{address: controller, fromBlock: `0x${from.toString(16)}`, toBlock: `0x${to.toString(16)}`, topics: [[added, removed]]}],
+      } as never)) as Array<{topics: Hex[]}>
+    } catch (error) {
+      if (size > 1n) {
+        size /= 2n
+        continue
+      }
+      throw error
+    }
+    for (const log of logs) {
+      const address = ('0x' + log.topics[1].slice(26)) as Address
+      if (log.topics[0] === added) members.set(address, address)
+      else members.delete(address)
+    }
+    onPage?.(to, head)
+    from = to + 1n
+  }
+  const {getAddress} = await import('viem')
+  return {members: [...members.values()].map((a) => getAddress(a)), toBlock: head}
+}
+
+// ------------------------------------------------------------------------------------------ batches
+
+/** Measured on the devnet: register costs ≈24,300 gas per new address (cold SSTORE + event); rounded up. */
+export const GAS_PER_ADDRESS = 25_000n
+/** Largest gas a batch may use: 40% of the block gas limit, and under EIP-7825's 2^24 per-transaction cap. */
+const MAX_TX_GAS = 16_000_000n
+
+/** Addresses per register/deregister transaction for a chain with this block gas limit (480 at 30M). */
+export function whitelistBatchSize(blockGasLimit: bigint): number {
+  let cap = (blockGasLimit * 4n) / 10n
+  if (cap > MAX_TX_GAS) cap = MAX_TX_GAS
+  const size = Number(cap / GAS_PER_ADDRESS)
+  return Math.max(1, Math.min(size, 1000))
+}
+
+export interface WhitelistBatch {
+  /** Addresses of this slice that still need the change (what the transaction carries). */
+  addresses: Address[]
+  /** Stable identity across re-runs: the slice of the sorted wanted set, whatever already changed. */
+  key: string
+}
+
+export interface WhitelistPlan {
+  /** Addresses already in the wanted state. */
+  already: Address[]
+  batches: WhitelistBatch[]
+  /** Addresses to change. */
+  pending: Address[]
+}
+
+/**
+ * Sorted wanted set → fixed slices of `batchSize` → in each, the addresses not yet in the wanted state.
+ * The slices (and so the journal keys) depend only on the input, never on what an interrupted run
+ * already did, so a re-run re-sends a signed-but-unmined batch as the same transaction and never
+ * re-batches its addresses into a new one.
+ */
+export function planWhitelistBatches(sortedWanted: readonly Address[], inWantedState: readonly boolean[], batchSize: number, kind: string): WhitelistPlan {
+  const already: Address[] = []
+  const pending: Address[] = []
+  const batches: WhitelistBatch[] = []
+  for (let start = 0; start < sortedWanted.length; start += batchSize) {
+    const slice: Address[] = []
+    for (let i = start; i < Math.min(start + batchSize, sortedWanted.length); i++) {
+      if (inWantedState[i]) already.push(sortedWanted[i])
+      else slice.push(sortedWanted[i])
+    }
+    pending.push(...slice)
+    if (slice.length > 0) batches.push({addresses: slice, key: `${kind}:${start / batchSize}:${batchSize}`})
+  }
+  return {already, batches, pending}
+}
+
+/** Unique addresses sorted by their lower-case hex: the canonical wanted set. */
+export function canonicalSet(addresses: readonly Address[]): {duplicates: number; sorted: Address[]} {
+  const unique = new Map<string, Address>()
+  for (const a of addresses) unique.set(a.toLowerCase(), a)
+  const sorted = [...unique.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, a]) => a)
+  return {duplicates: addresses.length - sorted.length, sorted}
+}
