@@ -13,11 +13,11 @@ const dim = (s) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\u001B[2m${
 // The demo is a guest on the user's machine: it never signs with anything but the devnet's public dev keys.
 const env = {...process.env, ETH_RPC_URL: '', NECTAR_ACCOUNT: '', NECTAR_NETWORK: 'devnet', NECTAR_PRIVATE_KEY: '', NECTAR_RPC_URL: ''}
 
-function run(argv, {expectFailure = false} = {}) {
+function run(argv, {expectExit, expectFailure = expectExit !== undefined} = {}) {
   console.log(`\n${dim('$')} ${bold(['nectar', ...argv].join(' '))}`)
   const result = spawnSync(process.execPath, [bin, ...argv], {env, stdio: 'inherit'})
   const failed = result.status !== 0
-  if (failed !== expectFailure) {
+  if (failed !== expectFailure || (expectExit !== undefined && result.status !== expectExit)) {
     console.error(`\nDemo step failed: nectar ${argv.join(' ')} exited ${result.status}${expectFailure ? ' (a failure was expected)' : ''}.`)
     process.exit(result.status || 1)
   }
@@ -31,7 +31,8 @@ for (const file of files) {
   const {default: steps, title} = await import(path.join(root, 'scripts', 'demo', file))
   console.log(`\n${bold(`== ${title ?? file} ==`)}`)
   for (const step of typeof steps === 'function' ? await steps(context) : steps) {
-    if (step.note) console.log(`\n${dim('# ' + step.note)}`)
+    const note = step.note ?? step.title
+    if (note) console.log(`\n${dim('# ' + note)}`)
     if (step.argv) run(typeof step.argv === 'function' ? await step.argv(context) : step.argv, step)
   }
 }

@@ -6,6 +6,8 @@ import {randomBytes} from 'node:crypto'
 const fresh = () => `0x${randomBytes(20).toString('hex')}`
 const [a, b] = [fresh(), fresh()]
 
+export const title = 'Redemption and whitelist administration'
+
 export const steps = [
   {title: 'Supply, pledged fees and the ETH paid per NEC', argv: ['supply']},
   {title: 'Preview a redemption of 100 NEC (nothing sent)', argv: ['redeem', '100', '--dry-run', '--account', 'dev1']},
