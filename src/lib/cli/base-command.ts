@@ -149,8 +149,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (!this.jsonEnabled()) process.stderr.write(`${color.dim(message)}\n`)
   }
 
+  /** The envelope: indented for a terminal, one compact line for pipes (a third of the bytes on big lists). */
   public logJson(json: unknown): void {
-    process.stdout.write(toJsonText(json) + '\n')
+    process.stdout.write(toJsonText(json, process.stdout.isTTY ? 2 : 0) + '\n')
   }
 
   protected toSuccessJson(result: unknown): {data: unknown; ok: true} {

@@ -1,12 +1,15 @@
 // Reading the order book straight from the Market: ids are sequential (1..GetOrdersAmount()), so a full
-// scan is GetOrdersAmount and then GetOrderInfo + GetOrderParams for every id, packed into deployless
-// multicalls (no Multicall3 contract needed) in chunks, several chunks in flight at once.
-import {type Address, zeroAddress} from 'viem'
+// scan is GetOrdersAmount and then GetOrderInfo + GetOrderParams for every id, read in ranges by a
+// deployless reader contract, several ranges in flight at once.
+import {type Address, getAddress, type Hex, zeroAddress} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
-import {usageError} from '../cli/errors.js'
+import {abiWord, runDeployless} from '../chain/deployless.js'
+import {mapLimit} from '../chain/map-limit.js'
+import {runtimeError, usageError} from '../cli/errors.js'
 import {marketAbi} from '../contracts/generated/Market.js'
-import {type Benchmarks, benchmarksFromVector, type Netflags, netflagsFromVector} from './benchmarks.js'
+import {orderReaderBytecode} from '../contracts/generated/OrderReader.js'
+import {type Benchmarks, benchmarksFromVector, type Netflags, NETFLAGS_QUANTITY, netflagsFromVector} from './benchmarks.js'
 
 export const ORDER_TYPE = {ASK: 2, BID: 1, UNKNOWN: 0} as const
 export const ORDER_STATUS = {ACTIVE: 2, INACTIVE: 1, UNKNOWN: 0} as const
@@ -86,9 +89,9 @@ export async function requireOrder(client: ChainClient, market: Address, id: big
 }
 
 export interface ListOrdersOptions {
-  /** Orders per multicall (two calls each). Default 20: a deployless multicall returns its results as the code of the contract it "creates", which EIP-170 caps at 24,576 bytes (~1.1 KB per order). */
+  /** Orders per eth_call of the OrderReader (default 400: about 40k gas each, well inside a 30M call gas cap). */
   chunkSize?: number
-  /** Multicalls in flight at once. Default 16 (the RPC agent keeps 16 sockets). */
+  /** Calls in flight at once (default 4). */
   concurrency?: number
   /** First id to read (default 1). */
   fromId?: bigint
@@ -99,41 +102,70 @@ export interface ListOrdersOptions {
   type?: Order['type']
 }
 
-/** Every order (or the ones of a type and status), read in chunked deployless multicalls in parallel. */
+const RECORD_HEX = 321 * 2
+
+/**
+ * Every order (or the ones of a type and status). Each eth_call runs the creation code of
+ * contracts/readers/OrderReader.sol, which calls GetOrderInfo and GetOrderParams for a range of ids and
+ * returns the orders packed (321 bytes each): no Multicall3 needed, no ABI decoding of nested arrays.
+ */
 export async function listOrders(client: ChainClient, options: ListOrdersOptions): Promise<Order[]> {
-  const {chunkSize = 20, concurrency = 16, market} = options
+  const {chunkSize = 400, concurrency = 4, market} = options
   const amount = await getOrdersAmount(client, market)
   const first = options.fromId ?? 1n
-  const ids: bigint[] = []
-  for (let id = first; id <= amount; id++) ids.push(id)
-  const chunks: bigint[][] = []
-  for (let i = 0; i < ids.length; i += chunkSize) chunks.push(ids.slice(i, i + chunkSize))
-  const results: Order[][] = new Array(chunks.length)
-  let next = 0
+  const total = amount >= first ? Number(amount - first + 1n) : 0
+  const ranges: Array<[bigint, number]> = []
+  for (let i = 0; i < total; i += chunkSize) ranges.push([first + BigInt(i), Math.min(chunkSize, total - i)])
+  const checksums = new Map<string, Address>()
   let done = 0
-  const worker = async () => {
-    while (next < chunks.length) {
-      const index = next++
-      const chunk = chunks[index]
-      const contracts = chunk.flatMap((id) => [
-        {abi: marketAbi, address: market, args: [id], functionName: 'GetOrderInfo'} as const,
-        {abi: marketAbi, address: market, args: [id], functionName: 'GetOrderParams'} as const,
-      ])
-      const raw = (await client.multicall({allowFailure: false, batchSize: 0, contracts, deployless: true})) as unknown[]
-      const orders: Order[] = []
-      for (let i = 0; i < chunk.length; i++) {
-        const order = toOrder(chunk[i], raw[2 * i] as OrderInfo, raw[2 * i + 1] as readonly [number, bigint])
-        if (options.type && order.type !== options.type) continue
-        if (options.status && order.status !== options.status) continue
-        orders.push(order)
-      }
-      results[index] = orders
-      done += chunk.length
-      options.onProgress?.(done, ids.length)
+  const results = await mapLimit(ranges, concurrency, async ([from, count]) => {
+    const data = (orderReaderBytecode + abiWord(market) + abiWord(from.toString(16)) + abiWord(count.toString(16))) as Hex
+    const hex = (await runDeployless(client, data)).slice(2)
+    if (hex.length !== count * RECORD_HEX) {
+      throw runtimeError('READ_FAILED', `Could not read orders from the market at ${market}.`, {hint: 'Check the market address in the network profile.'})
     }
-  }
-  await Promise.all(Array.from({length: Math.min(concurrency, chunks.length)}, worker))
+    const orders: Order[] = []
+    for (let i = 0; i < count; i++) {
+      const order = decodeOrder(from + BigInt(i), hex.slice(i * RECORD_HEX, (i + 1) * RECORD_HEX), checksums)
+      if (options.type && order.type !== options.type) continue
+      if (options.status && order.status !== options.status) continue
+      orders.push(order)
+    }
+    done += count
+    options.onProgress?.(done, total)
+    return orders
+  })
   return results.flat()
+}
+
+/** One packed OrderReader record (hex without 0x); addresses are checksummed once each via `checksums`. */
+function decodeOrder(id: bigint, r: string, checksums: Map<string, Address>): Order {
+  const address = (hex: string): Address => {
+    let out = checksums.get(hex)
+    if (!out) checksums.set(hex, (out = getAddress(`0x${hex}`)))
+    return out
+  }
+  const byte = (at: number) => Number.parseInt(r.slice(at * 2, at * 2 + 2), 16)
+  const uint = (at: number, bytes: number) => BigInt(`0x${r.slice(at * 2, (at + bytes) * 2)}`)
+  const flags = byte(3)
+  const benchmarkCount = byte(224)
+  const benchmarks = Array.from({length: benchmarkCount}, (_, k) => uint(225 + k * 8, 8))
+  return {
+    author: address(r.slice(8, 48)),
+    benchmarks: benchmarksFromVector(benchmarks),
+    blacklist: address(r.slice(88, 128)),
+    counterparty: address(r.slice(48, 88)),
+    dealId: uint(160, 32),
+    duration: uint(64, 32),
+    frozenSum: uint(128, 32),
+    id,
+    identityLevel: byte(2),
+    netflags: netflagsFromVector(Array.from({length: NETFLAGS_QUANTITY}, (_, k) => (flags & (1 << k)) !== 0)),
+    price: uint(96, 32),
+    status: statusName(byte(1)),
+    tag: `0x${r.slice(384, 448)}`,
+    type: typeName(byte(0)),
+  }
 }
 
 /** The baseline the bench compares against: one pair of eth_calls per order, one order at a time. */

@@ -1,5 +1,6 @@
 import {type Address, type Hex} from 'viem'
 
+import {abiWord, runDeployless} from '../chain/deployless.js'
 import {mapLimit} from '../chain/map-limit.js'
 
 import {type ChainClient} from '../chain/client.js'
@@ -41,17 +42,9 @@ export async function getBalances(
 async function readBalanceChunk(client: ChainClient, nec: Address, owners: readonly Address[], blockNumber: bigint): Promise<bigint[]> {
   // Hand-encoded constructor arguments (address, address[], uint256): viem's encoder re-checksums every
   // address, which costs more than the eth_call itself; the addresses were validated when parsed.
-  const word = (hex: string) => hex.toLowerCase().padStart(64, '0')
-  const data = (balanceReaderBytecode + word(nec.slice(2)) + word('60') + word(blockNumber.toString(16)) + word(owners.length.toString(16)) +
-    owners.map((o) => word(o.slice(2))).join('')) as Hex
-  let output: Hex | undefined
-  try {
-    await client.request({method: 'eth_call', params: [{data}, 'latest']} as never)
-  } catch (error) {
-    output = revertData(error)
-    if (!output) throw error
-  }
-  if (!output) throw runtimeError('READ_FAILED', 'The balance reader returned nothing.', {hint: 'Check that the NEC address in the network profile is right.'})
+  const data = (balanceReaderBytecode + abiWord(nec) + abiWord('60') + abiWord(blockNumber.toString(16)) + abiWord(owners.length.toString(16)) +
+    owners.map((o) => abiWord(o)).join('')) as Hex
+  const output = await runDeployless(client, data)
   // abi.encode(uint256[]): offset, length, then one word per holder.
   const words = output.length > 2 ? output.slice(2) : ''
   const count = Number.parseInt(words.slice(64, 128), 16)
@@ -59,15 +52,6 @@ async function readBalanceChunk(client: ChainClient, nec: Address, owners: reado
     throw runtimeError('READ_FAILED', `Could not read balances from ${nec}.`, {hint: 'Check that it is an ERC20 token with balanceOf (and balanceOfAt for --block).'})
   }
   return Array.from({length: count}, (_, i) => BigInt('0x' + words.slice(128 + i * 64, 192 + i * 64)))
-}
-
-/** The revert data carried somewhere in an error's cause chain. */
-function revertData(error: unknown): Hex | undefined {
-  for (let e = error as {cause?: unknown; data?: unknown} | undefined, depth = 0; e && depth < 10; e = e.cause as typeof e, depth++) {
-    if (typeof e.data === 'string' && e.data.startsWith('0x')) return e.data as Hex
-    if (e.data && typeof e.data === 'object' && typeof (e.data as {data?: unknown}).data === 'string') return (e.data as {data: Hex}).data
-  }
-  return undefined
 }
 
 /** Checks there is a contract at `address`, so a wrong profile fails with a clear message, not "0 balance". */

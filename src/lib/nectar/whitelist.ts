@@ -4,6 +4,7 @@
 import {type Address, type Hex, toEventSelector} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
+import {abiWord, runDeployless} from '../chain/deployless.js'
 import {mapLimit} from '../chain/map-limit.js'
 import {runtimeError} from '../cli/errors.js'
 import {nectarControllerAbi, registrationReaderBytecode} from '../contracts/generated/index.js'
@@ -33,30 +34,14 @@ export async function getRegistrationStatuses(
 
 async function readStatusChunk(client: ChainClient, controller: Address, users: readonly Address[]): Promise<boolean[]> {
   // Hand-encoded constructor arguments (address, address[]): the addresses were validated when parsed.
-  const word = (hex: string) => hex.toLowerCase().padStart(64, '0')
-  const data = (registrationReaderBytecode + word(controller.slice(2)) + word('40') + word(users.length.toString(16)) + users.map((u) => word(u.slice(2))).join('')) as Hex
-  let output: Hex | undefined
-  try {
-    await client.request({method: 'eth_call', params: [{data}, 'latest']} as never)
-  } catch (error) {
-    output = revertData(error)
-    if (output === undefined) throw error
-  }
-  const bytes = output && output.length > 2 ? output.slice(2) : ''
+  const data = (registrationReaderBytecode + abiWord(controller) + abiWord('40') + abiWord(users.length.toString(16)) + users.map((u) => abiWord(u)).join('')) as Hex
+  const bytes = (await runDeployless(client, data)).slice(2)
   if (bytes.length !== users.length * 2) {
     throw runtimeError('READ_FAILED', `Could not read whitelist entries from ${controller}.`, {
       hint: 'Check that the controller address in the network profile is a NectarController (it needs getRegistrationStatus).',
     })
   }
   return users.map((_, i) => bytes.slice(i * 2, i * 2 + 2) === '01')
-}
-
-function revertData(error: unknown): Hex | undefined {
-  for (let e = error as {cause?: unknown; data?: unknown} | undefined, depth = 0; e && depth < 10; e = e.cause as typeof e, depth++) {
-    if (typeof e.data === 'string' && e.data.startsWith('0x')) return e.data as Hex
-    if (e.data && typeof e.data === 'object' && typeof (e.data as {data?: unknown}).data === 'string') return (e.data as {data: Hex}).data
-  }
-  return undefined
 }
 
 // ------------------------------------------------------------------------------------------ roles

@@ -7,6 +7,7 @@ export {miniMeTokenFactoryAbi, miniMeTokenFactoryBytecode} from './MiniMeTokenFa
 export {necAbi, necBytecode} from './NEC.js'
 export {nectarControllerAbi, nectarControllerBytecode} from './NectarController.js'
 export {oracleUSDAbi, oracleUSDBytecode} from './OracleUSD.js'
+export {orderReaderAbi, orderReaderBytecode} from './OrderReader.js'
 export {ownedAbi, ownedBytecode} from './Owned.js'
 export {providerRegistryAbi, providerRegistryBytecode} from './ProviderRegistry.js'
 export {registrationReaderAbi, registrationReaderBytecode} from './RegistrationReader.js'
