@@ -41,3 +41,47 @@ export function redemptionPayout(amount: bigint, totalPledgedFees: bigint, total
   if (totalSupply === 0n) return 0n
   return (totalPledgedFees * amount) / totalSupply
 }
+
+/** NEC wei minted per 1 ETH of fees under v1 at supply S with pledged fees F (wei) at the snapshot. */
+export function rateV1(previousSupply: bigint, pledgedFees: bigint, initialSupply: bigint = INITIAL_SUPPLY): bigint {
+  return issuanceV1(WEI, previousSupply, pledgedFees, initialSupply)
+}
+
+export type CurveName = 'v1' | 'v2'
+
+/** What `curve` mints for `contributed` wei of fees at a snapshot: v2 ignores the pledged fees. */
+export function issuance(curve: CurveName, contributed: bigint, previousSupply: bigint, pledgedFees: bigint, initialSupply: bigint = INITIAL_SUPPLY): bigint {
+  return curve === 'v1' ? issuanceV1(contributed, previousSupply, pledgedFees, initialSupply) : issuanceV2(contributed, previousSupply, initialSupply)
+}
+
+export interface CurvePoint {
+  supply: bigint
+  /** NEC wei per 1 ETH of fees under v1 (with the given pledged fees), when asked for. */
+  v1?: bigint
+  /** NEC wei per 1 ETH of fees under v2, when asked for. */
+  v2?: bigint
+}
+
+export interface CurveOptions {
+  curves: readonly CurveName[]
+  from: bigint
+  initialSupply?: bigint
+  /** Pledged fees (wei) the v1 rate is computed with. */
+  pledgedFees?: bigint
+  points: number
+  to: bigint
+}
+
+/** The rate at `points` evenly spaced supplies from `from` to `to` inclusive (each supply floored to a wei). */
+export function curvePoints({curves, from, initialSupply = INITIAL_SUPPLY, pledgedFees = 0n, points, to}: CurveOptions): CurvePoint[] {
+  const n = BigInt(Math.max(1, points))
+  const out: CurvePoint[] = []
+  for (let i = 0n; i < n; i++) {
+    const supply = n === 1n ? from : from + ((to - from) * i) / (n - 1n)
+    const point: CurvePoint = {supply}
+    if (curves.includes('v2')) point.v2 = rateV2(supply, initialSupply)
+    if (curves.includes('v1')) point.v1 = rateV1(supply, pledgedFees, initialSupply)
+    out.push(point)
+  }
+  return out
+}
