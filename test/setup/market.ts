@@ -1,0 +1,67 @@
+// A real Market + ProviderRegistry (the market branch's contracts, copied) on the test anvil, and
+// helpers that open and close deals through the contract's own QuickBuy / CloseDeal.
+import {type Address, type Hex, parseEther} from 'viem'
+import {type PrivateKeyAccount} from 'viem/accounts'
+
+import {type ChainClient} from '../../src/lib/chain/client.js'
+import {walletFor} from '../../src/lib/chain/transact.js'
+import {marketAbi, marketBytecode} from '../../src/lib/contracts/generated/Market.js'
+import {oracleUSDAbi, oracleUSDBytecode} from '../../src/lib/contracts/generated/OracleUSD.js'
+import {providerRegistryAbi, providerRegistryBytecode} from '../../src/lib/contracts/generated/ProviderRegistry.js'
+import {snmAbi, snmBytecode} from '../../src/lib/contracts/generated/SNM.js'
+import {type FreshAccount, freshAccount} from './chain.js'
+
+export interface TestMarket {
+  client: ChainClient
+  deployer: FreshAccount
+  market: Address
+  registry: Address
+  snm: Address
+}
+
+async function send(client: ChainClient, account: PrivateKeyAccount, call: {abi: unknown; address: Address; args?: readonly unknown[]; functionName: string}): Promise<void> {
+  const wallet = walletFor(client, account)
+  const hash = await wallet.writeContract({...(call as never), account, chain: client.chain})
+  const receipt = await client.waitForTransactionReceipt({hash, pollingInterval: 50})
+  if (receipt.status !== 'success') throw new Error(`${call.functionName} reverted`)
+}
+
+async function deploy(client: ChainClient, account: PrivateKeyAccount, abi: unknown, bytecode: Hex, args: readonly unknown[] = []): Promise<Address> {
+  const hash = await walletFor(client, account).deployContract({abi: abi as never, account, args: args as never, bytecode, chain: client.chain})
+  const receipt = await client.waitForTransactionReceipt({hash, pollingInterval: 50})
+  return receipt.contractAddress!
+}
+
+export async function deployTestMarket(client: ChainClient): Promise<TestMarket> {
+  const deployer = await freshAccount(client)
+  const snm = await deploy(client, deployer.account, snmAbi, snmBytecode)
+  const oracle = await deploy(client, deployer.account, oracleUSDAbi, oracleUSDBytecode)
+  const market = await deploy(client, deployer.account, marketAbi, marketBytecode, [snm, oracle, 12n, 3n])
+  const registry = await deploy(client, deployer.account, providerRegistryAbi, providerRegistryBytecode)
+  await send(client, deployer.account, {abi: oracleUSDAbi, address: oracle, args: [6_244_497_036_986_155_008n], functionName: 'setCurrentPrice'})
+  return {client, deployer, market, registry, snm}
+}
+
+/** Supplier places an ask, consumer QuickBuys it: a real deal. Returns the deal id. */
+export async function openDeal(m: TestMarket, supplier: FreshAccount, consumer: FreshAccount, duration = 3600n): Promise<bigint> {
+  const price = 1_000_000_000_000n // USD/s x 1e18: tiny
+  await send(m.client, m.deployer.account, {abi: snmAbi, address: m.snm, args: [consumer.address, parseEther('1000')], functionName: 'mint'})
+  await send(m.client, supplier.account, {
+    abi: marketAbi,
+    address: m.market,
+    args: [2, '0x0000000000000000000000000000000000000000', duration, price, [false, true, false], 1, '0x0000000000000000000000000000000000000000', `0x${'0'.repeat(64)}`, [1000n, 1000n, 4n]],
+    functionName: 'PlaceOrder',
+  })
+  const askId = (await m.client.readContract({abi: marketAbi, address: m.market, functionName: 'GetOrdersAmount'})) as bigint
+  await send(m.client, consumer.account, {abi: snmAbi, address: m.snm, args: [m.market, parseEther('1000')], functionName: 'approve'})
+  await send(m.client, consumer.account, {abi: marketAbi, address: m.market, args: [askId, duration], functionName: 'QuickBuy'})
+  return (await m.client.readContract({abi: marketAbi, address: m.market, functionName: 'GetDealsAmount'})) as bigint
+}
+
+export async function closeDeal(m: TestMarket, consumer: FreshAccount, dealId: bigint): Promise<void> {
+  await send(m.client, consumer.account, {abi: marketAbi, address: m.market, args: [dealId, 0], functionName: 'CloseDeal'})
+}
+
+export async function setEndpoint(m: TestMarket, provider: FreshAccount, url: string): Promise<void> {
+  await send(m.client, provider.account, {abi: providerRegistryAbi, address: m.registry, args: [url], functionName: 'setEndpoint'})
+}
