@@ -1,11 +1,12 @@
 // Bundles every command with esbuild (code splitting, tree-shaken viem), so a command loads only the
 // code it uses: importing all of viem costs ~210 ms at start-up, the parts a command needs a fraction.
-// Type checking is `tsc --noEmit` (npm run build runs both).
+// Type checking is `tsc --noEmit` (npm run build runs both). src/entry holds non-command entry points
+// (none yet).
 import {build} from 'esbuild'
-import {readdirSync, rmSync, statSync} from 'node:fs'
+import {existsSync, readdirSync, rmSync, statSync} from 'node:fs'
 import path from 'node:path'
 
-const walk = (dir) => readdirSync(dir).flatMap((name) => {
+const walk = (dir) => (existsSync(dir) ? readdirSync(dir) : []).flatMap((name) => {
   const full = path.join(dir, name)
   return statSync(full).isDirectory() ? walk(full) : /\.ts$/.test(name) && !name.endsWith('.d.ts') ? [full] : []
 })
