@@ -182,7 +182,8 @@ export async function followLogs(target: AgentTarget, options: FollowOptions): P
     }
     if (options.stream) query.set('stream', options.stream)
     if (options.follow) query.set('follow', '1')
-    const path = `/deals/${target.dealId}/jobs/${options.jobId}/logs?${query}`
+    // An empty query is sent (and signed) as no query at all: the agent verifies pathname + search.
+    const path = `/deals/${target.dealId}/jobs/${options.jobId}/logs${query.size > 0 ? `?${query}` : ''}`
     try {
       const result = await readOnce(target, path, options, (seq) => {
         lastSeq = seq
