@@ -1,7 +1,7 @@
 // A real Market + ProviderRegistry (the market branch's contracts, copied) on the test anvil, and
 // helpers that open and close deals through the contract's own QuickBuy / CloseDeal.
 import {type Address, type Hex, parseEther} from 'viem'
-import {type PrivateKeyAccount} from 'viem/accounts'
+import {generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount} from 'viem/accounts'
 
 import {type ChainClient} from '../../src/lib/chain/client.js'
 import {walletFor} from '../../src/lib/chain/transact.js'
@@ -9,7 +9,20 @@ import {marketAbi, marketBytecode} from '../../src/lib/contracts/generated/Marke
 import {oracleUSDAbi, oracleUSDBytecode} from '../../src/lib/contracts/generated/OracleUSD.js'
 import {providerRegistryAbi, providerRegistryBytecode} from '../../src/lib/contracts/generated/ProviderRegistry.js'
 import {snmAbi, snmBytecode} from '../../src/lib/contracts/generated/SNM.js'
-import {type FreshAccount, freshAccount} from './chain.js'
+
+// (No import from ./chain.js: that module needs the vitest runner, and the bench uses this file too.)
+export interface FreshAccount {
+  account: PrivateKeyAccount
+  address: Address
+  privateKey: Hex
+}
+
+export async function freshAccount(client: ChainClient): Promise<FreshAccount> {
+  const privateKey = generatePrivateKey()
+  const account = privateKeyToAccount(privateKey)
+  await client.request({method: 'anvil_setBalance', params: [account.address, `0x${parseEther('1000').toString(16)}`]} as never)
+  return {account, address: account.address, privateKey}
+}
 
 export interface TestMarket {
   client: ChainClient
