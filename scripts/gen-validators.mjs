@@ -7,6 +7,7 @@ import {readFileSync, writeFileSync} from 'node:fs'
 const targets = [
   ['src/lib/config/schema.json', 'src/lib/config/validate-config.gen.js'],
   ['schemas/ask-plan.schema.json', 'src/lib/market/validate-ask-plan.gen.js'],
+  ['schemas/job.schema.json', 'src/lib/provider/validate-job.gen.js'],
 ]
 for (const [schemaPath, outPath] of targets) {
   const ajv = new Ajv({allErrors: true, code: {esm: true, source: true}, strict: true})

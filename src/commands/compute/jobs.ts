@@ -1,0 +1,36 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../lib/cli/base-command.js'
+import {renderTable} from '../../lib/cli/render.js'
+import {requireContract} from '../../lib/config/settings.js'
+
+export default class ComputeJobs extends BaseCommand<typeof ComputeJobs> {
+  static args = {deal: Args.string({description: 'Deal id', required: true})}
+  static summary = 'List the jobs of a deal with their status.'
+  static examples = ['<%= config.bin %> <%= command.id %> 12', '<%= config.bin %> <%= command.id %> 12 --json']
+  static flags = {endpoint: Flags.string({description: 'Agent URL (default: the deal provider’s endpoint on chain)'})}
+
+  public async run() {
+    const {dealTarget, parseDealId} = await import('../../lib/provider/renter.js')
+    const dealId = parseDealId(this.args.deal)
+    const settings = this.settings()
+    const target = await dealTarget({
+      account: await this.signer(),
+      chain: async () => ({client: await this.client(), market: requireContract(settings, 'market'), registry: requireContract(settings, 'registry')}),
+      chainId: settings.network.chainId,
+      dealId,
+      endpoint: this.flags.endpoint,
+    })
+    const {listJobs} = await import('../../lib/provider/client.js')
+    const {jobExitStatus} = await import('../../lib/provider/agent.js')
+    const jobs = await listJobs(target)
+    if (!this.jsonEnabled()) {
+      if (jobs.length === 0) this.log(`Deal ${dealId} has no jobs.`)
+      else {
+        const rows = jobs.map((j) => [j.id, j.status, j.status === 'running' ? '' : String(jobExitStatus(j)), [j.spec.command, ...(j.spec.args ?? [])].join(' ').slice(0, 50), j.startedAt, j.reason ?? ''])
+        this.log(renderTable(['job', 'status', 'exit', 'command', 'started', 'reason'], rows))
+      }
+    }
+    return {dealId: dealId.toString(), jobs}
+  }
+}

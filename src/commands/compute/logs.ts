@@ -1,0 +1,70 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../lib/cli/base-command.js'
+import {toJsonText} from '../../lib/cli/render.js'
+import {requireContract} from '../../lib/config/settings.js'
+import {usageError} from '../../lib/cli/errors.js'
+
+export default class ComputeLogs extends BaseCommand<typeof ComputeLogs> {
+  static args = {
+    deal: Args.string({description: 'Deal id', required: true}),
+    job: Args.string({description: 'Job id (default: the deal’s latest job)'}),
+  }
+  static summary = 'Show or follow a job’s output: its stdout on stdout, its stderr on stderr.'
+  static description = `Reads the job's log from the provider's agent (found from the deal on chain, or --endpoint). With --follow it waits for new output until the job ends, reconnects when the connection drops and resumes after the last line printed, and exits with the job's exit status. Under --json each record is one JSON line ({seq, stream, ts, encoding, data}), then the envelope.`
+  static examples = [
+    '<%= config.bin %> <%= command.id %> 12 --follow',
+    '<%= config.bin %> <%= command.id %> 12 3 --tail 100 --stream stderr --timestamps',
+    '<%= config.bin %> <%= command.id %> 12 --since 10m --json',
+  ]
+  static flags = {
+    endpoint: Flags.string({description: 'Agent URL (default: the deal provider’s endpoint on chain)'}),
+    follow: Flags.boolean({char: 'f', description: 'Wait for new output until the job ends'}),
+    since: Flags.string({description: 'Only output since a duration ago (10m, 2h) or a time (ISO 8601)'}),
+    stream: Flags.string({description: 'Only one stream', options: ['stdout', 'stderr']}),
+    tail: Flags.integer({char: 't', description: 'Only the last N lines', min: 0}),
+    timestamps: Flags.boolean({description: 'Prefix each line with its time'}),
+  }
+
+  /** Under --json the records are NDJSON, so the closing envelope is one line too. */
+  public logJson(json: unknown): void {
+    process.stdout.write(toJsonText(json, 0) + '\n')
+  }
+
+  public async run() {
+    const {flags} = this
+    const {dealTarget, parseDealId, parseJobId, parseSince} = await import('../../lib/provider/renter.js')
+    const dealId = parseDealId(this.args.deal)
+    const since = flags.since === undefined ? undefined : parseSince(flags.since)
+    const settings = this.settings()
+    const target = await dealTarget({
+      account: await this.signer(),
+      chain: async () => ({client: await this.client(), market: requireContract(settings, 'market'), registry: requireContract(settings, 'registry')}),
+      chainId: settings.network.chainId,
+      dealId,
+      endpoint: flags.endpoint,
+    })
+    const {followLogs, listJobs} = await import('../../lib/provider/client.js')
+    let jobId = this.args.job === undefined ? undefined : parseJobId(this.args.job)
+    if (jobId === undefined) {
+      const jobs = await listJobs(target)
+      if (jobs.length === 0) throw usageError('NO_JOBS', `Deal ${dealId} has no jobs yet.`, {hint: `Start one with \`nectar compute run ${dealId} --job job.json\`.`})
+      jobId = jobs.at(-1)!.id
+    }
+    const {logWriter} = await import('../../lib/provider/log-output.js')
+    const result = await followLogs(target, {
+      follow: flags.follow,
+      jobId,
+      onReconnect: (attempt, reason, after) => this.note(`Connection lost (${reason}); reconnecting (attempt ${attempt}), resuming after line ${after}…`),
+      onRecords: logWriter({json: this.jsonEnabled(), stderr: process.stderr, stdout: process.stdout, timestamps: flags.timestamps}),
+      since,
+      stream: flags.stream as 'stderr' | 'stdout' | undefined,
+      tail: flags.tail,
+    })
+    if (result.end) {
+      this.note(`Job ${jobId} ${result.end.status}${result.end.reason ? ` (${result.end.reason})` : ''}; exit status ${result.end.exitStatus}.`)
+      if (flags.follow) process.exitCode = result.end.exitStatus
+    }
+    return {dealId: dealId.toString(), end: result.end ?? null, jobId, lastSeq: result.lastSeq, reconnects: result.reconnects, running: Boolean(result.eof)}
+  }
+}

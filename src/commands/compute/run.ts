@@ -1,0 +1,54 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../lib/cli/base-command.js'
+import {toJsonText} from '../../lib/cli/render.js'
+import {requireContract} from '../../lib/config/settings.js'
+
+export default class ComputeRun extends BaseCommand<typeof ComputeRun> {
+  static args = {deal: Args.string({description: 'Deal id', required: true})}
+  static summary = 'Start a job on a deal’s provider, and optionally follow its output to the end.'
+  static description = `Sends the job spec (JSON; command, args, env, files, timeLimit) to the provider's agent, signed with the deal's renter key. With --follow, streams the job's stdout to stdout and stderr to stderr and exits with the job's exit status.`
+  static examples = ['<%= config.bin %> <%= command.id %> 12 --job job.json --follow', '<%= config.bin %> <%= command.id %> 12 --job job.json --json']
+  static flags = {
+    endpoint: Flags.string({description: 'Agent URL (default: the deal provider’s endpoint on chain)'}),
+    follow: Flags.boolean({char: 'f', description: 'Stream the job’s output until it ends'}),
+    job: Flags.string({description: 'Job spec file (JSON)', required: true}),
+    timestamps: Flags.boolean({description: 'With --follow: prefix each line with its time'}),
+  }
+
+  /** Under --json the records are NDJSON, so the closing envelope is one line too. */
+  public logJson(json: unknown): void {
+    process.stdout.write(toJsonText(json, 0) + '\n')
+  }
+
+  public async run() {
+    const {flags} = this
+    const {dealTarget, parseDealId} = await import('../../lib/provider/renter.js')
+    const {loadJobSpecFile} = await import('../../lib/provider/job-spec.js')
+    const dealId = parseDealId(this.args.deal)
+    const spec = await loadJobSpecFile(flags.job)
+    const settings = this.settings()
+    const target = await dealTarget({
+      account: await this.signer(),
+      chain: async () => ({client: await this.client(), market: requireContract(settings, 'market'), registry: requireContract(settings, 'registry')}),
+      chainId: settings.network.chainId,
+      dealId,
+      endpoint: flags.endpoint,
+    })
+    const {submitAndFollow} = await import('../../lib/provider/client.js')
+    const {logWriter} = await import('../../lib/provider/log-output.js')
+    const {job, logs} = await submitAndFollow(target, {
+      follow: flags.follow,
+      onReconnect: (attempt, reason, after) => this.note(`Connection lost (${reason}); reconnecting (attempt ${attempt}), resuming after line ${after}…`),
+      onRecords: logWriter({json: this.jsonEnabled(), stderr: process.stderr, stdout: process.stdout, timestamps: flags.timestamps}),
+      onStarted: (started) => this.note(`Started job ${started.id} on deal ${dealId} (${target.endpoint}).`),
+      spec,
+    })
+    if (!flags.follow && !this.jsonEnabled()) this.log(`Job ${job.id} started. Follow it with: nectar compute logs ${dealId} ${job.id} --follow`)
+    if (logs?.end) {
+      this.note(`Job ${job.id} ${logs.end.status}${logs.end.reason ? ` (${logs.end.reason})` : ''}; exit status ${logs.end.exitStatus}.`)
+      process.exitCode = logs.end.exitStatus
+    }
+    return {dealId: dealId.toString(), end: logs?.end ?? null, endpoint: target.endpoint, job}
+  }
+}

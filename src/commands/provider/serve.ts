@@ -1,0 +1,97 @@
+import {readFileSync} from 'node:fs'
+import path from 'node:path'
+
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../lib/cli/base-command.js'
+import {usageError} from '../../lib/cli/errors.js'
+import {requireContract} from '../../lib/config/settings.js'
+
+export default class ProviderServe extends BaseCommand<typeof ProviderServe> {
+  static summary = 'Run the provider agent: accept jobs from your deals’ renters, run them, serve their logs.'
+  static description = `A long-running agent. It accepts a job for a deal only when the request is signed by the deal's renter (checked on chain), runs it with the executor, keeps its output in an append-only log in the data dir, and serves start/status/stop/logs over HTTP(S). Jobs of a deal are killed when the deal closes. Jobs that were running when the agent died are reported as interrupted after a restart. Prints the listening URL (under --json, one envelope with {url, pid}); everything else goes to stderr. Stop it with Ctrl-C or SIGTERM.`
+  static examples = [
+    '<%= config.bin %> <%= command.id %> --port 8701',
+    '<%= config.bin %> <%= command.id %> --plan ask.yaml --port 8443 --tls-cert cert.pem --tls-key key.pem',
+  ]
+  static flags = {
+    'allow-process-executor': Flags.boolean({description: 'Allow the process executor off the devnet (renters’ commands then run on this host)'}),
+    'data-dir': Flags.string({description: 'Where jobs and logs are kept (default: <data dir>/provider)'}),
+    executor: Flags.string({default: 'process', description: 'How jobs run', options: ['process']}),
+    heartbeat: Flags.integer({default: 10_000, description: 'Heartbeat interval of idle log streams, ms', hidden: true, min: 10}),
+    host: Flags.string({default: '127.0.0.1', description: 'Address to listen on (0.0.0.0 for every interface)'}),
+    'kill-grace': Flags.integer({default: 5000, description: 'Between SIGTERM and SIGKILL when a job is stopped, ms', hidden: true, min: 0}),
+    plan: Flags.string({description: 'Ask plan file (placing asks is wired with the market library)'}),
+    poll: Flags.integer({default: 5000, description: 'How often deals with running jobs are checked, ms', min: 50}),
+    port: Flags.integer({default: 8701, description: 'Port to listen on (0 = any free port)', max: 65_535, min: 0}),
+    'tls-cert': Flags.string({dependsOn: ['tls-key'], description: 'TLS certificate (PEM): serve HTTPS'}),
+    'tls-key': Flags.string({dependsOn: ['tls-cert'], description: 'TLS private key (PEM)'}),
+  }
+
+  public async run() {
+    const {flags} = this
+    const settings = this.settings()
+    const {DEVNET_CHAIN_ID} = await import('../../lib/config/networks.js')
+    const {checkProcessExecutorAllowed, ProcessExecutor} = await import('../../lib/provider/process-executor.js')
+    const warning = checkProcessExecutorAllowed({allow: flags['allow-process-executor'], chainId: settings.network.chainId, devnet: Boolean(settings.network.devnet), devnetChainId: DEVNET_CHAIN_ID})
+    if (warning) this.warnToStderr(warning)
+    const readPem = (file: string, flag: string) => {
+      try {
+        return readFileSync(file)
+      } catch (error) {
+        throw usageError('TLS_FILE_UNREADABLE', `Cannot read ${flag} ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, {hint: `Pass the path of a PEM file to ${flag}.`})
+      }
+    }
+    const tls = flags['tls-cert'] && flags['tls-key'] ? {cert: readPem(flags['tls-cert'], '--tls-cert'), key: readPem(flags['tls-key'], '--tls-key')} : undefined
+    const market = requireContract(settings, 'market')
+    const supplier = await this.accountAddress()
+    const client = await this.client()
+    const {cachedDealSource, chainDealSource} = await import('../../lib/provider/deals.js')
+    const {Agent} = await import('../../lib/provider/agent.js')
+    const {startServer} = await import('../../lib/provider/server.js')
+    const dealSource = cachedDealSource(chainDealSource(client, market), 1000)
+    const log = (message: string) => process.stderr.write(`${new Date().toISOString()} ${message}\n`)
+    const agent = Agent.open({
+      dataDir: path.resolve(flags['data-dir'] ?? path.join(this.dataDir, 'provider')),
+      dealPollMs: flags.poll,
+      dealSource,
+      executor: new ProcessExecutor({killGraceMs: flags['kill-grace']}),
+      log,
+      plan: flags.plan,
+      supplier,
+    })
+    if (flags.plan) log(`Placing asks from ${flags.plan} is not wired in this build yet (it comes with the market library); serving deals that already exist.`)
+    let running
+    try {
+      running = await startServer({agent, dealSource, heartbeatMs: flags.heartbeat, host: flags.host, port: flags.port, supplier, tls})
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'EADDRINUSE' || code === 'EACCES') {
+        throw usageError('PORT_UNAVAILABLE', `Cannot listen on ${flags.host}:${flags.port} (${code}).`, {hint: 'Pick another --port (or --port 0 for any free port), or stop what listens there.'})
+      }
+      throw error
+    }
+    agent.start()
+    const info = {dataDir: agent.dataDir, executor: 'process', pid: process.pid, supplier, url: running.url}
+    if (this.jsonEnabled()) this.logJson(this.toSuccessJson(info))
+    else {
+      this.log(running.url)
+      log(`Provider agent for ${supplier} on chain ${settings.network.chainId}, listening on ${running.url}; data in ${agent.dataDir}.`)
+    }
+    // Stay up until SIGINT/SIGTERM, then stop the jobs (recorded as killed), close, and exit 0.
+    process.removeAllListeners('SIGINT')
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve)
+      process.once('SIGTERM', resolve)
+    })
+    log('Shutting down: stopping running jobs…')
+    await agent.shutdown('the provider agent shut down')
+    await running.close()
+    log('Stopped.')
+    process.exit(0)
+  }
+
+  private warnToStderr(message: string): void {
+    process.stderr.write(`Warning: ${message}\n`)
+  }
+}

@@ -1,0 +1,265 @@
+// The provider agent's state: the jobs of each deal, their logs and their fate. State lives in the
+// data dir (one directory per job with job.json and its log), so a restarted agent still knows every
+// job: those that were running when it died are marked `interrupted` with the time, never dropped.
+// The chain is reached only through DealSource (who rented a deal, is it open) and MarketDuties
+// (asks, billing, closing), which the market library implements.
+import {randomBytes} from 'node:crypto'
+import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
+
+import {type Address} from 'viem'
+
+import {type DealSource} from './deals.js'
+import {type Executor, type ExecutorHandle} from './executor.js'
+import {type JobSpec, parseDuration} from './job-spec.js'
+import {LogStore} from './log-store.js'
+
+export type JobStatus = 'running' | 'exited' | 'killed' | 'failed' | 'interrupted'
+
+export interface JobState {
+  consumer: Address
+  createdAt: string
+  dealId: string
+  endedAt?: string
+  /** Exit code when the process exited by itself (or after a kill, if it handled the signal). */
+  exitCode: number | null
+  executor: string
+  id: string
+  pid?: number
+  /** Why it ended, when it did not end on its own. */
+  reason?: string
+  signal: string | null
+  spec: JobSpec
+  startedAt: string
+  status: JobStatus
+}
+
+/** The duties that need the market library; wired at merge (see the report). Each is optional. */
+export interface MarketDuties {
+  /** Place the ASK orders of the plan file (and again when a deal ends, so capacity stays listed). */
+  placeAsks(plan: string): Promise<void>
+  billOpenDeals(): Promise<void>
+  closeEndedDeals(): Promise<void>
+}
+
+export interface AgentOptions {
+  dataDir: string
+  dealSource: DealSource
+  /** How often deals with running jobs are checked (and market duties run). Default 5 s. */
+  dealPollMs?: number
+  executor: Executor
+  log?: (message: string) => void
+  market?: MarketDuties
+  plan?: string
+  /** The provider's address: jobs are accepted only for deals whose supplier it is. */
+  supplier?: Address
+}
+
+interface LiveJob {
+  handle?: ExecutorHandle
+  state: JobState
+  store: LogStore
+}
+
+/** A job's exit status for a shell: its code, or 128 + signal number, or 1 when it never ran to an exit. */
+export function jobExitStatus(state: Pick<JobState, 'exitCode' | 'signal' | 'status'>): number {
+  if (state.exitCode !== null && state.exitCode !== undefined) return state.exitCode
+  if (state.signal) {
+    const numbers: Record<string, number> = {SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGQUIT: 3, SIGTERM: 15}
+    return 128 + (numbers[state.signal] ?? 0)
+  }
+  return 1
+}
+
+export class Agent {
+  private readonly jobs = new Map<string, LiveJob>()
+  private pollTimer?: NodeJS.Timeout
+  private polling = false
+  private stopping = false
+
+  private constructor(readonly options: AgentOptions) {}
+
+  get dataDir(): string {
+    return this.options.dataDir
+  }
+
+  /** Opens the data dir; jobs that were running when the last agent died become `interrupted`. */
+  static open(options: AgentOptions): Agent {
+    const agent = new Agent(options)
+    agent.load()
+    return agent
+  }
+
+  private jobDir(dealId: string, jobId: string): string {
+    return path.join(this.options.dataDir, 'deals', dealId, 'jobs', jobId)
+  }
+
+  private load(): void {
+    const dealsDir = path.join(this.options.dataDir, 'deals')
+    mkdirSync(dealsDir, {recursive: true})
+    for (const dealId of readdirSync(dealsDir)) {
+      const jobsDir = path.join(dealsDir, dealId, 'jobs')
+      if (!existsSync(jobsDir)) continue
+      for (const jobId of readdirSync(jobsDir)) {
+        const file = path.join(jobsDir, jobId, 'job.json')
+        if (!existsSync(file)) continue
+        let state: JobState
+        try {
+          state = JSON.parse(readFileSync(file, 'utf8')) as JobState
+        } catch {
+          this.options.log?.(`Skipping job ${dealId}/${jobId}: ${file} is not readable JSON.`)
+          continue
+        }
+        const store = LogStore.open(path.join(jobsDir, jobId, 'log'))
+        if (state.status === 'running') {
+          state.status = 'interrupted'
+          state.endedAt = new Date().toISOString()
+          state.reason = `the agent stopped while the job was running (noticed at restart, ${state.endedAt}); output up to then is kept`
+          this.save(state)
+        }
+        store.end()
+        this.jobs.set(key(state.dealId, state.id), {state, store})
+      }
+    }
+  }
+
+  private save(state: JobState): void {
+    const dir = this.jobDir(state.dealId, state.id)
+    mkdirSync(dir, {recursive: true})
+    const file = path.join(dir, 'job.json')
+    writeFileSync(file + '.tmp', JSON.stringify(state, null, 2))
+    renameSync(file + '.tmp', file)
+  }
+
+  /** Starts the deal-watch loop (and the market duties). */
+  start(): void {
+    const every = this.options.dealPollMs ?? 5000
+    this.pollTimer = setInterval(() => void this.tick(), every)
+    this.pollTimer.unref()
+    if (this.options.plan && this.options.market) void this.options.market.placeAsks(this.options.plan).catch((error) => this.options.log?.(`Placing asks failed: ${(error as Error).message}`))
+  }
+
+  /** One round: kill the jobs of deals that closed; bill and close through the market duties. */
+  async tick(): Promise<void> {
+    if (this.polling || this.stopping) return
+    this.polling = true
+    try {
+      const deals = new Set<string>()
+      for (const job of this.jobs.values()) if (job.state.status === 'running') deals.add(job.state.dealId)
+      for (const dealId of deals) {
+        try {
+          const deal = await this.options.dealSource.getDeal(BigInt(dealId))
+          if (!deal || deal.status === 'closed') this.killDealJobs(dealId, `deal ${dealId} closed`)
+        } catch (error) {
+          this.options.log?.(`Checking deal ${dealId} failed: ${(error as Error).message}`)
+        }
+      }
+      if (this.options.market) {
+        await this.options.market.billOpenDeals().catch((error) => this.options.log?.(`Billing failed: ${(error as Error).message}`))
+        await this.options.market.closeEndedDeals().catch((error) => this.options.log?.(`Closing ended deals failed: ${(error as Error).message}`))
+      }
+    } finally {
+      this.polling = false
+    }
+  }
+
+  killDealJobs(dealId: string, reason: string): number {
+    let n = 0
+    for (const job of this.jobs.values()) {
+      if (job.state.dealId === dealId && job.state.status === 'running') {
+        job.handle?.kill(reason)
+        n++
+      }
+    }
+    return n
+  }
+
+  /** Starts a job for a deal (the caller has checked the consumer and the deal); returns its state. */
+  startJob(dealId: bigint, consumer: Address, spec: JobSpec): JobState {
+    if (this.stopping) throw new Error('the agent is shutting down')
+    const deal = dealId.toString()
+    const id = this.nextJobId(deal)
+    const now = new Date().toISOString()
+    const state: JobState = {consumer, createdAt: now, dealId: deal, exitCode: null, executor: this.options.executor.name, id, signal: null, spec, startedAt: now, status: 'running'}
+    const dir = this.jobDir(deal, id)
+    mkdirSync(dir, {recursive: true})
+    const store = LogStore.open(path.join(dir, 'log'))
+    const live: LiveJob = {state, store}
+    this.jobs.set(key(deal, id), live)
+    this.save(state)
+    const timeLimitMs = spec.timeLimit === undefined ? undefined : parseDuration(spec.timeLimit)
+    live.handle = this.options.executor.start(
+      {id, spec, timeLimitMs, workDir: path.join(dir, 'work')},
+      {
+        onExit: (code, signal, reason) => {
+          state.exitCode = code
+          state.signal = signal
+          state.endedAt = new Date().toISOString()
+          state.status = reason?.startsWith('failed to start') ? 'failed' : reason ? 'killed' : 'exited'
+          if (reason) state.reason = reason
+          this.save(state)
+          store.end()
+          this.options.log?.(`Job ${deal}/${id} ${state.status}${reason ? ` (${reason})` : ''}, exit ${jobExitStatus(state)}.`)
+        },
+        onOutput: (stream, bytes) => store.append(stream, bytes),
+      },
+    )
+    if (live.handle.pid !== undefined) {
+      state.pid = live.handle.pid
+      this.save(state)
+    }
+    this.options.log?.(`Job ${deal}/${id} started for ${consumer}: ${spec.command} ${(spec.args ?? []).join(' ')}`)
+    return state
+  }
+
+  private nextJobId(dealId: string): string {
+    let max = 0
+    for (const job of this.jobs.values()) if (job.state.dealId === dealId) max = Math.max(max, Number(job.state.id) || 0)
+    // A crash between mkdir and job.json could leave a directory behind: never reuse it.
+    let id = max + 1
+    while (existsSync(this.jobDir(dealId, String(id)))) id++
+    return String(id)
+  }
+
+  listJobs(dealId: bigint): JobState[] {
+    const deal = dealId.toString()
+    return [...this.jobs.values()].filter((j) => j.state.dealId === deal).map((j) => j.state).sort((a, b) => Number(a.id) - Number(b.id))
+  }
+
+  getJob(dealId: bigint, jobId: string): {state: JobState; store: LogStore} | undefined {
+    const live = this.jobs.get(key(dealId.toString(), jobId))
+    return live && {state: live.state, store: live.store}
+  }
+
+  /** Asks a running job to stop; false when it had already ended. */
+  stopJob(dealId: bigint, jobId: string, reason: string): boolean {
+    const live = this.jobs.get(key(dealId.toString(), jobId))
+    if (!live || live.state.status !== 'running') return false
+    live.handle?.kill(reason)
+    return true
+  }
+
+  get runningCount(): number {
+    let n = 0
+    for (const job of this.jobs.values()) if (job.state.status === 'running') n++
+    return n
+  }
+
+  /** Stops every running job (recorded as killed with the reason) and waits for them to end. */
+  async shutdown(reason = 'the provider agent shut down', timeoutMs = 10_000): Promise<void> {
+    this.stopping = true
+    clearInterval(this.pollTimer)
+    const running = [...this.jobs.values()].filter((j) => j.state.status === 'running')
+    for (const job of running) job.handle?.kill(reason)
+    const deadline = Date.now() + timeoutMs
+    while (running.some((j) => j.state.status === 'running') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25))
+    for (const job of this.jobs.values()) job.store.close()
+  }
+
+  /** A short random id for things that need one (not job ids, which count up per deal). */
+  static randomId(): string {
+    return randomBytes(6).toString('hex')
+  }
+}
+
+const key = (dealId: string, jobId: string) => `${dealId}/${jobId}`

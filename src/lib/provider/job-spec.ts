@@ -1,0 +1,127 @@
+// A renter's job: what to run on the provider's machine. Checked against schemas/job.schema.json
+// (precompiled by scripts/gen-validators.mjs) on both sides: by the renter's CLI before anything is
+// signed, and by the agent before anything runs. Unknown fields are refused by name.
+import {readFileSync} from 'node:fs'
+import path from 'node:path'
+
+import {usageError} from '../cli/errors.js'
+import validate from './validate-job.gen.js'
+
+export interface JobFile {
+  content: string
+  encoding?: 'base64' | 'utf8'
+  mode?: string
+  path: string
+}
+
+export interface JobSpec {
+  args?: string[]
+  command: string
+  env?: Record<string, string>
+  files?: JobFile[]
+  image?: string
+  name?: string
+  /** Seconds, or a duration string such as 10m. */
+  timeLimit?: number | string
+}
+
+export interface JobSpecProblem {
+  /** JSON pointer of the field ('' = the spec itself). */
+  field: string
+  message: string
+}
+
+/** The first problem with a spec (unknown field, missing command, wrong type), or undefined when it is valid. */
+export function jobSpecProblem(value: unknown): JobSpecProblem | undefined {
+  if (validate(value)) {
+    const spec = value as JobSpec
+    if (spec.timeLimit !== undefined && parseDuration(spec.timeLimit) === undefined) return {field: '/timeLimit', message: `timeLimit ${JSON.stringify(spec.timeLimit)} is not a duration`}
+    for (const [i, file] of (spec.files ?? []).entries()) {
+      const problem = filePathProblem(file.path)
+      if (problem) return {field: `/files/${i}/path`, message: problem}
+    }
+    return undefined
+  }
+  const errors = validate.errors ?? []
+  // Prefer the errors that name a field: unknown field, then missing field, then the rest.
+  const pick = errors.find((e) => e.keyword === 'additionalProperties') ?? errors.find((e) => e.keyword === 'required') ?? errors[0]
+  if (!pick) return {field: '', message: 'the job spec is not valid'}
+  const at = pick.instancePath
+  if (pick.keyword === 'additionalProperties') {
+    const name = (pick.params as {additionalProperty: string}).additionalProperty
+    return {field: `${at}/${name}`, message: `unknown field "${name}"${at ? ` in ${at}` : ''}`}
+  }
+  if (pick.keyword === 'required') {
+    const name = (pick.params as {missingProperty: string}).missingProperty
+    return {field: `${at}/${name}`, message: `missing field "${name}"${at ? ` in ${at}` : ''}`}
+  }
+  if (at === '/timeLimit') return {field: at, message: 'timeLimit must be seconds or a duration such as 90s, 10m, 2h'}
+  return {field: at, message: `${at || 'the job spec'} ${pick.message}`}
+}
+
+function filePathProblem(p: string): string | undefined {
+  if (p.includes('\0')) return 'a file path cannot contain NUL'
+  if (path.posix.isAbsolute(p)) return `file path ${JSON.stringify(p)} must be relative to the job's working directory`
+  const normal = path.posix.normalize(p)
+  if (normal === '..' || normal.startsWith('../') || normal === '.') return `file path ${JSON.stringify(p)} leaves the job's working directory`
+  return undefined
+}
+
+/** A checked spec, or a usage error naming the field and the file. */
+export function parseJobSpec(value: unknown, source = 'the job spec'): JobSpec {
+  const problem = jobSpecProblem(value)
+  if (problem) {
+    throw usageError('INVALID_JOB_SPEC', `${source}: ${problem.message}.`, {
+      details: problem.field ? [`field: ${problem.field}`] : [],
+      hint: 'A job spec has command, args, env, files, timeLimit (and image, for container executors) and nothing else.',
+    })
+  }
+  return value as JobSpec
+}
+
+/**
+ * Reads a job spec file. JSON is always accepted; YAML needs the `yaml` package, which this build does
+ * not ship yet, so a .yaml file that is not also JSON is refused with the fix.
+ */
+export async function loadJobSpecFile(file: string): Promise<JobSpec> {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    throw usageError('JOB_FILE_UNREADABLE', `Cannot read the job file ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, {hint: 'Pass --job with the path of a job spec file.'})
+  }
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (jsonError) {
+    if (!/\.ya?ml$/i.test(file)) throw usageError('INVALID_JOB_FILE', `${file} is not valid JSON: ${(jsonError as Error).message}.`, {hint: 'Fix the JSON, or write the spec as YAML in a .yaml file.'})
+    value = await parseYamlText(text, file)
+  }
+  return parseJobSpec(value, file)
+}
+
+async function parseYamlText(text: string, file: string): Promise<unknown> {
+  const name = 'yaml'
+  let mod: {parse(text: string): unknown}
+  try {
+    mod = (await import(name)) as {parse(text: string): unknown}
+  } catch {
+    throw usageError('YAML_UNSUPPORTED', `${file}: this build cannot read YAML job specs yet.`, {hint: 'Write the job spec as JSON (job.json); JSON is valid YAML, so the same file works later.'})
+  }
+  try {
+    return mod.parse(text)
+  } catch (error) {
+    throw usageError('INVALID_JOB_FILE', `${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}.`, {hint: 'Fix the YAML at the line named.'})
+  }
+}
+
+const UNITS: Record<string, number> = {d: 86_400_000, h: 3_600_000, m: 60_000, ms: 1, s: 1000}
+
+/** Milliseconds from seconds (number) or "90s", "10m", "1.5h", "2d", "500ms"; undefined when not a duration. */
+export function parseDuration(value: number | string): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value > 0 ? value * 1000 : undefined
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(value.trim())
+  if (!match) return undefined
+  const ms = Number(match[1]) * UNITS[match[2] ?? 's']
+  return ms > 0 && ms <= 366 * 86_400_000 ? ms : undefined
+}

@@ -1,0 +1,47 @@
+// What the renter's job commands share: the deal id, and the agent to talk to for it.
+import {type Address, type LocalAccount} from 'viem'
+
+import {type ChainClient} from '../chain/client.js'
+import {usageError} from '../cli/errors.js'
+import {type AgentTarget, resolveEndpoint} from './client.js'
+import {chainDealSource, chainEndpointSource} from './deals.js'
+import {parseDuration} from './job-spec.js'
+
+export function parseDealId(text: string): bigint {
+  if (!/^\d{1,30}$/.test(text) || BigInt(text) === 0n) throw usageError('INVALID_DEAL_ID', `Deal id ${JSON.stringify(text)} is not a deal number.`, {hint: 'Give the deal number, e.g. 12 (see `nectar compute deals`).'})
+  return BigInt(text)
+}
+
+export function parseJobId(text: string): string {
+  if (!/^\d{1,12}$/.test(text)) throw usageError('INVALID_JOB_ID', `Job id ${JSON.stringify(text)} is not a job number.`, {hint: 'See the deal’s jobs with `nectar compute jobs DEAL_ID`.'})
+  return String(Number(text))
+}
+
+/** --since: a duration back from now (10m, 2h, 90s) or an ISO time; returns ms since the epoch. */
+export function parseSince(text: string, now = Date.now()): number {
+  const back = parseDuration(text)
+  if (back !== undefined) return now - back
+  const at = Date.parse(text)
+  if (/^\d{4}-\d{2}-\d{2}/.test(text) && Number.isFinite(at)) return at
+  throw usageError('INVALID_SINCE', `--since ${JSON.stringify(text)} is neither a duration nor a time.`, {hint: 'Use a duration such as 10m or 2h, or a time such as 2025-01-31T12:00:00Z.'})
+}
+
+export interface DealTargetOptions {
+  account: Pick<LocalAccount, 'address' | 'signTypedData'>
+  chainId: number
+  /** Needed unless `endpoint` is given. */
+  chain?: () => Promise<{client: ChainClient; market: Address; registry: Address}>
+  dealId: bigint
+  endpoint?: string
+}
+
+/** The agent of a deal: from --endpoint, or from the deal's supplier's endpoint in the ProviderRegistry. */
+export async function dealTarget(options: DealTargetOptions): Promise<AgentTarget> {
+  if (options.endpoint) {
+    const {endpoint} = await resolveEndpoint({chainId: options.chainId, getDeal: async () => undefined}, {endpointOf: async () => undefined}, options.dealId, options.endpoint)
+    return {account: options.account, chainId: options.chainId, dealId: options.dealId, endpoint}
+  }
+  const {client, market, registry} = await options.chain!()
+  const {endpoint} = await resolveEndpoint(chainDealSource(client, market), chainEndpointSource(client, registry), options.dealId)
+  return {account: options.account, chainId: options.chainId, dealId: options.dealId, endpoint}
+}

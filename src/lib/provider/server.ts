@@ -1,0 +1,266 @@
+// The agent's HTTP API (node:http, or node:https with a certificate):
+//   GET  /status                                  open
+//   POST /deals/:id/jobs                          start a job (body: job spec JSON)
+//   GET  /deals/:id/jobs                          list
+//   GET  /deals/:id/jobs/:job                     status
+//   POST /deals/:id/jobs/:job/stop                stop
+//   GET  /deals/:id/jobs/:job/logs?after=SEQ&tail=N&since=MS&stream=stdout|stderr&follow=1
+// Every /deals request is signed by the deal's consumer (auth.ts). Logs stream as NDJSON, one record
+// per line written as soon as it is appended, heartbeats while idle, and a final record:
+//   {"end":true,...} when the job has ended, or {"eof":true,...} (no follow, job still running).
+import http from 'node:http'
+import https from 'node:https'
+import {type AddressInfo} from 'node:net'
+
+import {type Address, isAddressEqual} from 'viem'
+
+import {type Agent, jobExitStatus, type JobState} from './agent.js'
+import {AuthError, ReplayCache, verifyRequest} from './auth.js'
+import {type DealInfo, type DealSource} from './deals.js'
+import {jobSpecProblem, type JobSpec} from './job-spec.js'
+import {type LogRecord, type StreamName} from './log-store.js'
+
+export const AGENT_API_VERSION = 1
+const MAX_BODY_BYTES = 32 << 20
+
+export interface ServerOptions {
+  agent: Agent
+  dealSource: DealSource
+  /** Idle time after which a follow stream gets a heartbeat line. Default 10 s. */
+  heartbeatMs?: number
+  host?: string
+  port?: number
+  replay?: ReplayCache
+  /** Only deals whose supplier is this address are served. */
+  supplier?: Address
+  tls?: {cert: Buffer | string; key: Buffer | string}
+}
+
+export interface RunningServer {
+  close(): Promise<void>
+  server: http.Server
+  url: string
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', {fatal: true, ignoreBOM: true})
+
+/** One log record as an NDJSON line: UTF-8 text as is, anything else base64. */
+export function encodeRecord(r: LogRecord): string {
+  let data: string
+  let encoding: 'base64' | 'utf8'
+  try {
+    data = utf8.decode(r.data)
+    encoding = 'utf8'
+  } catch {
+    data = r.data.toString('base64')
+    encoding = 'base64'
+  }
+  return `{"seq":${r.seq},"stream":"${r.stream}","ts":${r.ts},"encoding":"${encoding}","data":${JSON.stringify(data)}}\n`
+}
+
+export function endRecord(state: JobState, lastSeq: number) {
+  return {end: true, exitCode: state.exitCode, exitStatus: jobExitStatus(state), jobId: state.id, lastSeq, reason: state.reason ?? null, signal: state.signal, status: state.status}
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const replay = options.replay ?? new ReplayCache()
+  const heartbeatMs = options.heartbeatMs ?? 10_000
+  const sockets = new Set<import('node:net').Socket>()
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    handle(req, res).catch((error) => {
+      const e = error instanceof HttpError || error instanceof AuthError ? error : new HttpError(500, 'INTERNAL', (error as Error).message)
+      if (!res.headersSent) sendJson(res, e.status, {error: {code: e.code, message: e.message}})
+      else res.destroy()
+    })
+  }
+  const server = options.tls ? https.createServer({cert: options.tls.cert, key: options.tls.key}, handler) : http.createServer(handler)
+  server.keepAliveTimeout = 5000
+  server.on('connection', (socket) => {
+    sockets.add(socket)
+    socket.setNoDelay(true)
+    socket.on('close', () => sockets.delete(socket))
+  })
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://agent')
+    const method = req.method ?? 'GET'
+    if (url.pathname === '/status' && method === 'GET') {
+      sendJson(res, 200, {agent: 'nectar provider agent', apiVersion: AGENT_API_VERSION, chainId: options.dealSource.chainId, executor: options.agent.options.executor.name, jobsRunning: options.agent.runningCount, supplier: options.supplier ?? null})
+      return
+    }
+    const match = /^\/deals\/(\d{1,78})\/jobs(?:\/(\d{1,12})(?:\/(stop|logs))?)?\/?$/.exec(url.pathname)
+    if (!match) throw new HttpError(404, 'NOT_FOUND', `No such endpoint: ${method} ${url.pathname}.`)
+    const dealId = BigInt(match[1])
+    const jobId = match[2]
+    const action = match[3]
+    const route = `${method} ${jobId ? (action ? `job/${action}` : 'job') : 'jobs'}`
+    const allowed: Record<string, true> = {'GET job': true, 'GET job/logs': true, 'GET jobs': true, 'POST job/stop': true, 'POST jobs': true}
+    if (!allowed[route]) throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}.`)
+    const body = await readBody(req)
+    const signer = await verifyRequest(req.headers, {body, chainId: options.dealSource.chainId, dealId, method, path: url.pathname + url.search}, replay)
+    const deal = await options.dealSource.getDeal(dealId)
+    authorize(deal, dealId, signer, method === 'POST')
+
+    if (route === 'POST jobs') {
+      let spec: unknown
+      try {
+        spec = JSON.parse(Buffer.from(body).toString('utf8'))
+      } catch {
+        throw new HttpError(400, 'INVALID_JOB_SPEC', 'The job spec is not JSON.')
+      }
+      const problem = jobSpecProblem(spec)
+      if (problem) throw new HttpError(400, 'INVALID_JOB_SPEC', `Invalid job spec: ${problem.message} (field ${problem.field || '/'}).`)
+      const refusal = options.agent.options.executor.refuse(spec as JobSpec)
+      if (refusal) throw new HttpError(400, 'UNSUPPORTED_JOB', refusal)
+      const state = options.agent.startJob(dealId, signer, spec as JobSpec)
+      sendJson(res, 201, {job: state})
+      return
+    }
+    if (route === 'GET jobs') {
+      sendJson(res, 200, {jobs: options.agent.listJobs(dealId).map((state) => ({...state, lastSeq: options.agent.getJob(dealId, state.id)!.store.lastSeq}))})
+      return
+    }
+    const job = options.agent.getJob(dealId, jobId!)
+    if (!job) throw new HttpError(404, 'NO_SUCH_JOB', `Deal ${dealId} has no job ${jobId}.`)
+    if (route === 'GET job') {
+      sendJson(res, 200, {job: {...job.state, lastSeq: job.store.lastSeq}})
+      return
+    }
+    if (route === 'POST job/stop') {
+      const stopped = options.agent.stopJob(dealId, jobId!, 'stopped by the renter')
+      sendJson(res, 200, {job: job.state, stopping: stopped})
+      return
+    }
+    await streamLogs(req, res, url.searchParams, job)
+  }
+
+  function authorize(deal: DealInfo | undefined, dealId: bigint, signer: Address, write: boolean): void {
+    if (!deal) throw new HttpError(404, 'NO_SUCH_DEAL', `There is no deal ${dealId} on chain ${options.dealSource.chainId}.`)
+    if (options.supplier && !isAddressEqual(deal.supplier, options.supplier)) throw new HttpError(403, 'NOT_THIS_PROVIDER', `Deal ${dealId} is with provider ${deal.supplier}, not this agent (${options.supplier}).`)
+    if (!isAddressEqual(deal.consumer, signer)) throw new HttpError(403, 'NOT_CONSUMER', `The request is signed by ${signer}, but deal ${dealId} was rented by ${deal.consumer}; only the deal's renter may use it.`)
+    // Logs and status stay readable after the deal closes; starting and stopping jobs does not.
+    if (write && deal.status === 'closed') throw new HttpError(403, 'DEAL_CLOSED', `Deal ${dealId} is closed: it no longer runs jobs.`)
+  }
+
+  async function streamLogs(req: http.IncomingMessage, res: http.ServerResponse, query: URLSearchParams, job: NonNullable<ReturnType<Agent['getJob']>>): Promise<void> {
+    const int = (name: string): number | undefined => {
+      const text = query.get(name)
+      if (text === null || text === '') return undefined
+      if (!/^\d{1,15}$/.test(text)) throw new HttpError(400, 'INVALID_QUERY', `${name}=${text} is not a whole number.`)
+      return Number(text)
+    }
+    const stream = query.get('stream') ?? undefined
+    if (stream !== undefined && stream !== 'stdout' && stream !== 'stderr') throw new HttpError(400, 'INVALID_QUERY', `stream=${stream} must be stdout or stderr.`)
+    const follow = ['1', 'true'].includes(query.get('follow') ?? '')
+    const {store} = job
+    const after = store.startAfter({after: int('after'), since: int('since'), stream: stream as StreamName | undefined, tail: int('tail')})
+    res.writeHead(200, {'cache-control': 'no-store', 'content-type': 'application/x-ndjson', 'x-nectar-heartbeat-ms': String(heartbeatMs), 'x-nectar-last-seq': String(store.lastSeq)})
+    res.flushHeaders()
+    const abort = new AbortController()
+    const onClose = () => abort.abort()
+    res.on('close', onClose)
+    let lastWrite = Date.now()
+    const write = async (text: string) => {
+      lastWrite = Date.now()
+      if (!res.write(text)) await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done)
+          res.off('close', done)
+          resolve()
+        }
+        res.on('drain', done)
+        res.on('close', done)
+      })
+    }
+    const heartbeat = follow
+      ? setInterval(() => {
+          if (Date.now() - lastWrite >= heartbeatMs && !res.writableEnded && res.writableLength === 0) {
+            lastWrite = Date.now()
+            res.write(`{"heartbeat":true,"ts":${lastWrite}}\n`)
+          }
+        }, Math.max(10, Math.floor(heartbeatMs / 2)))
+      : undefined
+    let lastSeq = after
+    try {
+      if (follow) {
+        for await (const batch of store.follow(after, {signal: abort.signal, stream: stream as StreamName | undefined})) {
+          let text = ''
+          for (const record of batch) text += encodeRecord(record)
+          lastSeq = batch.at(-1)!.seq
+          await write(text)
+          if (abort.signal.aborted) return
+        }
+      } else {
+        const end = store.lastSeq
+        while (lastSeq < end && !abort.signal.aborted) {
+          const batch = store.readAfter(lastSeq, {stream: stream as StreamName | undefined}).filter((r) => r.seq <= end)
+          if (batch.length === 0) break
+          let text = ''
+          for (const record of batch) text += encodeRecord(record)
+          lastSeq = batch.at(-1)!.seq
+          await write(text)
+        }
+      }
+      if (abort.signal.aborted) return
+      const {state} = job
+      const final = state.status === 'running' ? {eof: true, jobId: state.id, lastSeq: store.lastSeq, status: state.status} : endRecord(state, store.lastSeq)
+      res.end(JSON.stringify(final) + '\n')
+    } finally {
+      clearInterval(heartbeat)
+      res.off('close', onClose)
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const address = server.address() as AddressInfo
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        for (const socket of sockets) socket.destroy()
+      }),
+    server,
+    url: `${options.tls ? 'https' : 'http'}://${host}:${address.port}`,
+  }
+}
+
+function readBody(req: http.IncomingMessage): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > MAX_BODY_BYTES) {
+        reject(new HttpError(413, 'BODY_TOO_LARGE', `The request body is over ${MAX_BODY_BYTES >> 20} MiB.`))
+        req.destroy()
+        return
+      }
+      chunks.push(chunk)
+    })
+    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('error', reject)
+  })
+}
+
+function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
+  const text = JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))
+  res.writeHead(status, {'content-length': Buffer.byteLength(text), 'content-type': 'application/json'})
+  res.end(text)
+}

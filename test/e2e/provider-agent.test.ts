@@ -1,0 +1,167 @@
+// End to end with real processes: `nectar provider serve` and the renter's `nectar compute …` spawned
+// from bin/run.js, real HTTP on 127.0.0.1, real deals on the test anvil. The agent is SIGKILLed mid-job
+// and restarted; a follower's connection is cut by a proxy; every line arrives once, in order.
+import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {inject} from 'vitest'
+
+import {writeConfig} from '../../src/lib/config/store.js'
+import {freePort} from '../../src/lib/devnet/anvil.js'
+import {type FreshAccount, freshAccount, sharedClient} from '../setup/chain.js'
+import {deployTestMarket, openDeal, setEndpoint, type TestMarket} from '../setup/market.js'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+const BIN = path.join(root, 'bin/run.js')
+let dir: string
+let baseEnv: NodeJS.ProcessEnv
+let m: TestMarket
+let supplier: FreshAccount
+let renter: FreshAccount
+let dealId: bigint
+const children: ChildProcess[] = []
+
+const envFor = (who: FreshAccount) => ({...baseEnv, NECTAR_PRIVATE_KEY: who.privateKey})
+
+function startAgent(port: number): Promise<{child: ChildProcess; url: string}> {
+  const child = spawn(process.execPath, [BIN, 'provider', 'serve', '--port', String(port), '--data-dir', path.join(dir, 'agent'), '--poll', '200', '--heartbeat', '200', '--json'], {env: envFor(supplier), stdio: ['ignore', 'pipe', 'pipe']})
+  children.push(child)
+  return new Promise((resolve, reject) => {
+    let out = ''
+    let err = ''
+    child.stderr!.on('data', (c) => (err += c))
+    child.stdout!.on('data', (c) => {
+      out += c
+      if (out.includes('\n')) {
+        const envelope = JSON.parse(out)
+        resolve({child, url: envelope.data.url})
+      }
+    })
+    child.on('exit', (code) => reject(new Error(`agent exited ${code}: ${err}`)))
+  })
+}
+
+interface Run {
+  child: ChildProcess
+  done: Promise<{status: number | null; stderr: Buffer; stdout: Buffer}>
+  stdout: () => string
+}
+
+function nectar(args: string[], who = renter): Run {
+  const child = spawn(process.execPath, [BIN, ...args], {env: envFor(who), stdio: ['ignore', 'pipe', 'pipe']})
+  children.push(child)
+  const out: Buffer[] = []
+  const err: Buffer[] = []
+  child.stdout!.on('data', (c) => out.push(c))
+  child.stderr!.on('data', (c) => err.push(c))
+  const done = new Promise<{status: number | null; stderr: Buffer; stdout: Buffer}>((resolve) => child.on('close', (status) => resolve({status, stderr: Buffer.concat(err), stdout: Buffer.concat(out)})))
+  return {child, done, stdout: () => Buffer.concat(out).toString()}
+}
+
+const until = async (check: () => boolean, ms = 15_000) => {
+  const end = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+function jobFile(name: string, script: string, extra: Record<string, unknown> = {}): string {
+  const file = path.join(dir, name)
+  writeFileSync(file, JSON.stringify({args: ['-e', script], command: process.execPath, ...extra}))
+  return file
+}
+
+beforeAll(async () => {
+  const client = sharedClient()
+  m = await deployTestMarket(client)
+  ;[supplier, renter] = await Promise.all([freshAccount(client), freshAccount(client)])
+  dealId = await openDeal(m, supplier, renter)
+  dir = mkdtempSync(path.join(os.tmpdir(), 'nectar-agent-e2e-'))
+  const configDir = path.join(dir, 'config')
+  writeConfig(configDir, {network: 'devnet', networks: {devnet: {chainId: 31337, contracts: {market: m.market, registry: m.registry}, devnet: true, rpcUrl: inject('rpcUrl')}}})
+  baseEnv = {...process.env, ETH_RPC_URL: '', NECTAR_ACCOUNT: '', NECTAR_CONFIG_DIR: configDir, NECTAR_DATA_DIR: path.join(dir, 'data'), NECTAR_NETWORK: '', NECTAR_RPC_URL: '', NO_COLOR: '1'}
+})
+
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
+  rmSync(dir, {force: true, recursive: true})
+})
+
+describe('provider serve and compute run/logs, end to end', () => {
+  it('survives SIGKILL of the agent: the follower reconnects to the restarted agent, gets every line once, and the job is reported interrupted', async () => {
+    const port = await freePort()
+    let agent = await startAgent(port)
+    // The renter finds the agent from the deal alone (ProviderRegistry.endpointOf(supplier)).
+    await setEndpoint(m, supplier, agent.url)
+    const job = jobFile('ticker.json', 'let i=0; setInterval(() => console.log("line " + ++i), 10)')
+    const started = await nectar(['compute', 'run', String(dealId), '--job', job, '--json']).done
+    expect(started.status).toBe(0)
+    const jobId = JSON.parse(started.stdout.toString()).data.job.id
+    const follower = nectar(['compute', 'logs', String(dealId), jobId, '--follow'])
+    await until(() => follower.stdout().split('\n').length > 30)
+    agent.child.kill('SIGKILL')
+    await new Promise((r) => setTimeout(r, 300))
+    agent = await startAgent(port)
+    const result = await follower.done
+    const lines = result.stdout.toString().split('\n').filter(Boolean)
+    expect(lines.length).toBeGreaterThan(30)
+    expect(lines).toEqual(lines.map((_, i) => `line ${i + 1}`))
+    expect(result.stderr.toString()).toContain('reconnecting')
+    expect(result.status).toBe(1)
+    // Everything the agent wrote before it died is served after the restart, and nothing more.
+    const again = await nectar(['compute', 'logs', String(dealId), jobId, '--json']).done
+    const records = again.stdout.toString().trim().split('\n').slice(0, -1).map((l) => JSON.parse(l))
+    expect(records.map((r) => r.data)).toEqual(lines.map((l) => l + '\n'))
+    const jobs = JSON.parse((await nectar(['compute', 'jobs', String(dealId), '--json']).done).stdout.toString()).data.jobs
+    expect(jobs.find((j: {id: string}) => j.id === jobId)).toMatchObject({reason: expect.stringContaining('agent stopped'), status: 'interrupted'})
+    expect(jobs.find((j: {id: string}) => j.id === jobId).endedAt).toMatch(/^\d{4}-/)
+    agent.child.kill('SIGTERM')
+    expect(await new Promise((r) => agent.child.on('exit', r))).toBe(0)
+  })
+
+  it('resumes after a dropped connection with no line lost or repeated, puts stdout and stderr on the right descriptors, and exits with the job’s status', async () => {
+    const agent = await startAgent(0)
+    // A proxy we can cut: it drops every connection once, mid-stream.
+    const target = new URL(agent.url)
+    const sockets = new Set<net.Socket>()
+    const proxy = net.createServer((socket) => {
+      const upstream = net.connect(Number(target.port), target.hostname)
+      socket.pipe(upstream).pipe(socket)
+      sockets.add(socket)
+      const close = () => (socket.destroy(), upstream.destroy(), sockets.delete(socket))
+      socket.on('error', close).on('close', close)
+      upstream.on('error', close).on('close', close)
+    })
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r))
+    const endpoint = `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`
+    const script = 'let i=0; const t=setInterval(() => { i++; console.log("out " + i); if (i % 10 === 0) console.error("err " + i); if (i === 150) { clearInterval(t); process.exitCode = 7 } }, 5)'
+    const run = nectar(['compute', 'run', String(dealId), '--job', jobFile('counter.json', script), '--follow', '--endpoint', endpoint])
+    await until(() => run.stdout().split('\n').length > 40)
+    for (const s of sockets) s.destroy()
+    const result = await run.done
+    proxy.close()
+    agent.child.kill('SIGTERM')
+    expect(result.status).toBe(7)
+    expect(result.stdout.toString()).toBe(Array.from({length: 150}, (_, i) => `out ${i + 1}\n`).join(''))
+    const errLines = result.stderr.toString().split('\n').filter((l) => l.startsWith('err '))
+    expect(errLines).toEqual(Array.from({length: 15}, (_, i) => `err ${(i + 1) * 10}`))
+    expect(result.stderr.toString()).toContain('reconnecting')
+  })
+
+  it('refuses a job spec with an unknown field before sending (exit 2), and an unreachable agent names the endpoint', async () => {
+    const bad = path.join(dir, 'bad.json')
+    writeFileSync(bad, JSON.stringify({command: 'true', comand: 'x'}))
+    const r1 = spawnSync(process.execPath, [BIN, 'compute', 'run', String(dealId), '--job', bad, '--endpoint', 'http://127.0.0.1:1', '--json'], {encoding: 'utf8', env: envFor(renter)})
+    expect(r1.status).toBe(2)
+    expect(JSON.parse(r1.stdout).error).toMatchObject({code: 'INVALID_JOB_SPEC', message: expect.stringContaining('unknown field "comand"')})
+    const r2 = spawnSync(process.execPath, [BIN, 'compute', 'jobs', String(dealId), '--endpoint', 'http://127.0.0.1:1', '--json'], {encoding: 'utf8', env: envFor(renter)})
+    expect(r2.status).toBe(1)
+    expect(JSON.parse(r2.stdout).error).toMatchObject({code: 'AGENT_UNREACHABLE', hint: expect.stringContaining('nectar provider serve'), message: expect.stringContaining('http://127.0.0.1:1')})
+  })
+})

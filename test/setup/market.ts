@@ -1,0 +1,74 @@
+// A real Market + ProviderRegistry of the test's own on the shared test anvil, and
+// helpers that open and close deals through the contract's own QuickBuy / CloseDeal.
+import {type Address, type Hex, parseEther} from 'viem'
+import {generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount} from 'viem/accounts'
+
+import {type ChainClient} from '../../src/lib/chain/client.js'
+import {walletFor} from '../../src/lib/chain/transact.js'
+import {marketAbi} from '../../src/lib/contracts/generated/Market.js'
+import {providerRegistryAbi} from '../../src/lib/contracts/generated/ProviderRegistry.js'
+import {snmAbi} from '../../src/lib/contracts/generated/SNM.js'
+import {TxBatch} from '../../src/lib/devnet/deploy.js'
+import {deployMarket} from '../../src/lib/devnet/deploy-market.js'
+
+// (No import from ./chain.js: that module needs the vitest runner, and the bench uses this file too.)
+export interface FreshAccount {
+  account: PrivateKeyAccount
+  address: Address
+  privateKey: Hex
+}
+
+export async function freshAccount(client: ChainClient): Promise<FreshAccount> {
+  const privateKey = generatePrivateKey()
+  const account = privateKeyToAccount(privateKey)
+  await client.request({method: 'anvil_setBalance', params: [account.address, `0x${parseEther('1000').toString(16)}`]} as never)
+  return {account, address: account.address, privateKey}
+}
+
+export interface TestMarket {
+  client: ChainClient
+  deployer: FreshAccount
+  market: Address
+  registry: Address
+  snm: Address
+}
+
+async function send(client: ChainClient, account: PrivateKeyAccount, call: {abi: unknown; address: Address; args?: readonly unknown[]; functionName: string}): Promise<void> {
+  const wallet = walletFor(client, account)
+  const hash = await wallet.writeContract({...(call as never), account, chain: client.chain})
+  const receipt = await client.waitForTransactionReceipt({hash, pollingInterval: 50})
+  if (receipt.status !== 'success') throw new Error(`${call.functionName} reverted`)
+}
+
+/** A market of its own (fresh deployer, so tests can mint SNM freely), deployed as the devnet deploys it. */
+export async function deployTestMarket(client: ChainClient): Promise<TestMarket> {
+  const deployer = await freshAccount(client)
+  const batch = await TxBatch.create(client, deployer.privateKey)
+  const {market, registry, snm} = await deployMarket(batch)
+  await batch.flush()
+  return {client, deployer, market, registry, snm}
+}
+
+/** Supplier places an ask, consumer QuickBuys it: a real deal. Returns the deal id. */
+export async function openDeal(m: TestMarket, supplier: FreshAccount, consumer: FreshAccount, duration = 3600n): Promise<bigint> {
+  const price = 1_000_000_000_000n // USD/s x 1e18: tiny
+  await send(m.client, m.deployer.account, {abi: snmAbi, address: m.snm, args: [consumer.address, parseEther('1000')], functionName: 'mint'})
+  await send(m.client, supplier.account, {
+    abi: marketAbi,
+    address: m.market,
+    args: [2, '0x0000000000000000000000000000000000000000', duration, price, [false, true, false], 1, '0x0000000000000000000000000000000000000000', `0x${'0'.repeat(64)}`, [1000n, 1000n, 4n]],
+    functionName: 'PlaceOrder',
+  })
+  const askId = (await m.client.readContract({abi: marketAbi, address: m.market, functionName: 'GetOrdersAmount'})) as bigint
+  await send(m.client, consumer.account, {abi: snmAbi, address: m.snm, args: [m.market, parseEther('1000')], functionName: 'approve'})
+  await send(m.client, consumer.account, {abi: marketAbi, address: m.market, args: [askId, duration], functionName: 'QuickBuy'})
+  return (await m.client.readContract({abi: marketAbi, address: m.market, functionName: 'GetDealsAmount'})) as bigint
+}
+
+export async function closeDeal(m: TestMarket, consumer: FreshAccount, dealId: bigint): Promise<void> {
+  await send(m.client, consumer.account, {abi: marketAbi, address: m.market, args: [dealId, 0], functionName: 'CloseDeal'})
+}
+
+export async function setEndpoint(m: TestMarket, provider: FreshAccount, url: string): Promise<void> {
+  await send(m.client, provider.account, {abi: providerRegistryAbi, address: m.registry, args: [url], functionName: 'setEndpoint'})
+}
