@@ -20,22 +20,25 @@ export const ALLOCATIONS_HEADER = 'address,volume,tokens,tokensWei,pledgedWei'
  * Splits `total` over `weights` (sum `weightSum` > 0): each gets floor(total × w / W), and the
  * remainder, fewer than n units, goes one unit each to the largest fractional parts, ties broken by
  * `keys` ascending. Returns a 0/1 bonus per index; share(i) = total × w[i] / W + bonus[i].
- * Sorting uses a 52-bit float key of each fraction (exact as an integer); only entries whose key equals
- * the cut-off are compared exactly, so the result is exact.
  */
 export function remainderBonus(total: bigint, weights: readonly bigint[], weightSum: bigint, keys: readonly string[]): Uint8Array {
   const n = weights.length
   const bonus = new Uint8Array(n)
   if (n === 0 || total === 0n) return bonus
+  // rem(i) = total·w[i] mod W. The floors sum to total − Σrem/W, so k = Σrem/W units are left over,
+  // and no division per maker is needed. Each fraction is kept only as the float key rem/W: rounding
+  // is monotonic, so a larger key always means a larger exact fraction; only keys equal to the cut-off
+  // can hide an order, and those few are recomputed and compared exactly below.
+  const rem = (i: number) => (total * weights[i]) % weightSum
+  const W = Number(weightSum)
   const frac = new Float64Array(n)
-  let floorSum = 0n
+  let remSum = 0n
   for (let i = 0; i < n; i++) {
-    const p = total * weights[i]
-    const q = p / weightSum
-    floorSum += q
-    frac[i] = Number(((p - q * weightSum) << 52n) / weightSum)
+    const r = rem(i)
+    remSum += r
+    frac[i] = Number(r) / W
   }
-  const k = Number(total - floorSum)
+  const k = Number(remSum / weightSum)
   if (k === 0) return bonus
   const sorted = Float64Array.from(frac).sort()
   const cut = sorted[n - k]
@@ -47,7 +50,6 @@ export function remainderBonus(total: bigint, weights: readonly bigint[], weight
       given++
     } else if (frac[i] === cut) tied.push(i)
   }
-  const rem = (i: number) => (total * weights[i]) % weightSum
   const exact = tied.map((i) => ({i, r: rem(i)}))
   exact.sort((a, b) => (a.r === b.r ? (keys[a.i] < keys[b.i] ? -1 : keys[a.i] > keys[b.i] ? 1 : 0) : a.r > b.r ? -1 : 1))
   for (let j = 0; j < k - given; j++) bonus[exact[j].i] = 1
@@ -100,6 +102,13 @@ function badLine(file: string, line: number, what: string, hint: string): Nectar
 }
 
 // ---------------------------------------------------------------- reading volumes
+
+const PLAIN_VOLUME = /^(\d{1,30})(?:\.(\d{1,18}))?$/
+/** The common shape ("1250.5") in one BigInt; anything else goes through parseAmount and its errors. */
+function plainVolume(text: string): bigint | undefined {
+  const m = PLAIN_VOLUME.exec(text)
+  return m ? BigInt(m[1] + (m[2] ?? '').padEnd(18, '0')) : undefined
+}
 
 export interface MakerVolumes {
   /** Lowercase addresses in first-seen order. */
@@ -159,7 +168,7 @@ export async function readVolumes(file: string): Promise<MakerVolumes> {
   const add = (address: string, rest: string, lineNo: number) => {
     let volume: bigint
     try {
-      volume = parseAmount(rest, {allowZero: true, label: 'volume'})
+      volume = plainVolume(rest) ?? parseAmount(rest, {allowZero: true, label: 'volume'})
     } catch (error) {
       throw badLine(file, lineNo, (error as NectarError).message.replace(/\.$/, ''), (error as NectarError).hint ?? 'Give the volume as a decimal number.')
     }
