@@ -52,13 +52,17 @@ export function parseAmount(text: string, options: ParseAmountOptions = {}): big
 
 /** Formats base units as an exact decimal string with no trailing zeros ("1.5", "0", "0.000000000000000001"). */
 export function formatAmount(value: bigint, decimals = 18): string {
+  return value < 0n ? '-' + formatDigits((-value).toString(), decimals) : formatDigits(value.toString(), decimals)
+}
+
+/** formatAmount for the decimal digits of a non-negative integer, for callers that also print the digits. */
+export function formatDigits(integer: string, decimals = 18): string {
   // String slicing, not bigint division: this runs once per row on million-row files.
-  const negative = value < 0n
-  const digits = (negative ? -value : value).toString().padStart(decimals + 1, '0')
+  const digits = integer.padStart(decimals + 1, '0')
   const cut = digits.length - decimals
   let end = digits.length
   while (end > cut && digits.charCodeAt(end - 1) === 48) end--
-  return `${negative ? '-' : ''}${digits.slice(0, cut)}${end > cut ? '.' + digits.slice(cut, end) : ''}`
+  return `${digits.slice(0, cut)}${end > cut ? '.' + digits.slice(cut, end) : ''}`
 }
 
 /** Human display: thousands separators and at most `maxDecimals` decimals, rounded down, marked with ~ when cut. */

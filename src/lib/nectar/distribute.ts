@@ -7,7 +7,7 @@ import {createReadStream, createWriteStream} from 'node:fs'
 import {once} from 'node:events'
 import {createInterface} from 'node:readline'
 
-import {formatAmount, parseAmount} from '../cli/amounts.js'
+import {formatAmount, formatDigits, parseAmount} from '../cli/amounts.js'
 import {NectarError, runtimeError, usageError} from '../cli/errors.js'
 import {INITIAL_SUPPLY, issuanceV2} from './curve.js'
 
@@ -282,7 +282,8 @@ export async function writeAllocations(file: string, d: Distribution): Promise<v
     await write(`${metaLine(d)}\n${ALLOCATIONS_HEADER}\n`)
     let chunk: string[] = []
     for (const [address, volume, tokens, pledged] of allocationRows(d)) {
-      chunk.push(`${address},${formatAmount(volume)},${formatAmount(tokens)},${tokens},${pledged}`)
+      const tokenDigits = tokens.toString()
+      chunk.push(`${address},${formatAmount(volume)},${formatDigits(tokenDigits)},${tokenDigits},${pledged}`)
       if (chunk.length === 8192) {
         await write(chunk.join('\n') + '\n')
         chunk = []
