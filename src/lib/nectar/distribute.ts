@@ -103,11 +103,33 @@ function badLine(file: string, line: number, what: string, hint: string): Nectar
 
 // ---------------------------------------------------------------- reading volumes
 
-const PLAIN_VOLUME = /^(\d{1,30})(?:\.(\d{1,18}))?$/
-/** The common shape ("1250.5") in one BigInt; anything else goes through parseAmount and its errors. */
-function plainVolume(text: string): bigint | undefined {
-  const m = PLAIN_VOLUME.exec(text)
-  return m ? BigInt(m[1] + (m[2] ?? '').padEnd(18, '0')) : undefined
+const ZEROS = '0'.repeat(18)
+
+/**
+ * The volume of a row of the common shape, "0x" + 40 lower-case hex digits (not all zero) + "," +
+ * digits with at most 18 decimals (an optional "\r" at the end), read from text[start, end) without
+ * slicing the row; undefined for any other row, which then takes the general path with its errors.
+ */
+function plainRowVolume(text: string, start: number, end: number): bigint | undefined {
+  if (text.charCodeAt(end - 1) === 13) end--
+  if (end - start < 44 || text.charCodeAt(start) !== 48 || text.charCodeAt(start + 1) !== 120 || text.charCodeAt(start + 42) !== 44) return undefined
+  let nonZero = false
+  for (let i = start + 2; i < start + 42; i++) {
+    const c = text.charCodeAt(i)
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return undefined
+    if (c !== 48) nonZero = true
+  }
+  if (!nonZero) return undefined
+  let dot = -1
+  for (let i = start + 43; i < end; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 46 && dot < 0) dot = i
+    else if (c < 48 || c > 57) return undefined
+  }
+  const wholeLength = (dot < 0 ? end : dot) - (start + 43)
+  const decimals = dot < 0 ? 0 : end - dot - 1
+  if (wholeLength < 1 || wholeLength > 30 || (dot >= 0 && (decimals < 1 || decimals > 18))) return undefined
+  return BigInt(dot < 0 ? text.slice(start + 43, end) + ZEROS : text.slice(start + 43, dot) + text.slice(dot + 1, end) + ZEROS.slice(decimals))
 }
 
 export interface MakerVolumes {
@@ -165,10 +187,10 @@ export async function readVolumes(file: string): Promise<MakerVolumes> {
     }
     add(fast, rest, lineNo)
   }
-  const add = (address: string, rest: string, lineNo: number) => {
+  const add = (address: string, rest: bigint | string, lineNo: number) => {
     let volume: bigint
     try {
-      volume = plainVolume(rest) ?? parseAmount(rest, {allowZero: true, label: 'volume'})
+      volume = typeof rest === 'bigint' ? rest : parseAmount(rest, {allowZero: true, label: 'volume'})
     } catch (error) {
       throw badLine(file, lineNo, (error as NectarError).message.replace(/\.$/, ''), (error as NectarError).hint ?? 'Give the volume as a decimal number.')
     }
@@ -191,12 +213,20 @@ export async function readVolumes(file: string): Promise<MakerVolumes> {
   try {
     for await (const chunk of input as AsyncIterable<string>) {
       const text = tail + chunk
-      const parts = text.split('\n')
-      tail = parts.pop()!
-      for (const part of parts) {
-        const p = handle(part)
-        if (p) await p
+      let start = 0
+      for (let nl = text.indexOf('\n'); nl >= 0; start = nl + 1, nl = text.indexOf('\n', start)) {
+        // The common row ("0x<40 lower hex>,<digits>[.<digits>]") is taken straight from the chunk,
+        // allocating only the address and the volume; anything else goes through handle().
+        const volume = seenData ? plainRowVolume(text, start, nl) : undefined
+        if (volume === undefined) {
+          const p = handle(text.slice(start, nl))
+          if (p) await p
+        } else {
+          lineNo++
+          add(text.slice(start, start + 42), volume, lineNo)
+        }
       }
+      tail = text.slice(start)
     }
     if (tail !== '') await handle(tail)
   } finally {
