@@ -1,26 +1,10 @@
+import {OwnerOperationCommand} from '../../lib/cli/owner-operation-command.js'
 
-import {BaseCommand} from '../../lib/cli/base-command.js'
-import {requireContract} from '../../lib/config/settings.js'
-
-export default class WhitelistDisable extends BaseCommand<typeof WhitelistDisable> {
-
+export default class WhitelistDisable extends OwnerOperationCommand<typeof WhitelistDisable> {
   static description = `Turn the whitelist off (owner): every address then counts as registered. Nothing is sent when it is already off.`
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --account dev0 --yes --json']
 
-  public async run() {
-
-    const controller = requireContract(this.settings(), 'controller')
-    const client = await this.client()
-    const account = await this.signer()
-    const {runOwnerOperation} = await import('../../lib/nectar/run-owner-operation.js')
-    const result = await runOwnerOperation(client, {
-      account,
-      confirm: (preview) => this.confirmTransaction(preview),
-      controller,
-      onSent: (hash) => this.note(`Sent ${hash}; waiting for the receipt…`),
-      op: {active: false, kind: 'activate'},
-    })
-    this.log(result.message)
-    return result
+  protected operation() {
+    return {active: false, kind: 'activate'} as const
   }
 }

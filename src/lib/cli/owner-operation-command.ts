@@ -1,0 +1,30 @@
+// The six owner commands (whitelist enable/disable, whitelist admins add/remove, makers
+// authorise/deauthorise) differ only in their operation: each states it, this runs it.
+import {type Command} from '@oclif/core'
+
+import {type OwnerOperationResult} from '../nectar/run-owner-operation.js'
+import {type OwnerOperation} from '../nectar/whitelist-admin.js'
+import {BaseCommand} from './base-command.js'
+import {requireContract} from '../config/settings.js'
+
+export abstract class OwnerOperationCommand<T extends typeof Command> extends BaseCommand<T> {
+  /** The operation, from the parsed arguments. */
+  protected abstract operation(): OwnerOperation
+
+  public async run(): Promise<OwnerOperationResult> {
+    const op = this.operation()
+    const controller = requireContract(this.settings(), 'controller')
+    const client = await this.client()
+    const account = await this.signer()
+    const {runOwnerOperation} = await import('../nectar/run-owner-operation.js')
+    const result = await runOwnerOperation(client, {
+      account,
+      confirm: (preview) => this.confirmTransaction(preview),
+      controller,
+      onSent: (hash) => this.note(`Sent ${hash}; waiting for the receipt…`),
+      op,
+    })
+    this.log(result.message)
+    return result
+  }
+}
