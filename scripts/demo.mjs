@@ -34,7 +34,9 @@ function json(argv) {
   return JSON.parse(result.stdout).data
 }
 
-const files = readdirSync(path.join(root, 'scripts', 'demo')).filter((f) => f.endsWith('.mjs')).sort()
+// `npm run demo -- 40 50` runs only the step files whose names start with those prefixes.
+const only = process.argv.slice(2)
+const files = readdirSync(path.join(root, 'scripts', 'demo')).filter((f) => f.endsWith('.mjs') && (only.length === 0 || only.some((p) => f.startsWith(p)))).sort()
 // Steps are {note|title, argv, expectExit?} and may carry `run: async (ctx) => …`, a hook run before
 // argv (for what spans steps: a background agent, ids read from earlier output).
 const context = {bin, env, json, root}
