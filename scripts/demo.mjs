@@ -24,8 +24,22 @@ function run(argv, {expectExit, expectFailure = expectExit !== undefined} = {}) 
   if (expectFailure) console.log(dim(`(exit ${result.status}, as expected: nothing was sent)`))
 }
 
-const files = readdirSync(path.join(root, 'scripts', 'demo')).filter((f) => f.endsWith('.mjs')).sort()
-const context = {bin, env, root}
+/** For `run` hooks: a command's --json data, quietly (a failure stops the demo). */
+function json(argv) {
+  const result = spawnSync(process.execPath, [bin, ...argv, '--json'], {encoding: 'utf8', env})
+  if (result.status !== 0) {
+    console.error(`\nDemo step failed: nectar ${argv.join(' ')} exited ${result.status}.\n${result.stdout}${result.stderr}`)
+    process.exit(result.status || 1)
+  }
+  return JSON.parse(result.stdout).data
+}
+
+// `npm run demo -- 40 50` runs only the step files whose names start with those prefixes.
+const only = process.argv.slice(2)
+const files = readdirSync(path.join(root, 'scripts', 'demo')).filter((f) => f.endsWith('.mjs') && (only.length === 0 || only.some((p) => f.startsWith(p)))).sort()
+// Steps are {note|title, argv, expectExit?} and may carry `run: async (ctx) => …`, a hook run before
+// argv (for what spans steps: a background agent, ids read from earlier output).
+const context = {bin, env, json, root}
 run(['devnet', 'up'])
 for (const file of files) {
   const {default: steps, title} = await import(path.join(root, 'scripts', 'demo', file))
@@ -33,6 +47,7 @@ for (const file of files) {
   for (const step of typeof steps === 'function' ? await steps(context) : steps) {
     const note = step.note ?? step.title
     if (note) console.log(`\n${dim('# ' + note)}`)
+    if (step.run) await step.run(context)
     if (step.argv) run(typeof step.argv === 'function' ? await step.argv(context) : step.argv, step)
   }
 }

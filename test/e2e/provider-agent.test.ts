@@ -29,7 +29,7 @@ const children: ChildProcess[] = []
 const envFor = (who: FreshAccount) => ({...baseEnv, NECTAR_PRIVATE_KEY: who.privateKey})
 
 function startAgent(port: number): Promise<{child: ChildProcess; url: string}> {
-  const child = spawn(process.execPath, [BIN, 'provider', 'serve', '--port', String(port), '--data-dir', path.join(dir, 'agent'), '--poll', '200', '--heartbeat', '200', '--json'], {env: envFor(supplier), stdio: ['ignore', 'pipe', 'pipe']})
+  const child = spawn(process.execPath, [BIN, 'provider', 'serve', '--plan', path.join(dir, 'ask.yaml'), '--port', String(port), '--data-dir', path.join(dir, 'agent'), '--poll', '200', '--heartbeat', '200', '--json'], {env: envFor(supplier), stdio: ['ignore', 'pipe', 'pipe']})
   children.push(child)
   return new Promise((resolve, reject) => {
     let out = ''
@@ -84,6 +84,7 @@ beforeAll(async () => {
   dealId = await openDeal(m, supplier, renter)
   dir = mkdtempSync(path.join(os.tmpdir(), 'nectar-agent-e2e-'))
   const configDir = path.join(dir, 'config')
+  writeFileSync(path.join(dir, 'ask.yaml'), 'duration: 1h\nprice: 0.1usd/h\nresources:\n  cpu: {cores: 1}\n')
   writeConfig(configDir, {network: 'devnet', networks: {devnet: {chainId: 31337, contracts: {market: m.market, registry: m.registry}, devnet: true, rpcUrl: inject('rpcUrl')}}})
   baseEnv = {...process.env, ETH_RPC_URL: '', NECTAR_ACCOUNT: '', NECTAR_CONFIG_DIR: configDir, NECTAR_DATA_DIR: path.join(dir, 'data'), NECTAR_NETWORK: '', NECTAR_RPC_URL: '', NO_COLOR: '1'}
 })

@@ -3,18 +3,28 @@ import {Args, Flags} from '@oclif/core'
 import {displayAmount, formatAmount} from '../../lib/cli/amounts.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {usageError} from '../../lib/cli/errors.js'
-import {renderKeyValues} from '../../lib/cli/render.js'
+import {renderKeyValues, toJsonText} from '../../lib/cli/render.js'
 
 export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
   static args = {ask: Args.string({description: 'Id of the offer (ASK order) to take', required: true})}
-  static description = `Rent an offer with QuickBuy: shows the price per hour in USD and SNM, the SNM the Market will lock and your balance; approves exactly the lock (reusing a sufficient allowance, never unlimited), sends QuickBuy and waits for the deal to open.`
+  static description = `Rent an offer with QuickBuy: shows the price per hour in USD and SNM, the SNM the Market will lock and your balance; approves exactly the lock (reusing a sufficient allowance, never unlimited), sends QuickBuy and waits for the deal to open. With --job, the job spec (YAML or JSON) is checked before anything is sent, then submitted to the provider's agent (found from its endpoint on chain) once the deal is open; with --follow, the job's stdout streams to stdout and its stderr to stderr (one JSON record per line under --json), and the command exits with the job's exit status.`
   static examples = [
     '<%= config.bin %> <%= command.id %> 3 --duration 2h',
+    '<%= config.bin %> <%= command.id %> 3 --duration 2h --job job.yaml --follow',
     '<%= config.bin %> <%= command.id %> 5 --duration 0 --max-price 2usd/h --yes --json',
   ]
   static flags = {
     duration: Flags.string({description: 'Deal length (2h, 30m, 1d); 0 = spot (open-ended, billed hourly)', required: true}),
+    follow: Flags.boolean({char: 'f', dependsOn: ['job'], description: 'With --job: stream the job’s output until it ends, and exit with its status'}),
+    job: Flags.string({description: 'Job spec file (YAML or JSON) to run on the deal once it opens'}),
     'max-price': Flags.string({description: 'Refuse if the offer costs more than this (0.5usd/h, 3snm/h)'}),
+    timestamps: Flags.boolean({dependsOn: ['follow'], description: 'With --follow: prefix each line with its time'}),
+  }
+
+  /** Under --json a followed job's records are NDJSON, so the closing envelope is one line too. */
+  public logJson(json: unknown): void {
+    if (this.flags?.follow) process.stdout.write(toJsonText(json, 0) + '\n')
+    else super.logJson(json)
   }
 
   public async run() {
@@ -22,6 +32,11 @@ export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
     const askId = BigInt(this.args.ask)
     const {parseDuration, parsePrice, snmPerHour, usdPerHour, formatDuration} = await import('../../lib/market/units.js')
     const duration = parseDuration(this.flags.duration, '--duration')
+    let spec
+    if (this.flags.job !== undefined) {
+      const {loadJobSpecFile} = await import('../../lib/provider/job-spec.js')
+      spec = loadJobSpecFile(this.flags.job) // a bad spec fails before anything is sent
+    }
     const {marketAddresses} = await import('../../lib/market/settings.js')
     const addresses = marketAddresses(this.settings())
     const client = await this.client()
@@ -67,7 +82,19 @@ export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
     if (dealId === undefined) throw usageError('NO_DEAL', `QuickBuy ${result.hash} opened no deal.`, {hint: 'Check the transaction with --debug.'})
     const deal = await requireDeal(client, addresses.market, dealId)
     const block = await client.getBlock({blockNumber: result.blockNumber})
-    this.log(`Deal ${dealId} opened with ${deal.supplier} in ${result.hash} (block ${result.blockNumber}); ${formatAmount(deal.blockedBalance)} SNM in escrow.`)
-    return {approvalTx: approvalHash, approved: plan.needsApproval ? plan.lock.toString() : '0', deal: dealJson(deal, block.timestamp, plan.rate), lock: plan.lock.toString(), txHash: result.hash}
+    const opened = `Deal ${dealId} opened with ${deal.supplier} in ${result.hash} (block ${result.blockNumber}); ${formatAmount(deal.blockedBalance)} SNM in escrow.`
+    const out = {approvalTx: approvalHash, approved: plan.needsApproval ? plan.lock.toString() : '0', deal: dealJson(deal, block.timestamp, plan.rate), lock: plan.lock.toString(), txHash: result.hash}
+    if (!spec) {
+      this.log(opened)
+      return out
+    }
+    // stdout belongs to the job from here on.
+    this.note(opened)
+    const {dealTarget, runJob} = await import('../../lib/provider/renter.js')
+    const target = await dealTarget({account, chain: async () => ({client, market: addresses.market, registry: addresses.registry}), chainId: this.settings().network.chainId, dealId})
+    const {end, job} = await runJob(target, {follow: this.flags.follow, json: this.jsonEnabled(), note: (m) => this.note(m), spec, stderr: process.stderr, stdout: process.stdout, timestamps: this.flags.timestamps})
+    if (!this.flags.follow && !this.jsonEnabled()) this.log(`Job ${job.id} started on deal ${dealId}. Follow it with: nectar compute logs ${dealId} ${job.id} --follow`)
+    if (end) process.exitCode = end.exitStatus
+    return {...out, endpoint: target.endpoint, job, jobEnd: end}
   }
 }

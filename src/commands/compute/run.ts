@@ -7,12 +7,12 @@ import {requireContract} from '../../lib/config/settings.js'
 export default class ComputeRun extends BaseCommand<typeof ComputeRun> {
   static args = {deal: Args.string({description: 'Deal id', required: true})}
   static summary = 'Start a job on a deal’s provider, and optionally follow its output to the end.'
-  static description = `Sends the job spec (JSON; command, args, env, files, timeLimit) to the provider's agent, signed with the deal's renter key. With --follow, streams the job's stdout to stdout and stderr to stderr and exits with the job's exit status.`
-  static examples = ['<%= config.bin %> <%= command.id %> 12 --job job.json --follow', '<%= config.bin %> <%= command.id %> 12 --job job.json --json']
+  static description = `Sends the job spec (YAML or JSON; command, args, env, files, timeLimit) to the provider's agent, signed with the deal's renter key. With --follow, streams the job's stdout to stdout and stderr to stderr and exits with the job's exit status.`
+  static examples = ['<%= config.bin %> <%= command.id %> 12 --job job.yaml --follow', '<%= config.bin %> <%= command.id %> 12 --job job.json --json']
   static flags = {
     endpoint: Flags.string({description: 'Agent URL (default: the deal provider’s endpoint on chain)'}),
     follow: Flags.boolean({char: 'f', description: 'Stream the job’s output until it ends'}),
-    job: Flags.string({description: 'Job spec file (JSON)', required: true}),
+    job: Flags.string({description: 'Job spec file (YAML or JSON)', required: true}),
     timestamps: Flags.boolean({description: 'With --follow: prefix each line with its time'}),
   }
 
@@ -23,10 +23,10 @@ export default class ComputeRun extends BaseCommand<typeof ComputeRun> {
 
   public async run() {
     const {flags} = this
-    const {dealTarget, parseDealId} = await import('../../lib/provider/renter.js')
+    const {dealTarget, parseDealId, runJob} = await import('../../lib/provider/renter.js')
     const {loadJobSpecFile} = await import('../../lib/provider/job-spec.js')
     const dealId = parseDealId(this.args.deal)
-    const spec = await loadJobSpecFile(flags.job)
+    const spec = loadJobSpecFile(flags.job)
     const settings = this.settings()
     const target = await dealTarget({
       account: await this.signer(),
@@ -35,20 +35,9 @@ export default class ComputeRun extends BaseCommand<typeof ComputeRun> {
       dealId,
       endpoint: flags.endpoint,
     })
-    const {submitAndFollow} = await import('../../lib/provider/client.js')
-    const {logWriter} = await import('../../lib/provider/log-output.js')
-    const {job, logs} = await submitAndFollow(target, {
-      follow: flags.follow,
-      onReconnect: (attempt, reason, after) => this.note(`Connection lost (${reason}); reconnecting (attempt ${attempt}), resuming after line ${after}…`),
-      onRecords: logWriter({json: this.jsonEnabled(), stderr: process.stderr, stdout: process.stdout, timestamps: flags.timestamps}),
-      onStarted: (started) => this.note(`Started job ${started.id} on deal ${dealId} (${target.endpoint}).`),
-      spec,
-    })
+    const {job, end} = await runJob(target, {follow: flags.follow, json: this.jsonEnabled(), note: (m) => this.note(m), spec, stderr: process.stderr, stdout: process.stdout, timestamps: flags.timestamps})
     if (!flags.follow && !this.jsonEnabled()) this.log(`Job ${job.id} started. Follow it with: nectar compute logs ${dealId} ${job.id} --follow`)
-    if (logs?.end) {
-      this.note(`Job ${job.id} ${logs.end.status}${logs.end.reason ? ` (${logs.end.reason})` : ''}; exit status ${logs.end.exitStatus}.`)
-      process.exitCode = logs.end.exitStatus
-    }
-    return {dealId: dealId.toString(), end: logs?.end ?? null, endpoint: target.endpoint, job}
+    if (end) process.exitCode = end.exitStatus
+    return {dealId: dealId.toString(), end, endpoint: target.endpoint, job}
   }
 }

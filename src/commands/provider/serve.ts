@@ -9,19 +9,21 @@ import {requireContract} from '../../lib/config/settings.js'
 
 export default class ProviderServe extends BaseCommand<typeof ProviderServe> {
   static summary = 'Run the provider agent: accept jobs from your deals’ renters, run them, serve their logs.'
-  static description = `A long-running agent. It accepts a job for a deal only when the request is signed by the deal's renter (checked on chain), runs it with the executor, keeps its output in an append-only log in the data dir, and serves start/status/stop/logs over HTTP(S). Jobs of a deal are killed when the deal closes. Jobs that were running when the agent died are reported as interrupted after a restart. Prints the listening URL (under --json, one envelope with {url, pid}); everything else goes to stderr. Stop it with Ctrl-C or SIGTERM.`
+  static description = `A long-running agent. It keeps the asks of the plan file listed (placing each one missing at start, and again when a deal on it ends; never twice, even across restarts), bills its open deals every --bill-interval, closes forward deals whose time is up (each transaction is logged to stderr: starting the agent is the consent), and accepts a job for a deal only when the request is signed by the deal's renter (checked on chain), runs it with the executor, keeps its output in an append-only log in the data dir, and serves start/status/stop/logs over HTTP(S). Jobs of a deal are killed when the deal closes. Jobs that were running when the agent died are reported as interrupted after a restart. Prints the listening URL (under --json, one envelope with {url, pid}); everything else goes to stderr. Stop it with Ctrl-C or SIGTERM.`
   static examples = [
-    '<%= config.bin %> <%= command.id %> --port 8701',
-    '<%= config.bin %> <%= command.id %> --plan ask.yaml --port 8443 --tls-cert cert.pem --tls-key key.pem',
+    '<%= config.bin %> <%= command.id %> --plan ask.yaml --port 8701',
+    '<%= config.bin %> <%= command.id %> --plan ask.yaml --bill-interval 30m --port 8443 --tls-cert cert.pem --tls-key key.pem',
   ]
   static flags = {
     'allow-process-executor': Flags.boolean({description: 'Allow the process executor off the devnet (renters’ commands then run on this host)'}),
+    'bill-interval': Flags.string({default: '1h', description: 'Bill each open deal when its last bill is this old (30m, 1h, 1d)'}),
     'data-dir': Flags.string({description: 'Where jobs and logs are kept (default: <data dir>/provider)'}),
     executor: Flags.string({default: 'process', description: 'How jobs run', options: ['process']}),
     heartbeat: Flags.integer({default: 10_000, description: 'Heartbeat interval of idle log streams, ms', hidden: true, min: 10}),
     host: Flags.string({default: '127.0.0.1', description: 'Address to listen on (0.0.0.0 for every interface)'}),
     'kill-grace': Flags.integer({default: 5000, description: 'Between SIGTERM and SIGKILL when a job is stopped, ms', hidden: true, min: 0}),
-    plan: Flags.string({description: 'Ask plan file (placing asks is wired with the market library)'}),
+    'market-poll': Flags.integer({default: 30_000, description: 'How often asks, billing and ended deals are checked, ms', hidden: true, min: 50}),
+    plan: Flags.string({description: 'Ask plan file (YAML): one ask, or a list of asks, kept listed', required: true}),
     poll: Flags.integer({default: 5000, description: 'How often deals with running jobs are checked, ms', min: 50}),
     port: Flags.integer({default: 8701, description: 'Port to listen on (0 = any free port)', max: 65_535, min: 0}),
     'tls-cert': Flags.string({dependsOn: ['tls-key'], description: 'TLS certificate (PEM): serve HTTPS'}),
@@ -43,9 +45,15 @@ export default class ProviderServe extends BaseCommand<typeof ProviderServe> {
       }
     }
     const tls = flags['tls-cert'] && flags['tls-key'] ? {cert: readPem(flags['tls-cert'], '--tls-cert'), key: readPem(flags['tls-key'], '--tls-key')} : undefined
+    const {loadPlans} = await import('../../lib/market/plan.js')
+    const {parseDuration} = await import('../../lib/market/units.js')
+    loadPlans(flags.plan, 1n) // a bad plan fails before anything starts
+    const billIntervalSeconds = parseDuration(flags['bill-interval'], '--bill-interval')
     const market = requireContract(settings, 'market')
-    const supplier = await this.accountAddress()
+    const account = await this.signer()
+    const supplier = account.address
     const client = await this.client()
+    const {ChainMarketDuties} = await import('../../lib/provider/market-duties.js')
     const {cachedDealSource, chainDealSource} = await import('../../lib/provider/deals.js')
     const {Agent} = await import('../../lib/provider/agent.js')
     const {startServer} = await import('../../lib/provider/server.js')
@@ -57,10 +65,11 @@ export default class ProviderServe extends BaseCommand<typeof ProviderServe> {
       dealSource,
       executor: new ProcessExecutor({killGraceMs: flags['kill-grace']}),
       log,
+      market: new ChainMarketDuties({account, billIntervalSeconds, client, log, market, oracle: settings.network.contracts?.oracle}),
+      marketPollMs: flags['market-poll'],
       plan: flags.plan,
       supplier,
     })
-    if (flags.plan) log(`Placing asks from ${flags.plan} is not wired in this build yet (it comes with the market library); serving deals that already exist.`)
     let running
     try {
       running = await startServer({agent, dealSource, heartbeatMs: flags.heartbeat, host: flags.host, port: flags.port, supplier, tls})

@@ -1,13 +1,12 @@
 // Plan files (ask.yaml for providers, bid.yaml for renters): YAML -> schema check (schemas/
 // ask-plan.schema.json, precompiled by scripts/gen-validators.mjs) -> the exact PlaceOrder arguments.
 // Every error names the field and the line.
-import {readFileSync} from 'node:fs'
 import {type Address, stringToHex, zeroAddress} from 'viem'
 
 import {parseAddress} from '../cli/addresses.js'
 import {NectarError, usageError} from '../cli/errors.js'
+import {parseYamlText, readYamlFile, type YamlFile} from '../cli/yaml-file.js'
 import {type Benchmarks, benchmarksToVector, type Netflags, netflagsToVector} from './benchmarks.js'
-import {parseYaml} from './mini-yaml.js'
 import {parseBitrate, parseDuration, parsePrice, parseSize, type PriceUnit} from './units.js'
 import validatePlan from './validate-ask-plan.gen.js'
 
@@ -42,30 +41,35 @@ export interface OrderParams {
 
 const IDENTITY = {anonymous: 1, identified: 3, professional: 4, registered: 2} as const
 
-/** Reads and checks a plan file; `rate` is needed only for prices in SNM. */
+/** Reads and checks a plan file of ONE order; `rate` is needed only for prices in SNM. */
 export function loadPlan(path: string, rate?: bigint): OrderParams {
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (error) {
-    throw usageError('PLAN_UNREADABLE', `Cannot read the plan file ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, {hint: 'Check the path.'})
-  }
-  return parsePlan(text, path, rate)
+  const plans = planOrders(readPlanFile(path), path, rate)
+  if (plans.length !== 1) throw usageError('INVALID_PLAN', `${path} line 1: the file lists ${plans.length} orders; this command places one.`, {details: ['field: (top level)'], hint: 'Give a plan with one order (a mapping, not a list); `nectar provider serve --plan` takes a list.'})
+  return plans[0]
 }
 
+/** Reads and checks a plan file of one order (a mapping) or several (a list of mappings): what `provider serve --plan` keeps listed. */
+export function loadPlans(path: string, rate?: bigint): OrderParams[] {
+  return planOrders(readPlanFile(path), path, rate)
+}
+
+const readPlanFile = (path: string) => readYamlFile(path, {code: 'INVALID_PLAN', hint: 'Check the path of the plan file.', unreadableCode: 'PLAN_UNREADABLE'})
+
+/** One plan given as text (tests, and anything that holds the text already). */
 export function parsePlan(text: string, file: string, rate?: bigint): OrderParams {
-  const doc = parseYaml(text, file)
-  const lineOf = (pointer: string): number => {
-    let p = pointer
-    for (;;) {
-      const line = doc.lineOf(p)
-      if (line !== undefined) return line
-      if (p === '') return 1
-      p = p.slice(0, p.lastIndexOf('/'))
-    }
-  }
-  const field = (pointer: string) => pointer.slice(1).replaceAll('/', '.') || '(top level)'
-  if (!validatePlan(doc.value)) {
+  return planOrders(parseYamlText(text, file, 'INVALID_PLAN'), file, rate)[0]
+}
+
+function planOrders(doc: YamlFile, file: string, rate?: bigint): OrderParams[] {
+  if (!Array.isArray(doc.data)) return [planOrder(doc.data, '', doc.lineOf, file, rate)]
+  if (doc.data.length === 0) throw usageError('INVALID_PLAN', `${file} line 1: the list of orders is empty.`, {details: ['field: (top level)'], hint: 'List at least one order.'})
+  return doc.data.map((value, i) => planOrder(value, `/${i}`, doc.lineOf, file, rate))
+}
+
+function planOrder(value: unknown, base: string, lineOfDoc: (pointer: string) => number, file: string, rate?: bigint): OrderParams {
+  const lineOf = (pointer: string) => lineOfDoc(base + pointer)
+  const field = (pointer: string) => (base ? `[${base.slice(1)}]${pointer ? '.' : ''}` : '') + (pointer.slice(1).replaceAll('/', '.') || (base ? '' : '(top level)'))
+  if (!validatePlan(value)) {
     const errors = validatePlan.errors ?? []
     // Prefer the most specific error (deepest path), and a missing field over anyOf noise.
     const sorted = [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length)
@@ -74,13 +78,13 @@ export function parsePlan(text: string, file: string, rate?: bigint): OrderParam
     let name = field(e.instancePath)
     let message: string
     if (e.keyword === 'required') {
-      name = e.instancePath ? `${field(e.instancePath)}.${params.missingProperty}` : params.missingProperty
+      name = field(`${e.instancePath}/${params.missingProperty}`)
       message = `the field ${name} is missing`
     } else if (e.keyword === 'additionalProperties') {
-      name = `${e.instancePath ? field(e.instancePath) + '.' : ''}${params.additionalProperty}`
+      name = field(`${e.instancePath}/${params.additionalProperty}`)
       message = `unknown field ${name}`
     } else if (e.keyword === 'pattern') {
-      message = `${name} ${JSON.stringify(valueAt(doc.value, e.instancePath))} has the wrong unit or format`
+      message = `${name} ${JSON.stringify(valueAt(value, e.instancePath))} has the wrong unit or format`
     } else {
       message = `${name} ${e.message}`
     }
@@ -88,10 +92,10 @@ export function parsePlan(text: string, file: string, rate?: bigint): OrderParam
     const line = lineOf(pointer)
     throw usageError('INVALID_PLAN', `${file} line ${line}: ${message}.`, {
       details: [`field: ${name}`],
-      hint: hintFor(name),
+      hint: hintFor(name.replace(/^\[\d+\]\.?/, '')),
     })
   }
-  const plan = doc.value as PlanFile
+  const plan = value as PlanFile
   const at = <T>(pointer: string, fn: () => T): T => {
     try {
       return fn()

@@ -34,12 +34,12 @@ export interface JobState {
   status: JobStatus
 }
 
-/** The duties that need the market library; wired at merge (see the report). Each is optional. */
+/** The duties that need the market library (market-duties.ts implements them on the chain). */
 export interface MarketDuties {
   /** Place the ASK orders of the plan file (and again when a deal ends, so capacity stays listed). */
-  placeAsks(plan: string): Promise<void>
-  billOpenDeals(): Promise<void>
-  closeEndedDeals(): Promise<void>
+  placeAsks(plan: string): Promise<unknown>
+  billOpenDeals(): Promise<unknown>
+  closeEndedDeals(): Promise<unknown>
 }
 
 export interface AgentOptions {
@@ -50,6 +50,8 @@ export interface AgentOptions {
   executor: Executor
   log?: (message: string) => void
   market?: MarketDuties
+  /** How often the market duties run (at most once per deal poll). Default 30 s. */
+  marketPollMs?: number
   plan?: string
   /** The provider's address: jobs are accepted only for deals whose supplier it is. */
   supplier?: Address
@@ -75,6 +77,7 @@ export class Agent {
   private readonly jobs = new Map<string, LiveJob>()
   private pollTimer?: NodeJS.Timeout
   private polling = false
+  private marketDutiesAt = 0
   private stopping = false
 
   private constructor(readonly options: AgentOptions) {}
@@ -131,15 +134,19 @@ export class Agent {
     renameSync(file + '.tmp', file)
   }
 
-  /** Starts the deal-watch loop (and the market duties). */
+  /** Starts the deal-watch loop (and the market duties, the first round at once). */
   start(): void {
     const every = this.options.dealPollMs ?? 5000
     this.pollTimer = setInterval(() => void this.tick(), every)
     this.pollTimer.unref()
-    if (this.options.plan && this.options.market) void this.options.market.placeAsks(this.options.plan).catch((error) => this.options.log?.(`Placing asks failed: ${(error as Error).message}`))
+    void this.tick()
   }
 
-  /** One round: kill the jobs of deals that closed; bill and close through the market duties. */
+  /**
+   * One round: kill the jobs of deals that closed; then, when they are due, the market duties: close
+   * ended deals, bill open ones, and place the plan's asks that are missing (a failure is logged and
+   * retried next round).
+   */
   async tick(): Promise<void> {
     if (this.polling || this.stopping) return
     this.polling = true
@@ -154,9 +161,13 @@ export class Agent {
           this.options.log?.(`Checking deal ${dealId} failed: ${(error as Error).message}`)
         }
       }
-      if (this.options.market) {
-        await this.options.market.billOpenDeals().catch((error) => this.options.log?.(`Billing failed: ${(error as Error).message}`))
-        await this.options.market.closeEndedDeals().catch((error) => this.options.log?.(`Closing ended deals failed: ${(error as Error).message}`))
+      const market = this.options.market
+      if (market && Date.now() - this.marketDutiesAt >= (this.options.marketPollMs ?? 30_000)) {
+        this.marketDutiesAt = Date.now()
+        const duty = (what: string, run: () => Promise<unknown>) => run().catch((error) => this.options.log?.(`${what} failed (retried next round): ${(error as Error).message}`))
+        await duty('Closing ended deals', () => market.closeEndedDeals())
+        await duty('Billing', () => market.billOpenDeals())
+        if (this.options.plan) await duty('Placing asks', () => market.placeAsks(this.options.plan!))
       }
     } finally {
       this.polling = false

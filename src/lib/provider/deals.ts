@@ -1,11 +1,11 @@
 // The chain-facing side of the provider agent and the renter's job commands, behind two small
 // interfaces: who rented a deal and whether it is open (DealSource), and where a provider's agent
-// listens (EndpointSource). The implementations here call the market's own getters by name
-// (Market.GetDealInfo / GetDealParams, ProviderRegistry.endpointOf); at merge they can be swapped for
-// the market library's getDeal without touching the agent.
+// listens (EndpointSource). The chain implementations are the market library's getDeal and endpointOf
+// (one ABI: the generated one); tests and other sources plug in behind the same interfaces.
 import {type Address, getAddress} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
+import {endpointOf, getDeal} from '../market/deals.js'
 
 export interface DealInfo {
   id: bigint
@@ -30,71 +30,24 @@ export interface EndpointSource {
   endpointOf(provider: Address): Promise<string | undefined>
 }
 
-// The two getters' signatures exactly as in contracts/market/Market.sol (SONM's names and order).
-const dealGettersAbi = [
-  {
-    inputs: [{name: 'dealID', type: 'uint256'}],
-    name: 'GetDealInfo',
-    outputs: [
-      {name: 'benchmarks', type: 'uint64[]'},
-      {name: 'supplierID', type: 'address'},
-      {name: 'consumerID', type: 'address'},
-      {name: 'masterID', type: 'address'},
-      {name: 'askID', type: 'uint256'},
-      {name: 'bidID', type: 'uint256'},
-      {name: 'startTime', type: 'uint256'},
-    ],
-    stateMutability: 'view',
-    type: 'function',
-  },
-  {
-    inputs: [{name: 'dealID', type: 'uint256'}],
-    name: 'GetDealParams',
-    outputs: [
-      {name: 'duration', type: 'uint256'},
-      {name: 'price', type: 'uint256'},
-      {name: 'endTime', type: 'uint256'},
-      {name: 'status', type: 'uint8'},
-      {name: 'blockedBalance', type: 'uint256'},
-      {name: 'totalPayout', type: 'uint256'},
-      {name: 'lastBillTS', type: 'uint256'},
-    ],
-    stateMutability: 'view',
-    type: 'function',
-  },
-] as const
-
-const registryAbi = [
-  {inputs: [{name: 'provider', type: 'address'}], name: 'endpointOf', outputs: [{name: '', type: 'string'}], stateMutability: 'view', type: 'function'},
-] as const
-
-const STATUS_ACCEPTED = 1
-const STATUS_CLOSED = 2
-
-/** A DealSource over the Market contract at `market`. */
+/** A DealSource over the Market contract at `market` (the market library's getDeal). */
 export function chainDealSource(client: ChainClient, market: Address): DealSource {
   return {
     chainId: client.chain!.id,
     async getDeal(id: bigint): Promise<DealInfo | undefined> {
-      if (id <= 0n) return undefined
-      const [info, params] = await Promise.all([
-        client.readContract({abi: dealGettersAbi, address: market, args: [id], functionName: 'GetDealInfo'}),
-        client.readContract({abi: dealGettersAbi, address: market, args: [id], functionName: 'GetDealParams'}),
-      ])
-      const [, supplier, consumer, , askId, , startTime] = info
-      const [, , endTime, status] = params
-      if (status !== STATUS_ACCEPTED && status !== STATUS_CLOSED) return undefined
-      return {askId, consumer: getAddress(consumer), endTime, id, startTime, status: status === STATUS_ACCEPTED ? 'accepted' : 'closed', supplier: getAddress(supplier)}
+      const deal = await getDeal(client, market, id)
+      if (!deal) return undefined
+      const {askId, benchmarks, consumer, endTime, startTime, status, supplier} = deal
+      return {askId, benchmarks, consumer: getAddress(consumer), endTime, id, startTime, status: status === 'accepted' ? 'accepted' : 'closed', supplier: getAddress(supplier)}
     },
   }
 }
 
-/** An EndpointSource over the ProviderRegistry at `registry`. */
+/** An EndpointSource over the ProviderRegistry at `registry` (the market library's endpointOf). */
 export function chainEndpointSource(client: ChainClient, registry: Address): EndpointSource {
   return {
     async endpointOf(provider: Address): Promise<string | undefined> {
-      const url = await client.readContract({abi: registryAbi, address: registry, args: [provider], functionName: 'endpointOf'})
-      return url || undefined
+      return (await endpointOf(client, registry, provider)) || undefined
     },
   }
 }

@@ -1,10 +1,11 @@
 // A renter's job: what to run on the provider's machine. Checked against schemas/job.schema.json
 // (precompiled by scripts/gen-validators.mjs) on both sides: by the renter's CLI before anything is
-// signed, and by the agent before anything runs. Unknown fields are refused by name.
-import {readFileSync} from 'node:fs'
+// signed, and by the agent before anything runs. Unknown fields are refused by name; a file may be
+// YAML or JSON, and its errors name the line.
 import path from 'node:path'
 
 import {usageError} from '../cli/errors.js'
+import {readYamlFile} from '../cli/yaml-file.js'
 import validate from './validate-job.gen.js'
 
 export interface JobFile {
@@ -67,11 +68,11 @@ function filePathProblem(p: string): string | undefined {
   return undefined
 }
 
-/** A checked spec, or a usage error naming the field and the file. */
-export function parseJobSpec(value: unknown, source = 'the job spec'): JobSpec {
+/** A checked spec, or a usage error naming the field and the file (and the line, given `lineOf`). */
+export function parseJobSpec(value: unknown, source = 'the job spec', lineOf?: (pointer: string) => number): JobSpec {
   const problem = jobSpecProblem(value)
   if (problem) {
-    throw usageError('INVALID_JOB_SPEC', `${source}: ${problem.message}.`, {
+    throw usageError('INVALID_JOB_SPEC', `${source}${lineOf ? ` line ${lineOf(problem.field)}` : ''}: ${problem.message}.`, {
       details: problem.field ? [`field: ${problem.field}`] : [],
       hint: 'A job spec has command, args, env, files, timeLimit (and image, for container executors) and nothing else.',
     })
@@ -79,40 +80,10 @@ export function parseJobSpec(value: unknown, source = 'the job spec'): JobSpec {
   return value as JobSpec
 }
 
-/**
- * Reads a job spec file. JSON is always accepted; YAML needs the `yaml` package, which this build does
- * not ship yet, so a .yaml file that is not also JSON is refused with the fix.
- */
-export async function loadJobSpecFile(file: string): Promise<JobSpec> {
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (error) {
-    throw usageError('JOB_FILE_UNREADABLE', `Cannot read the job file ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, {hint: 'Pass --job with the path of a job spec file.'})
-  }
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch (jsonError) {
-    if (!/\.ya?ml$/i.test(file)) throw usageError('INVALID_JOB_FILE', `${file} is not valid JSON: ${(jsonError as Error).message}.`, {hint: 'Fix the JSON, or write the spec as YAML in a .yaml file.'})
-    value = await parseYamlText(text, file)
-  }
-  return parseJobSpec(value, file)
-}
-
-async function parseYamlText(text: string, file: string): Promise<unknown> {
-  const name = 'yaml'
-  let mod: {parse(text: string): unknown}
-  try {
-    mod = (await import(name)) as {parse(text: string): unknown}
-  } catch {
-    throw usageError('YAML_UNSUPPORTED', `${file}: this build cannot read YAML job specs yet.`, {hint: 'Write the job spec as JSON (job.json); JSON is valid YAML, so the same file works later.'})
-  }
-  try {
-    return mod.parse(text)
-  } catch (error) {
-    throw usageError('INVALID_JOB_FILE', `${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}.`, {hint: 'Fix the YAML at the line named.'})
-  }
+/** Reads a job spec file, YAML or JSON (JSON is YAML); errors name the field and the line. */
+export function loadJobSpecFile(file: string): JobSpec {
+  const doc = readYamlFile(file, {code: 'INVALID_JOB_FILE', hint: 'Pass --job with the path of a job spec file (YAML or JSON).', unreadableCode: 'JOB_FILE_UNREADABLE'})
+  return parseJobSpec(doc.data, file, doc.lineOf)
 }
 
 const UNITS: Record<string, number> = {d: 86_400_000, h: 3_600_000, m: 60_000, ms: 1, s: 1000}

@@ -1,11 +1,15 @@
 // What the renter's job commands share: the deal id, and the agent to talk to for it.
+import {type Writable} from 'node:stream'
+
 import {type Address, type LocalAccount} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
 import {usageError} from '../cli/errors.js'
-import {type AgentTarget, resolveEndpoint} from './client.js'
+import {type JobState} from './agent.js'
+import {type AgentTarget, type EndRecord, resolveEndpoint, submitAndFollow} from './client.js'
 import {chainDealSource, chainEndpointSource} from './deals.js'
-import {parseDuration} from './job-spec.js'
+import {type JobSpec, parseDuration} from './job-spec.js'
+import {logWriter} from './log-output.js'
 
 export function parseDealId(text: string): bigint {
   if (!/^\d{1,30}$/.test(text) || BigInt(text) === 0n) throw usageError('INVALID_DEAL_ID', `Deal id ${JSON.stringify(text)} is not a deal number.`, {hint: 'Give the deal number, e.g. 12 (see `nectar compute deals`).'})
@@ -44,4 +48,34 @@ export async function dealTarget(options: DealTargetOptions): Promise<AgentTarge
   const {client, market, registry} = await options.chain!()
   const {endpoint} = await resolveEndpoint(chainDealSource(client, market), chainEndpointSource(client, registry), options.dealId)
   return {account: options.account, chainId: options.chainId, dealId: options.dealId, endpoint}
+}
+
+export interface RunJobOptions {
+  follow: boolean
+  /** NDJSON records on stdout instead of the raw streams. */
+  json: boolean
+  /** Progress lines for the user (stderr). */
+  note: (message: string) => void
+  spec: JobSpec
+  stderr: Writable
+  stdout: Writable
+  timestamps?: boolean
+}
+
+/**
+ * Starts a job on a deal's agent and, with `follow`, writes its stdout to `stdout` and its stderr to
+ * `stderr` until it ends: what `compute run` and `compute order --job` both do.
+ */
+export async function runJob(target: AgentTarget, options: RunJobOptions): Promise<{end: EndRecord | null; job: JobState}> {
+  const {note} = options
+  const {job, logs} = await submitAndFollow(target, {
+    follow: options.follow,
+    onReconnect: (attempt, reason, after) => note(`Connection lost (${reason}); reconnecting (attempt ${attempt}), resuming after line ${after}…`),
+    onRecords: logWriter({json: options.json, stderr: options.stderr, stdout: options.stdout, timestamps: Boolean(options.timestamps)}),
+    onStarted: (started) => note(`Started job ${started.id} on deal ${target.dealId} (${target.endpoint}).`),
+    spec: options.spec,
+  })
+  const end = logs?.end ?? null
+  if (end) note(`Job ${job.id} ${end.status}${end.reason ? ` (${end.reason})` : ''}; exit status ${end.exitStatus}.`)
+  return {end, job}
 }
