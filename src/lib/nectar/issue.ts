@@ -1,15 +1,14 @@
 // `rewards issue`: one proxyAccountingCreation(maker, pledgedWei, tokensWei) per allocation row through
 // the journaled batch sender, with the owner checked first and the minted amounts checked after.
-import {closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync} from 'node:fs'
-import path from 'node:path'
-import {type Address, type LocalAccount, getAddress} from 'viem'
+import {type Address, type LocalAccount, parseEventLogs, zeroAddress} from 'viem'
 
-import {type BatchCall, type BatchResult, type BatchSummary, hashInput, journalPath, runJournaledBatch} from '../chain/batch.js'
+import {type BatchCall, type BatchOutcome, type BatchResult, type BatchSummary, hashInput, runJournaledBatch} from '../chain/batch.js'
 import {type ChainClient} from '../chain/client.js'
+import {mapLimit} from '../chain/map-limit.js'
 import {runtimeError} from '../cli/errors.js'
-import {nectarControllerAbi} from '../contracts/generated/index.js'
+import {necAbi, nectarControllerAbi} from '../contracts/generated/index.js'
 import {type AllocationRow, type Allocations} from './distribute.js'
-import {getBalances, getSupplyInfo} from './reads.js'
+import {getSupplyInfo} from './reads.js'
 
 export const ISSUE_KIND = 'rewards-issue'
 
@@ -49,47 +48,29 @@ export function issueCalls(controller: Address, rows: readonly AllocationRow[]):
   return {calls, inputHash, skipped: rows.length - sendable.length}
 }
 
-/** Where the balances from before the first mint of this input are kept, next to its journal. */
-export function beforeFile(journalDir: string, chainId: number, inputHash: string): string {
-  return journalPath(journalDir, ISSUE_KIND, chainId, inputHash).replace(/\.jsonl$/, '.before.json')
-}
-
-/**
- * Records every maker's balance before anything of this input is minted (once: a resumed run keeps
- * the first record), fsynced, so the final check compares against the state before the first run.
- */
-export async function recordBalancesBefore(client: ChainClient, {file, makers, nec}: {file: string; makers: readonly Address[]; nec: Address}): Promise<void> {
-  if (existsSync(file)) return
-  const balances = await getBalances(client, {addresses: makers, nec})
-  mkdirSync(path.dirname(file), {mode: 0o700, recursive: true})
-  const tmp = `${file}.tmp`
-  const fd = openSync(tmp, 'w', 0o600)
-  writeSync(fd, JSON.stringify(Object.fromEntries(makers.map((m, i) => [m.toLowerCase(), balances[i].toString()]))))
-  fsyncSync(fd)
-  closeSync(fd)
-  renameSync(tmp, file)
-}
-
 export interface IssueVerification {
-  /** False when no record of the balances before the first run exists (then nothing is compared). */
-  checked: boolean
   mintedWei: bigint
-  /** Makers whose balance moved by other than their allocation (transfers in between, or a fault). */
+  /** Rows whose transaction does not show the mint of exactly their tokens to them. */
   mismatches: Array<{address: string; expectedWei: bigint; gotWei: bigint}>
 }
 
-export async function verifyIssued(client: ChainClient, {file, nec, rows}: {file: string; nec: Address; rows: readonly AllocationRow[]}): Promise<IssueVerification> {
-  const after = await getBalances(client, {addresses: rows.map((r) => r.address as Address), nec})
-  if (!existsSync(file)) return {checked: false, mintedWei: 0n, mismatches: []}
-  const before = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>
-  let mintedWei = 0n
-  const mismatches: IssueVerification['mismatches'] = []
-  rows.forEach((r, i) => {
-    const got = after[i] - BigInt(before[r.address] ?? '0')
-    mintedWei += got
-    if (got !== r.tokensWei) mismatches.push({address: r.address, expectedWei: r.tokensWei, gotWei: got})
+/**
+ * Checks every row against its own transaction's receipt: NEC's Transfer(0x0, maker, tokens) must be
+ * there with exactly the row's tokens. Unlike comparing balances, this holds however the makers'
+ * balances move later, on a resumed or repeated run too.
+ */
+export async function verifyIssued(client: ChainClient, {nec, outcomes, rows}: {nec: Address; outcomes: readonly BatchOutcome[]; rows: readonly AllocationRow[]}): Promise<IssueVerification> {
+  const hashes = new Map(outcomes.map((o) => [o.key, o.hash]))
+  const minted = await mapLimit(rows, 16, async (row) => {
+    const hash = hashes.get(row.address)
+    if (!hash) return 0n
+    const receipt = await client.getTransactionReceipt({hash})
+    const mints = parseEventLogs({abi: necAbi, eventName: 'Transfer', logs: receipt.logs.filter((l) => l.address.toLowerCase() === nec.toLowerCase())})
+      .filter((e) => e.args._from === zeroAddress && e.args._to.toLowerCase() === row.address.toLowerCase())
+    return mints.reduce((sum, e) => sum + e.args._amount, 0n)
   })
-  return {checked: true, mintedWei, mismatches}
+  const mismatches = rows.flatMap((row, i) => (minted[i] === row.tokensWei ? [] : [{address: row.address, expectedWei: row.tokensWei, gotWei: minted[i]}]))
+  return {mintedWei: minted.reduce((a, b) => a + b, 0n), mismatches}
 }
 
 export interface IssueOptions {
@@ -105,30 +86,23 @@ export interface IssueOptions {
 
 export interface IssueResult {
   batch: BatchResult
-  before: string
   skipped: number
   verification: IssueVerification
 }
 
-/** Sends the allocations (journaled, resumable), then checks every maker's balance moved by exactly its tokens. */
+/** Sends the allocations (journaled, resumable), then checks every row's mint in its receipt. */
 export async function issueAllocations(options: IssueOptions): Promise<IssueResult> {
   const {allocations, client, controller, nec} = options
   const {calls, inputHash, skipped} = issueCalls(controller, allocations.rows)
-  const before = beforeFile(options.journalDir, client.chain!.id, inputHash)
-  const makers = allocations.rows.map((r) => getAddress(r.address))
   const batch = await runJournaledBatch({
     account: options.account,
     client,
-    async confirm(summary) {
-      await options.confirm(summary)
-      // Only before anything of this input was ever signed is the state "before"; a resumed run keeps the record.
-      if (summary.alreadyDone === 0 && summary.pending === 0) await recordBalancesBefore(client, {file: before, makers, nec})
-    },
+    confirm: options.confirm,
     inputHash,
     journalDir: options.journalDir,
     kind: ISSUE_KIND,
     onConfirmed: options.onConfirmed,
   }, calls)
-  const verification = await verifyIssued(client, {file: before, nec, rows: allocations.rows})
-  return {batch, before, skipped, verification}
+  const verification = await verifyIssued(client, {nec, outcomes: batch.outcomes, rows: allocations.rows.filter((r) => r.tokensWei > 0n || r.pledgedWei > 0n)})
+  return {batch, skipped, verification}
 }
