@@ -6,6 +6,8 @@
 import {type Address, getAddress} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
+import {marketAbi} from '../contracts/generated/Market.js'
+import {benchmarksFromVector, netflagsFromVector} from '../market/benchmarks.js'
 
 export interface DealInfo {
   id: bigint
@@ -17,6 +19,8 @@ export interface DealInfo {
   /** 0 = spot (open-ended). */
   endTime: bigint
   benchmarks?: Record<string, bigint>
+  /** The ask's network flags (outbound lets a container job reach the network). */
+  netflags?: Record<string, boolean>
 }
 
 export interface DealSource {
@@ -73,6 +77,17 @@ const STATUS_CLOSED = 2
 
 /** A DealSource over the Market contract at `market`. */
 export function chainDealSource(client: ChainClient, market: Address): DealSource {
+  // An order's netflags never change: read each ask once.
+  const netflagsOfAsk = new Map<bigint, Promise<Record<string, boolean>>>()
+  const askNetflags = (askId: bigint) => {
+    let hit = netflagsOfAsk.get(askId)
+    if (!hit) {
+      hit = client.readContract({abi: marketAbi, address: market, args: [askId], functionName: 'GetOrderInfo'}).then((info) => netflagsFromVector((info as unknown as readonly unknown[])[5] as boolean[]))
+      hit.catch(() => netflagsOfAsk.delete(askId))
+      netflagsOfAsk.set(askId, hit)
+    }
+    return hit
+  }
   return {
     chainId: client.chain!.id,
     async getDeal(id: bigint): Promise<DealInfo | undefined> {
@@ -81,10 +96,11 @@ export function chainDealSource(client: ChainClient, market: Address): DealSourc
         client.readContract({abi: dealGettersAbi, address: market, args: [id], functionName: 'GetDealInfo'}),
         client.readContract({abi: dealGettersAbi, address: market, args: [id], functionName: 'GetDealParams'}),
       ])
-      const [, supplier, consumer, , askId, , startTime] = info
+      const [benchmarks, supplier, consumer, , askId, , startTime] = info
       const [, , endTime, status] = params
       if (status !== STATUS_ACCEPTED && status !== STATUS_CLOSED) return undefined
-      return {askId, consumer: getAddress(consumer), endTime, id, startTime, status: status === STATUS_ACCEPTED ? 'accepted' : 'closed', supplier: getAddress(supplier)}
+      const netflags = await askNetflags(askId)
+      return {askId, benchmarks: benchmarksFromVector(benchmarks), consumer: getAddress(consumer), endTime, id, netflags, startTime, status: status === STATUS_ACCEPTED ? 'accepted' : 'closed', supplier: getAddress(supplier)}
     },
   }
 }
