@@ -15,7 +15,7 @@ import {inject} from 'vitest'
 import {writeConfig} from '../../src/lib/config/store.js'
 import {connectEngine, LABEL_AGENT, resolveEngine} from '../../src/lib/provider/container-executor.js'
 import {type FreshAccount, freshAccount, sharedClient} from '../setup/chain.js'
-import {deployTestMarket, openDeal, type TestMarket} from '../setup/market.js'
+import {closeDeal, deployTestMarket, openDeal, type TestMarket} from '../setup/market.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const BIN = path.join(root, 'bin/run.js')
@@ -205,6 +205,36 @@ describe.skipIf(Boolean(engineProblem) && !required)('container executor, end to
     } finally {
       agent.child.kill('SIGTERM')
     }
+  })
+
+  it('kills a running job when its deal closes, and removes its container', async () => {
+    const agent = await startAgent(0)
+    try {
+      const other = await openDeal(m, supplier, renter, 3600n, {benchmarks: [1000n, 1000n, 1n, 64n * MiB], netflags: [false, false, false]})
+      const r = await nectar(['compute', 'run', String(other), '--job', jobFile('echo up; sleep 60; echo never'), '--endpoint', agent.url, '--json']).done
+      const jobId = JSON.parse(r.stdout).data.job.id
+      const follower = nectar(['compute', 'logs', String(other), jobId, '--follow', '--endpoint', agent.url])
+      await until(() => follower.stdout() === 'up\n')
+      await closeDeal(m, renter, other)
+      const result = await follower.done
+      expect(result.stdout).toBe('up\n')
+      expect(result.stderr).toContain(`deal ${other} closed`)
+      await until(async () => (await containersOfAgent()) === 0, 5000)
+    } finally {
+      agent.child.kill('SIGTERM')
+    }
+  }, 60_000)
+
+  it('provider doctor: every check passes on this engine with local/*; an allowed pattern with no image fails with exit 1 and the fix', async () => {
+    const ok = await nectar(['provider', 'doctor', '--allow-image', 'local/*', '--json'], supplier).done
+    expect(ok.status, ok.stdout).toBe(0)
+    const checks = JSON.parse(ok.stdout).data.checks as Array<{name: string; ok: boolean}>
+    expect(checks.map((c) => c.name)).toEqual(expect.arrayContaining(['engine socket', 'engine version', 'memory limit', 'cpu limit', 'pids limit', 'image local/*', 'network none', 'read-only root fs', 'non-root user']))
+    expect(checks.every((c) => c.ok)).toBe(true)
+    const bad = await nectar(['provider', 'doctor', '--allow-image', 'local/*', '--allow-image', 'nope.example/*'], supplier).done
+    expect(bad.status).toBe(1)
+    expect(bad.stdout).toMatch(/image nope\.example\/\*\s*│ FAIL/)
+    expect(bad.stderr).toContain('1 of')
   })
 
   it('an agent SIGKILLed mid-job and restarted follows its container again with no log line lost or repeated, reports the job that ended meanwhile with its exit code, and leaves no container behind', async () => {
