@@ -237,6 +237,28 @@ describe.skipIf(Boolean(engineProblem) && !required)('container executor, end to
     expect(bad.stderr).toContain('1 of')
   })
 
+  it('is the default executor off the devnet (the devnet keeps process)', async () => {
+    const configDir = path.join(dir, 'config-testnet')
+    writeConfig(configDir, {network: 'staging', networks: {staging: {chainId: 31337, contracts: {market: m.market, registry: m.registry}, rpcUrl: inject('rpcUrl')}}})
+    const serve = (config: string) => {
+      const child = spawn(process.execPath, [BIN, 'provider', 'serve', '--allow-image', 'local/*', '--port', '0', '--data-dir', path.join(dir, `agent-default-${path.basename(config)}`), '--json'], {env: {...envFor(supplier), NECTAR_CONFIG_DIR: config}, stdio: ['ignore', 'pipe', 'pipe']})
+      children.push(child)
+      return new Promise<string>((resolve, reject) => {
+        let out = ''
+        child.stdout!.on('data', (c) => {
+          out += c
+          if (out.includes('\n')) {
+            resolve(JSON.parse(out).data.executor)
+            child.kill('SIGTERM')
+          }
+        })
+        child.on('exit', (code) => reject(new Error(`serve exited ${code}`)))
+      })
+    }
+    expect(await serve(configDir)).toBe('container')
+    expect(await serve(baseEnv.NECTAR_CONFIG_DIR!)).toBe('process')
+  })
+
   it('an agent SIGKILLed mid-job and restarted follows its container again with no log line lost or repeated, reports the job that ended meanwhile with its exit code, and leaves no container behind', async () => {
     const port = await import('../../src/lib/devnet/anvil.js').then((a) => a.freePort())
     let agent = await startAgent(port)
