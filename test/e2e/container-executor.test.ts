@@ -16,6 +16,7 @@ import {writeConfig} from '../../src/lib/config/store.js'
 import {connectEngine, LABEL_AGENT, resolveEngine} from '../../src/lib/provider/container-executor.js'
 import {type FreshAccount, freshAccount, sharedClient} from '../setup/chain.js'
 import {closeDeal, deployTestMarket, openDeal, type TestMarket} from '../setup/market.js'
+import {spawnCli, until} from '../setup/spawn-cli.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const BIN = path.join(root, 'bin/run.js')
@@ -69,29 +70,10 @@ function startAgent(port: number, extra: string[] = []): Promise<{child: ChildPr
   })
 }
 
-interface Run {
-  child: ChildProcess
-  done: Promise<{status: number | null; stderr: string; stdout: string}>
-  stdout: () => string
-}
-
-function nectar(args: string[], who = renter): Run {
-  const child = spawn(process.execPath, [BIN, ...args], {env: envFor(who), stdio: ['ignore', 'pipe', 'pipe']})
-  children.push(child)
-  const out: Buffer[] = []
-  const err: Buffer[] = []
-  child.stdout!.on('data', (c) => out.push(c))
-  child.stderr!.on('data', (c) => err.push(c))
-  const done = new Promise<{status: number | null; stderr: string; stdout: string}>((resolve) => child.on('close', (status) => resolve({status, stderr: Buffer.concat(err).toString(), stdout: Buffer.concat(out).toString()})))
-  return {child, done, stdout: () => Buffer.concat(out).toString()}
-}
-
-const until = async (check: () => boolean | Promise<boolean>, ms = 20_000) => {
-  const end = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out waiting')
-    await new Promise((r) => setTimeout(r, 50))
-  }
+/** `nectar ARGS` as `who`, with its output as text. */
+function nectar(args: string[], who = renter) {
+  const run = spawnCli(args, envFor(who), children)
+  return {...run, done: run.done.then((r) => ({status: r.status, stderr: r.stderr.toString(), stdout: r.stdout.toString()}))}
 }
 
 let jobFiles = 0
