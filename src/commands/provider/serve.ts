@@ -9,7 +9,7 @@ import {requireContract} from '../../lib/config/settings.js'
 
 export default class ProviderServe extends BaseCommand<typeof ProviderServe> {
   static summary = 'Run the provider agent: accept jobs from your deals’ renters, run them, serve their logs.'
-  static description = `A long-running agent. It accepts a job for a deal only when the request is signed by the deal's renter (checked on chain), runs it with the executor, keeps its output in an append-only log in the data dir, and serves start/status/stop/logs over HTTP(S). Jobs of a deal are killed when the deal closes. Jobs that were running when the agent died are reported as interrupted after a restart. Prints the listening URL (under --json, one envelope with {url, pid}); everything else goes to stderr. Stop it with Ctrl-C or SIGTERM.`
+  static description = `A long-running agent. It accepts a job for a deal only when the request is signed by the deal's renter (checked on chain), runs it with the executor (in a container through the Docker Engine API — Docker or Podman — by default; as a host process on the devnet), keeps its output in an append-only log in the data dir, and serves start/status/stop/logs over HTTP(S). Jobs of a deal are killed when the deal closes. Jobs that were running when the agent died are reported as interrupted after a restart. Prints the listening URL (under --json, one envelope with {url, pid}); everything else goes to stderr. Stop it with Ctrl-C or SIGTERM.`
   static examples = [
     '<%= config.bin %> <%= command.id %> --port 8701',
     '<%= config.bin %> <%= command.id %> --plan ask.yaml --port 8443 --tls-cert cert.pem --tls-key key.pem',
