@@ -37,7 +37,7 @@ export CONTAINERS_CONF="$WORK/containers.conf"
 
 if ! podman image exists local/busybox; then
   rm -rf deb rootfs && mkdir -p deb rootfs/bin rootfs/etc rootfs/tmp rootfs/proc rootfs/sys rootfs/dev rootfs/home/job
-  (cd deb && apt-get download -qq busybox-static && dpkg-deb -x busybox-static_*.deb x)
+  (cd deb && apt-get download -qq -o APT::Sandbox::User=root busybox-static && dpkg-deb -x busybox-static_*.deb x)
   cp deb/x/bin/busybox rootfs/bin/busybox
   for a in sh echo sleep cat ls id env true false dd wc ip ps seq hostname wget nc head tr yes printf; do ln -sf busybox "rootfs/bin/$a"; done
   chmod 1777 rootfs/tmp
