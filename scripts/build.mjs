@@ -18,7 +18,8 @@ await build({
   bundle: true,
   chunkNames: 'chunks/[name]-[hash]',
   entryPoints,
-  external: ['@oclif/core', '@inquirer/prompts', 'solc'],
+  // dockerode (container executor) pulls native optional modules (ssh2, cpu-features): loaded from node_modules.
+  external: ['@oclif/core', '@inquirer/prompts', 'solc', 'dockerode'],
   format: 'esm',
   logLevel: 'warning',
   outbase: 'src',

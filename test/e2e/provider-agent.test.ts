@@ -15,6 +15,7 @@ import {writeConfig} from '../../src/lib/config/store.js'
 import {freePort} from '../../src/lib/devnet/anvil.js'
 import {type FreshAccount, freshAccount, sharedClient} from '../setup/chain.js'
 import {deployTestMarket, openDeal, setEndpoint, type TestMarket} from '../setup/market.js'
+import {spawnCli, until} from '../setup/spawn-cli.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const BIN = path.join(root, 'bin/run.js')
@@ -46,30 +47,7 @@ function startAgent(port: number): Promise<{child: ChildProcess; url: string}> {
   })
 }
 
-interface Run {
-  child: ChildProcess
-  done: Promise<{status: number | null; stderr: Buffer; stdout: Buffer}>
-  stdout: () => string
-}
-
-function nectar(args: string[], who = renter): Run {
-  const child = spawn(process.execPath, [BIN, ...args], {env: envFor(who), stdio: ['ignore', 'pipe', 'pipe']})
-  children.push(child)
-  const out: Buffer[] = []
-  const err: Buffer[] = []
-  child.stdout!.on('data', (c) => out.push(c))
-  child.stderr!.on('data', (c) => err.push(c))
-  const done = new Promise<{status: number | null; stderr: Buffer; stdout: Buffer}>((resolve) => child.on('close', (status) => resolve({status, stderr: Buffer.concat(err), stdout: Buffer.concat(out)})))
-  return {child, done, stdout: () => Buffer.concat(out).toString()}
-}
-
-const until = async (check: () => boolean, ms = 15_000) => {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting')
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
+const nectar = (args: string[], who = renter) => spawnCli(args, envFor(who), children)
 
 function jobFile(name: string, script: string, extra: Record<string, unknown> = {}): string {
   const file = path.join(dir, name)

@@ -50,13 +50,20 @@ export async function deployTestMarket(client: ChainClient): Promise<TestMarket>
 }
 
 /** Supplier places an ask, consumer QuickBuys it: a real deal. Returns the deal id. */
-export async function openDeal(m: TestMarket, supplier: FreshAccount, consumer: FreshAccount, duration = 3600n): Promise<bigint> {
+export interface TestAsk {
+  /** The ask's benchmark vector (index 2 cpuCores, 3 ramSize bytes). Default [1000, 1000, 4]. */
+  benchmarks?: bigint[]
+  /** [overlay, outbound, incoming]. Default outbound only. */
+  netflags?: [boolean, boolean, boolean]
+}
+
+export async function openDeal(m: TestMarket, supplier: FreshAccount, consumer: FreshAccount, duration = 3600n, ask: TestAsk = {}): Promise<bigint> {
   const price = 1_000_000_000_000n // USD/s x 1e18: tiny
   await send(m.client, m.deployer.account, {abi: snmAbi, address: m.snm, args: [consumer.address, parseEther('1000')], functionName: 'mint'})
   await send(m.client, supplier.account, {
     abi: marketAbi,
     address: m.market,
-    args: [2, '0x0000000000000000000000000000000000000000', duration, price, [false, true, false], 1, '0x0000000000000000000000000000000000000000', `0x${'0'.repeat(64)}`, [1000n, 1000n, 4n]],
+    args: [2, '0x0000000000000000000000000000000000000000', duration, price, ask.netflags ?? [false, true, false], 1, '0x0000000000000000000000000000000000000000', `0x${'0'.repeat(64)}`, ask.benchmarks ?? [1000n, 1000n, 4n]],
     functionName: 'PlaceOrder',
   })
   const askId = (await m.client.readContract({abi: marketAbi, address: m.market, functionName: 'GetOrdersAmount'})) as bigint

@@ -9,10 +9,33 @@ import path from 'node:path'
 
 import {type Address} from 'viem'
 
-import {type DealSource} from './deals.js'
-import {type Executor, type ExecutorHandle} from './executor.js'
+import {type DealInfo, type DealSource} from './deals.js'
+import {type Executor, type ExecutorCallbacks, type ExecutorHandle, type ExecutorJob, type JobLimits} from './executor.js'
 import {type JobSpec, parseDuration} from './job-spec.js'
 import {LogStore} from './log-store.js'
+
+/**
+ * This data dir's agent id (made once, kept in <dataDir>/agent-id): executors label what they start
+ * with it, so a restarted agent finds its own containers and never another agent's.
+ */
+export function agentIdOf(dataDir: string): string {
+  const file = path.join(dataDir, 'agent-id')
+  try {
+    const id = readFileSync(file, 'utf8').trim()
+    if (/^[\da-f]{12}$/.test(id)) return id
+  } catch {}
+  mkdirSync(dataDir, {recursive: true})
+  const id = randomBytes(6).toString('hex')
+  writeFileSync(file + '.tmp', id + '\n')
+  renameSync(file + '.tmp', file)
+  return id
+}
+
+/** What a deal's ask grants its jobs: cpuCores, ramSize (benchmarks of the deal) and the outbound netflag. */
+export function dealLimits(deal: DealInfo | undefined): JobLimits {
+  const b = deal?.benchmarks ?? {}
+  return {cpuCores: b.cpuCores ? Number(b.cpuCores) : undefined, outbound: Boolean(deal?.netflags?.outbound), ramBytes: b.ramSize ? Number(b.ramSize) : undefined}
+}
 
 export type JobStatus = 'running' | 'exited' | 'killed' | 'failed' | 'interrupted'
 
@@ -25,6 +48,8 @@ export interface JobState {
   exitCode: number | null
   executor: string
   id: string
+  /** The limits the executor applied (from the deal's ask). */
+  limits?: JobLimits
   pid?: number
   /** Why it ended, when it did not end on its own. */
   reason?: string
@@ -75,6 +100,8 @@ export function jobExitStatus(state: Pick<JobState, 'exitCode' | 'signal' | 'sta
 
 export class Agent {
   private readonly jobs = new Map<string, LiveJob>()
+  /** Jobs that were running when the last agent died, for an executor that can adopt them (reconcile()). */
+  private orphans: LiveJob[] = []
   private pollTimer?: NodeJS.Timeout
   private polling = false
   private marketDutiesAt = 0
@@ -114,6 +141,12 @@ export class Agent {
           continue
         }
         const store = LogStore.open(path.join(jobsDir, jobId, 'log'))
+        if (state.status === 'running' && this.options.executor.adopt && state.executor === this.options.executor.name) {
+          const live = {state, store}
+          this.orphans.push(live)
+          this.jobs.set(key(state.dealId, state.id), live)
+          continue
+        }
         if (state.status === 'running') {
           state.status = 'interrupted'
           state.endedAt = new Date().toISOString()
@@ -123,6 +156,69 @@ export class Agent {
         store.end()
         this.jobs.set(key(state.dealId, state.id), {state, store})
       }
+    }
+  }
+
+  /**
+   * After a restart, with an executor that outlives the agent (containers): each job that was running
+   * is either followed again (its log continues where the store ended) or recorded as ended with its
+   * exit code and output; one the executor no longer has is marked interrupted. Then whatever the
+   * executor still holds for no job is removed. Call once, before serving.
+   */
+  async reconcile(): Promise<{adopted: number; interrupted: number; removed: number}> {
+    const {executor} = this.options
+    let adopted = 0
+    let interrupted = 0
+    const orphans = this.orphans
+    this.orphans = []
+    for (const live of orphans) {
+      const {state, store} = live
+      let handle: ExecutorHandle | undefined
+      try {
+        handle = await executor.adopt!(this.executorJob(state), store.streamBytes(), this.callbacks(live))
+      } catch (error) {
+        this.options.log?.(`Re-attaching job ${state.dealId}/${state.id} failed: ${(error as Error).message}`)
+      }
+      if (handle) {
+        live.handle = handle
+        adopted++
+        this.options.log?.(`Job ${state.dealId}/${state.id} was running when the agent stopped: following it again.`)
+        continue
+      }
+      interrupted++
+      state.status = 'interrupted'
+      state.endedAt = new Date().toISOString()
+      state.reason = `the agent stopped while the job was running (noticed at restart, ${state.endedAt}); output up to then is kept`
+      this.save(state)
+      store.end()
+    }
+    const keep = new Set<string>()
+    for (const job of this.jobs.values()) if (job.state.status === 'running') keep.add(key(job.state.dealId, job.state.id))
+    const removed = executor.sweep ? await executor.sweep(keep) : 0
+    if (removed > 0) this.options.log?.(`Removed ${removed} leftover container(s) of this agent.`)
+    return {adopted, interrupted, removed}
+  }
+
+  private executorJob(state: JobState): ExecutorJob {
+    const {spec} = state
+    const timeLimitMs = spec.timeLimit === undefined ? undefined : parseDuration(spec.timeLimit)
+    return {dealId: state.dealId, id: state.id, limits: state.limits, spec, timeLimitMs, workDir: path.join(this.jobDir(state.dealId, state.id), 'work')}
+  }
+
+  private callbacks(live: LiveJob): ExecutorCallbacks {
+    const {state, store} = live
+    return {
+      onExit: (code, signal, reason) => {
+        state.exitCode = code
+        state.signal = signal
+        state.endedAt = new Date().toISOString()
+        state.status = reason?.startsWith('failed to start') ? 'failed' : reason ? 'killed' : 'exited'
+        if (reason) state.reason = reason
+        this.save(state)
+        store.end()
+        this.options.log?.(`Job ${state.dealId}/${state.id} ${state.status}${reason ? ` (${reason})` : ''}, exit ${jobExitStatus(state)}.`)
+      },
+      onOutput: (stream, bytes) => store.append(stream, bytes),
     }
   }
 
@@ -186,40 +282,25 @@ export class Agent {
   }
 
   /** Starts a job for a deal (the caller has checked the consumer and the deal); returns its state. */
-  startJob(dealId: bigint, consumer: Address, spec: JobSpec): JobState {
+  startJob(dealId: bigint, consumer: Address, spec: JobSpec, dealInfo?: DealInfo): JobState {
     if (this.stopping) throw new Error('the agent is shutting down')
     const deal = dealId.toString()
     const id = this.nextJobId(deal)
     const now = new Date().toISOString()
-    const state: JobState = {consumer, createdAt: now, dealId: deal, exitCode: null, executor: this.options.executor.name, id, signal: null, spec, startedAt: now, status: 'running'}
+    const limits = dealLimits(dealInfo)
+    const state: JobState = {consumer, createdAt: now, dealId: deal, exitCode: null, executor: this.options.executor.name, id, limits, signal: null, spec, startedAt: now, status: 'running'}
     const dir = this.jobDir(deal, id)
     mkdirSync(dir, {recursive: true})
     const store = LogStore.open(path.join(dir, 'log'))
     const live: LiveJob = {state, store}
     this.jobs.set(key(deal, id), live)
     this.save(state)
-    const timeLimitMs = spec.timeLimit === undefined ? undefined : parseDuration(spec.timeLimit)
-    live.handle = this.options.executor.start(
-      {id, spec, timeLimitMs, workDir: path.join(dir, 'work')},
-      {
-        onExit: (code, signal, reason) => {
-          state.exitCode = code
-          state.signal = signal
-          state.endedAt = new Date().toISOString()
-          state.status = reason?.startsWith('failed to start') ? 'failed' : reason ? 'killed' : 'exited'
-          if (reason) state.reason = reason
-          this.save(state)
-          store.end()
-          this.options.log?.(`Job ${deal}/${id} ${state.status}${reason ? ` (${reason})` : ''}, exit ${jobExitStatus(state)}.`)
-        },
-        onOutput: (stream, bytes) => store.append(stream, bytes),
-      },
-    )
+    live.handle = this.options.executor.start(this.executorJob(state), this.callbacks(live))
     if (live.handle.pid !== undefined) {
       state.pid = live.handle.pid
       this.save(state)
     }
-    this.options.log?.(`Job ${deal}/${id} started for ${consumer}: ${spec.command} ${(spec.args ?? []).join(' ')}`)
+    this.options.log?.(`Job ${deal}/${id} started for ${consumer}: ${spec.image ? `[${spec.image}] ` : ''}${spec.command} ${(spec.args ?? []).join(' ')}`)
     return state
   }
 

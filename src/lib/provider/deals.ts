@@ -6,6 +6,7 @@ import {type Address, getAddress} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
 import {endpointOf, getDeal} from '../market/deals.js'
+import {getOrder} from '../market/orders.js'
 
 export interface DealInfo {
   id: bigint
@@ -17,6 +18,8 @@ export interface DealInfo {
   /** 0 = spot (open-ended). */
   endTime: bigint
   benchmarks?: Record<string, bigint>
+  /** The ask's network flags (outbound lets a container job reach the network). */
+  netflags?: Record<string, boolean>
 }
 
 export interface DealSource {
@@ -32,13 +35,26 @@ export interface EndpointSource {
 
 /** A DealSource over the Market contract at `market` (the market library's getDeal). */
 export function chainDealSource(client: ChainClient, market: Address): DealSource {
+  // An order's netflags never change: read each ask once.
+  const netflagsOfAsk = new Map<bigint, Promise<Record<string, boolean>>>()
+  const askNetflags = (askId: bigint) => {
+    let hit = netflagsOfAsk.get(askId)
+    if (!hit) {
+      hit = getOrder(client, market, askId).then((ask) => ({...ask?.netflags}))
+      hit.catch(() => netflagsOfAsk.delete(askId))
+      netflagsOfAsk.set(askId, hit)
+    }
+    return hit
+  }
   return {
     chainId: client.chain!.id,
     async getDeal(id: bigint): Promise<DealInfo | undefined> {
       const deal = await getDeal(client, market, id)
       if (!deal) return undefined
       const {askId, benchmarks, consumer, endTime, startTime, status, supplier} = deal
-      return {askId, benchmarks, consumer: getAddress(consumer), endTime, id, startTime, status: status === 'accepted' ? 'accepted' : 'closed', supplier: getAddress(supplier)}
+      // The container executor needs the ask's netflags: no network unless it has outbound.
+      const netflags = await askNetflags(askId)
+      return {askId, benchmarks, consumer: getAddress(consumer), endTime, id, netflags, startTime, status: status === 'accepted' ? 'accepted' : 'closed', supplier: getAddress(supplier)}
     },
   }
 }

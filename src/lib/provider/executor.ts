@@ -3,8 +3,20 @@
 import {type JobSpec} from './job-spec.js'
 import {type StreamName} from './log-store.js'
 
+/** What the deal's ask grants a job (from the deal's benchmarks and the ask's netflags). */
+export interface JobLimits {
+  /** CPU threads (cpuCores benchmark); 0 or undefined = no limit from the ask. */
+  cpuCores?: number
+  /** Bytes (ramSize benchmark); 0 or undefined = no limit from the ask. */
+  ramBytes?: number
+  /** The ask's `outbound` netflag: the job may reach the network. */
+  outbound?: boolean
+}
+
 export interface ExecutorJob {
+  dealId?: string
   id: string
+  limits?: JobLimits
   spec: JobSpec
   /** Time limit in ms, already parsed (undefined = none). */
   timeLimitMs?: number
@@ -33,4 +45,13 @@ export interface Executor {
   /** A message when this executor cannot run the spec (e.g. an image on the process executor), else undefined. */
   refuse(spec: JobSpec): string | undefined
   start(job: ExecutorJob, callbacks: ExecutorCallbacks): ExecutorHandle
+  /**
+   * After an agent restart: takes a job that was running when the agent died back. `kept` is how many
+   * bytes of each stream the log already holds; only output past that is delivered. Returns undefined
+   * when the executor has nothing left of the job (it is then reported as interrupted). Executors whose
+   * jobs die with the agent (the process executor) leave this out.
+   */
+  adopt?(job: ExecutorJob, kept: Record<StreamName, number>, callbacks: ExecutorCallbacks): Promise<ExecutorHandle | undefined>
+  /** After adopting: removes whatever the executor still holds for jobs not in `keep` ("deal/job"). */
+  sweep?(keep: Set<string>): Promise<number>
 }

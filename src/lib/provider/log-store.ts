@@ -92,6 +92,13 @@ export class LogStore {
     return this.size
   }
 
+  /** Payload bytes kept per stream: how far into each stream of the job's output this log reaches. */
+  streamBytes(): Record<StreamName, number> {
+    const out: Record<StreamName, number> = {stderr: 0, stdout: 0}
+    for (let i = 0; i < this.index.count; i++) out[STREAM_NAMES[this.index.streams[i]]] += this.index.lengths[i]
+    return out
+  }
+
   get isEnded(): boolean {
     return this.ended
   }

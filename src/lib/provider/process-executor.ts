@@ -109,7 +109,8 @@ export class ProcessExecutor implements Executor {
   }
 }
 
-function writeFiles(job: ExecutorJob): void {
+/** Writes the spec's files into the job's working directory (paths checked to stay inside it). */
+export function writeFiles(job: ExecutorJob): void {
   mkdirSync(job.workDir, {recursive: true})
   for (const file of job.spec.files ?? []) {
     const target = path.resolve(job.workDir, file.path)

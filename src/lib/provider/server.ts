@@ -122,7 +122,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (problem) throw new HttpError(400, 'INVALID_JOB_SPEC', `Invalid job spec: ${problem.message} (field ${problem.field || '/'}).`)
       const refusal = options.agent.options.executor.refuse(spec as JobSpec)
       if (refusal) throw new HttpError(400, 'UNSUPPORTED_JOB', refusal)
-      const state = options.agent.startJob(dealId, signer, spec as JobSpec)
+      const state = options.agent.startJob(dealId, signer, spec as JobSpec, deal)
       sendJson(res, 201, {job: state})
       return
     }

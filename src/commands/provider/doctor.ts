@@ -1,0 +1,34 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../lib/cli/base-command.js'
+import {runtimeError} from '../../lib/cli/errors.js'
+import {renderTable} from '../../lib/cli/render.js'
+
+export default class ProviderDoctor extends BaseCommand<typeof ProviderDoctor> {
+  static summary = 'Check that this machine can run renters’ jobs in containers.'
+  static description = `Checks the container engine behind the container executor: is the socket reachable, which engine and API version, whether it applies memory, CPU and pids limits (cgroup version), whether a probe container from an allowed image really gets no network, a read-only root fs with a writable /tmp and a non-root user, and which allowed images are present. Prints one row per check with what to fix; exits 1 when any check fails. The engine socket is --engine-socket, else DOCKER_HOST, else /run/podman/podman.sock, else /var/run/docker.sock.`
+  static examples = [
+    "<%= config.bin %> <%= command.id %> --allow-image 'local/*'",
+    "<%= config.bin %> <%= command.id %> --engine-socket /run/podman/podman.sock --allow-image 'docker.io/library/busybox:*' --json",
+  ]
+  static flags = {
+    'allow-image': Flags.string({description: 'An image pattern `provider serve` will allow (glob); repeatable. Checks that a matching image is present and probes with it', multiple: true}),
+    'engine-socket': Flags.string({description: 'The Docker Engine API socket (default: DOCKER_HOST, else /run/podman/podman.sock, else /var/run/docker.sock)'}),
+  }
+
+  public async run() {
+    const {runDoctor} = await import('../../lib/provider/engine-doctor.js')
+    const report = await runDoctor({allowImages: this.flags['allow-image'] ?? [], engineSocket: this.flags['engine-socket']})
+    const failed = report.checks.filter((c) => !c.ok)
+    if (!this.jsonEnabled()) {
+      this.log(renderTable(['check', 'result', 'detail', 'fix'], report.checks.map((c) => [c.name, c.ok ? 'ok' : 'FAIL', c.detail, c.fix ?? ''])))
+    }
+    if (failed.length > 0) {
+      throw runtimeError('DOCTOR_CHECKS_FAILED', `${failed.length} of ${report.checks.length} checks failed on ${report.engine}: ${failed.map((c) => c.name).join(', ')}.`, {
+        details: report.checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}${c.fix ? ` — fix: ${c.fix}` : ''}`),
+        hint: failed[0].fix,
+      })
+    }
+    return report
+  }
+}
