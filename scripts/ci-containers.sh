@@ -15,9 +15,9 @@ WORK=$(cd "$WORK" && pwd)
 cd "$WORK"
 t0=$(date +%s.%N)
 export DEBIAN_FRONTEND=noninteractive
-if ! command -v podman >/dev/null || ! command -v runc >/dev/null; then
+if ! command -v podman >/dev/null || ! command -v runc >/dev/null || ! command -v curl >/dev/null; then
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends podman runc catatonit >/dev/null
+  apt-get install -y -qq --no-install-recommends podman runc catatonit curl ca-certificates >/dev/null
 fi
 t1=$(date +%s.%N)
 echo "ci-containers: podman + runc installed in $(awk "BEGIN{printf \"%.1f\", $t1-$t0}") s (apt-get update + install)"
