@@ -9,7 +9,7 @@ import path from 'node:path'
 
 import {writeConfig} from '../src/lib/config/store.js'
 import {deployTestMarket, freshAccount, openDeal} from '../test/setup/market.js'
-import {type BenchChain, BIN, type Figure, median} from './lib.js'
+import {benchPlan as plan, type BenchChain, BIN, type Figure, median} from './lib.js'
 
 const now = () => performance.timeOrigin + performance.now()
 
@@ -22,7 +22,7 @@ export default async function agentBench(chain: BenchChain): Promise<Figure[]> {
   const configDir = path.join(dir, 'config')
   writeConfig(configDir, {network: 'devnet', networks: {devnet: {chainId: 31337, contracts: {market: m.market, registry: m.registry}, devnet: true, rpcUrl: chain.rpcUrl}}})
   const env = {...chain.env, NECTAR_CONFIG_DIR: configDir, NECTAR_DATA_DIR: path.join(dir, 'data')}
-  const agent = spawn(process.execPath, [BIN, 'provider', 'serve', '--port', '0', '--data-dir', path.join(dir, 'agent'), '--json'], {env: {...env, NECTAR_PRIVATE_KEY: supplier.privateKey}, stdio: ['ignore', 'pipe', 'inherit']})
+  const agent = spawn(process.execPath, [BIN, 'provider', 'serve', '--plan', plan(dir), '--port', '0', '--data-dir', path.join(dir, 'agent'), '--json'], {env: {...env, NECTAR_PRIVATE_KEY: supplier.privateKey}, stdio: ['ignore', 'pipe', 'inherit']})
   const url: string = await new Promise((resolve) => {
     let out = ''
     agent.stdout!.on('data', (c) => {

@@ -12,7 +12,7 @@ import path from 'node:path'
 import {writeConfig} from '../src/lib/config/store.js'
 import {connectEngine, resolveEngine} from '../src/lib/provider/container-executor.js'
 import {deployTestMarket, freshAccount, openDeal} from '../test/setup/market.js'
-import {type BenchChain, BIN, type Figure, median} from './lib.js'
+import {benchPlan as plan, type BenchChain, BIN, type Figure, median} from './lib.js'
 
 const IMAGE = 'local/busybox'
 const RUNS = 9
@@ -37,7 +37,7 @@ export default async function containerBench(chain: BenchChain): Promise<Figure[
   writeConfig(configDir, {network: 'devnet', networks: {devnet: {chainId: 31337, contracts: {market: m.market, registry: m.registry}, devnet: true, rpcUrl: chain.rpcUrl}}})
   const env = {...chain.env, NECTAR_CONFIG_DIR: configDir, NECTAR_DATA_DIR: path.join(dir, 'data')}
   const startAgent = async (executor: string): Promise<{child: ChildProcess; url: string}> => {
-    const child = spawn(process.execPath, [BIN, 'provider', 'serve', '--executor', executor, '--allow-image', 'local/*', '--pull', 'never', '--port', '0', '--data-dir', path.join(dir, `agent-${executor}`), '--json'], {env: {...env, NECTAR_PRIVATE_KEY: supplier.privateKey}, stdio: ['ignore', 'pipe', 'ignore']})
+    const child = spawn(process.execPath, [BIN, 'provider', 'serve', '--plan', plan(dir), '--executor', executor, '--allow-image', 'local/*', '--pull', 'never', '--port', '0', '--data-dir', path.join(dir, `agent-${executor}`), '--json'], {env: {...env, NECTAR_PRIVATE_KEY: supplier.privateKey}, stdio: ['ignore', 'pipe', 'ignore']})
     const url: string = await new Promise((resolve) => {
       let out = ''
       child.stdout!.on('data', (c) => {

@@ -1,6 +1,6 @@
 // Shared helpers for `npm run bench`: every figure is measured next to its baseline in the same run.
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync} from 'node:fs'
+import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
@@ -82,3 +82,10 @@ export function show(f: Figure): void {
 }
 
 export const round = (x: number): number => Math.round(x * 10) / 10
+
+/** A one-ask plan file in `dir`, for benches that start `provider serve` (which needs --plan). */
+export function benchPlan(dir: string): string {
+  const file = path.join(dir, 'ask.yaml')
+  writeFileSync(file, 'duration: 1h\nprice: 0.1usd/h\nresources:\n  cpu: {cores: 1}\n')
+  return file
+}

@@ -52,7 +52,7 @@ const envFor = (who: FreshAccount) => ({...baseEnv, NECTAR_PRIVATE_KEY: who.priv
 const agentDir = () => path.join(dir, 'agent')
 
 function startAgent(port: number, extra: string[] = []): Promise<{child: ChildProcess; stderr: () => string; url: string}> {
-  const args = [BIN, 'provider', 'serve', '--executor', 'container', '--allow-image', 'local/*', '--pull', 'never', '--port', String(port), '--host', '0.0.0.0', '--data-dir', agentDir(), '--poll', '200', '--heartbeat', '200', '--kill-grace', '500', '--json', ...extra]
+  const args = [BIN, 'provider', 'serve', '--plan', path.join(dir, 'ask.yaml'), '--executor', 'container', '--allow-image', 'local/*', '--pull', 'never', '--port', String(port), '--host', '0.0.0.0', '--data-dir', agentDir(), '--poll', '200', '--heartbeat', '200', '--kill-grace', '500', '--json', ...extra]
   const child = spawn(process.execPath, args, {env: envFor(supplier), stdio: ['ignore', 'pipe', 'pipe']})
   children.push(child)
   let err = ''
@@ -118,6 +118,7 @@ describe.skipIf(Boolean(engineProblem) && !required)('container executor, end to
     // 1 core, 64 MiB, and no outbound netflag: the job gets no network.
     dealId = await openDeal(m, supplier, renter, 3600n, {benchmarks: [1000n, 1000n, 1n, 64n * MiB], netflags: [false, false, false]})
     dir = mkdtempSync(path.join(os.tmpdir(), 'nectar-ctr-e2e-'))
+    writeFileSync(path.join(dir, 'ask.yaml'), 'duration: 1h\nprice: 0.1usd/h\nresources:\n  cpu: {cores: 1}\n')
     const configDir = path.join(dir, 'config')
     // A non-devnet chain id profile would make `container` the default; the flag is passed anyway.
     writeConfig(configDir, {network: 'devnet', networks: {devnet: {chainId: 31337, contracts: {market: m.market, registry: m.registry}, devnet: true, rpcUrl: inject('rpcUrl')}}})
@@ -223,7 +224,7 @@ describe.skipIf(Boolean(engineProblem) && !required)('container executor, end to
     const configDir = path.join(dir, 'config-testnet')
     writeConfig(configDir, {network: 'staging', networks: {staging: {chainId: 31337, contracts: {market: m.market, registry: m.registry}, rpcUrl: inject('rpcUrl')}}})
     const serve = (config: string) => {
-      const child = spawn(process.execPath, [BIN, 'provider', 'serve', '--allow-image', 'local/*', '--port', '0', '--data-dir', path.join(dir, `agent-default-${path.basename(config)}`), '--json'], {env: {...envFor(supplier), NECTAR_CONFIG_DIR: config}, stdio: ['ignore', 'pipe', 'pipe']})
+      const child = spawn(process.execPath, [BIN, 'provider', 'serve', '--plan', path.join(dir, 'ask.yaml'), '--allow-image', 'local/*', '--port', '0', '--data-dir', path.join(dir, `agent-default-${path.basename(config)}`), '--json'], {env: {...envFor(supplier), NECTAR_CONFIG_DIR: config}, stdio: ['ignore', 'pipe', 'pipe']})
       children.push(child)
       return new Promise<string>((resolve, reject) => {
         let out = ''

@@ -2,7 +2,6 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {renderTable} from '../../lib/cli/render.js'
-import {requireContract} from '../../lib/config/settings.js'
 
 export default class ComputeJobs extends BaseCommand<typeof ComputeJobs> {
   static args = {deal: Args.string({description: 'Deal id', required: true})}
@@ -11,16 +10,9 @@ export default class ComputeJobs extends BaseCommand<typeof ComputeJobs> {
   static flags = {endpoint: Flags.string({description: 'Agent URL (default: the deal provider’s endpoint on chain)'})}
 
   public async run() {
-    const {dealTarget, parseDealId} = await import('../../lib/provider/renter.js')
+    const {parseDealId} = await import('../../lib/provider/renter.js')
     const dealId = parseDealId(this.args.deal)
-    const settings = this.settings()
-    const target = await dealTarget({
-      account: await this.signer(),
-      chain: async () => ({client: await this.client(), market: requireContract(settings, 'market'), registry: requireContract(settings, 'registry')}),
-      chainId: settings.network.chainId,
-      dealId,
-      endpoint: this.flags.endpoint,
-    })
+    const target = await this.dealAgent(dealId, this.flags.endpoint)
     const {listJobs} = await import('../../lib/provider/client.js')
     const {jobExitStatus} = await import('../../lib/provider/agent.js')
     const jobs = await listJobs(target)

@@ -2,7 +2,6 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {toJsonText} from '../../lib/cli/render.js'
-import {requireContract} from '../../lib/config/settings.js'
 import {usageError} from '../../lib/cli/errors.js'
 
 export default class ComputeLogs extends BaseCommand<typeof ComputeLogs> {
@@ -33,17 +32,10 @@ export default class ComputeLogs extends BaseCommand<typeof ComputeLogs> {
 
   public async run() {
     const {flags} = this
-    const {dealTarget, parseDealId, parseJobId, parseSince} = await import('../../lib/provider/renter.js')
+    const {parseDealId, parseJobId, parseSince} = await import('../../lib/provider/renter.js')
     const dealId = parseDealId(this.args.deal)
     const since = flags.since === undefined ? undefined : parseSince(flags.since)
-    const settings = this.settings()
-    const target = await dealTarget({
-      account: await this.signer(),
-      chain: async () => ({client: await this.client(), market: requireContract(settings, 'market'), registry: requireContract(settings, 'registry')}),
-      chainId: settings.network.chainId,
-      dealId,
-      endpoint: flags.endpoint,
-    })
+    const target = await this.dealAgent(dealId, flags.endpoint)
     const {followLogs, listJobs} = await import('../../lib/provider/client.js')
     let jobId = this.args.job === undefined ? undefined : parseJobId(this.args.job)
     if (jobId === undefined) {

@@ -90,8 +90,8 @@ export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
     }
     // stdout belongs to the job from here on.
     this.note(opened)
-    const {dealTarget, runJob} = await import('../../lib/provider/renter.js')
-    const target = await dealTarget({account, chain: async () => ({client, market: addresses.market, registry: addresses.registry}), chainId: this.settings().network.chainId, dealId})
+    const {runJob} = await import('../../lib/provider/renter.js')
+    const target = await this.dealAgent(dealId)
     const {end, job} = await runJob(target, {follow: this.flags.follow, json: this.jsonEnabled(), note: (m) => this.note(m), spec, stderr: process.stderr, stdout: process.stdout, timestamps: this.flags.timestamps})
     if (!this.flags.follow && !this.jsonEnabled()) this.log(`Job ${job.id} started on deal ${dealId}. Follow it with: nectar compute logs ${dealId} ${job.id} --follow`)
     if (end) process.exitCode = end.exitStatus

@@ -2,7 +2,6 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {toJsonText} from '../../lib/cli/render.js'
-import {requireContract} from '../../lib/config/settings.js'
 
 export default class ComputeRun extends BaseCommand<typeof ComputeRun> {
   static args = {deal: Args.string({description: 'Deal id', required: true})}
@@ -23,18 +22,11 @@ export default class ComputeRun extends BaseCommand<typeof ComputeRun> {
 
   public async run() {
     const {flags} = this
-    const {dealTarget, parseDealId, runJob} = await import('../../lib/provider/renter.js')
+    const {parseDealId, runJob} = await import('../../lib/provider/renter.js')
     const {loadJobSpecFile} = await import('../../lib/provider/job-spec.js')
     const dealId = parseDealId(this.args.deal)
     const spec = loadJobSpecFile(flags.job)
-    const settings = this.settings()
-    const target = await dealTarget({
-      account: await this.signer(),
-      chain: async () => ({client: await this.client(), market: requireContract(settings, 'market'), registry: requireContract(settings, 'registry')}),
-      chainId: settings.network.chainId,
-      dealId,
-      endpoint: flags.endpoint,
-    })
+    const target = await this.dealAgent(dealId, flags.endpoint)
     const {job, end} = await runJob(target, {follow: flags.follow, json: this.jsonEnabled(), note: (m) => this.note(m), spec, stderr: process.stderr, stdout: process.stdout, timestamps: flags.timestamps})
     if (!flags.follow && !this.jsonEnabled()) this.log(`Job ${job.id} started. Follow it with: nectar compute logs ${dealId} ${job.id} --follow`)
     if (end) process.exitCode = end.exitStatus

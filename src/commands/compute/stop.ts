@@ -1,7 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {requireContract} from '../../lib/config/settings.js'
 
 export default class ComputeStop extends BaseCommand<typeof ComputeStop> {
   static args = {deal: Args.string({description: 'Deal id', required: true}), job: Args.string({description: 'Job id', required: true})}
@@ -10,17 +9,10 @@ export default class ComputeStop extends BaseCommand<typeof ComputeStop> {
   static flags = {endpoint: Flags.string({description: 'Agent URL (default: the deal provider’s endpoint on chain)'})}
 
   public async run() {
-    const {dealTarget, parseDealId, parseJobId} = await import('../../lib/provider/renter.js')
+    const {parseDealId, parseJobId} = await import('../../lib/provider/renter.js')
     const dealId = parseDealId(this.args.deal)
     const jobId = parseJobId(this.args.job)
-    const settings = this.settings()
-    const target = await dealTarget({
-      account: await this.signer(),
-      chain: async () => ({client: await this.client(), market: requireContract(settings, 'market'), registry: requireContract(settings, 'registry')}),
-      chainId: settings.network.chainId,
-      dealId,
-      endpoint: this.flags.endpoint,
-    })
+    const target = await this.dealAgent(dealId, this.flags.endpoint)
     const {stopJob} = await import('../../lib/provider/client.js')
     const {job, stopping} = await stopJob(target, jobId)
     this.log(stopping ? `Stopping job ${jobId} of deal ${dealId}.` : `Job ${jobId} of deal ${dealId} had already ended (${job.status}).`)

@@ -1,11 +1,12 @@
 // The oclif glue: the only module under src/lib that imports oclif. Commands extend it; everything
 // they call lives in plain src/lib modules.
 import {Command, Flags, Interfaces} from '@oclif/core'
+import {type LocalAccount} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
 import {type TxPreview} from '../chain/transact.js'
 import {type ConfigData, readConfig} from '../config/store.js'
-import {type Settings, requireRpcUrl, resolveSettings} from '../config/settings.js'
+import {requireContract, type Settings, requireRpcUrl, resolveSettings} from '../config/settings.js'
 import {NectarError, usageError} from './errors.js'
 import {createProgress, type Progress} from './progress.js'
 import {color, renderKeyValues, toJsonText} from './render.js'
@@ -33,6 +34,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   private cachedClient?: Promise<ChainClient>
   private cachedConfig?: ConfigData
   private cachedSettings?: Settings
+  private cachedSigner?: Promise<LocalAccount>
 
   protected get configDir(): string {
     return this.config.configDir
@@ -85,10 +87,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return resolveAccountAddress(this.accountOptions())
   }
 
-  /** The signing account (decrypts a keystore, asking for the password when there is a terminal). */
-  protected async signer() {
-    const {resolveAccount} = await import('../wallet/resolve-account.js')
-    return resolveAccount(this.accountOptions())
+  /** The signing account (decrypts a keystore once, asking for the password when there is a terminal). */
+  protected signer(): Promise<LocalAccount> {
+    this.cachedSigner ??= import('../wallet/resolve-account.js').then(({resolveAccount}) => resolveAccount(this.accountOptions()))
+    return this.cachedSigner
   }
 
   private accountOptions() {
@@ -104,6 +106,22 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       privateKey: this.flags['private-key'],
       warn: (message: string) => this.warnUser(message),
     }
+  }
+
+  /**
+   * How to reach the provider agent of a deal, signing as the active account: `endpoint` when given,
+   * else the deal's provider's endpoint from the registry on chain.
+   */
+  protected async dealAgent(dealId: bigint, endpoint?: string) {
+    const settings = this.settings()
+    const {dealTarget} = await import('../provider/renter.js')
+    return dealTarget({
+      account: await this.signer(),
+      chain: async () => ({client: await this.client(), market: requireContract(settings, 'market'), registry: requireContract(settings, 'registry')}),
+      chainId: settings.network.chainId,
+      dealId,
+      endpoint,
+    })
   }
 
   protected canPrompt(): boolean {
