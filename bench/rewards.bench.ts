@@ -57,10 +57,13 @@ export default async function rewards(chain: BenchChain): Promise<Figure[]> {
   const bigRss = Math.max(...runsBig.map((r) => r.rssMiB))
   figures.push({baseline: 'target', baselineValue: 5000, extra: {runs: 3}, name: 'rewards distribute, 1,000,000 rows (lowercase addresses), whole command', pass: bigMs < 5000, target: 'under 5 s', unit: 'ms', value: bigMs})
   figures.push({baseline: 'target', baselineValue: 400, name: 'rewards distribute, 1,000,000 rows, peak RSS of the child', pass: bigRss < 400, target: 'under 400 MiB', unit: 'MiB', value: bigRss})
-  const startup = median(Array.from({length: 5}, () => time(['node', [BIN, 'rewards', 'simulate', '--fees', '1', '--share', '1', '--periods', '1', '--offline', '--json']], chain.env)))
+  // Start-up of this very command: the same distribute on a one-row file.
+  const one = path.join(dir, 'volumes-1.csv')
+  await volumesFile(one, 1)
+  const startup = median(Array.from({length: 5}, () => time(['node', [BIN, ...args(one)]], chain.env)))
   const smallMs = median([measured(args(small), chain.env).ms, measured(args(small), chain.env).ms, measured(args(small), chain.env).ms])
   const allowed = bigMs / 10 + startup
-  figures.push({baseline: '1,000,000-row time / 10 + start-up', baselineValue: allowed, extra: {startupMs: Math.round(startup)}, name: 'rewards distribute, 100,000 rows', pass: smallMs <= allowed, target: 'at most a tenth of the 1,000,000-row time plus start-up', unit: 'ms', value: smallMs})
+  figures.push({baseline: '1,000,000-row time / 10 + start-up (the same command on a one-row file)', baselineValue: allowed, extra: {startupMs: Math.round(startup)}, name: 'rewards distribute, 100,000 rows', pass: smallMs <= allowed, target: 'at most a tenth of the 1,000,000-row time plus start-up', unit: 'ms', value: smallMs})
 
   // Issue 1,000 allocations through the CLI (journaled, pipelined) …
   const makers = Array.from({length: 1000}, () => `0x${randomBytes(20).toString('hex')}`)
