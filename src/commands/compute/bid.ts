@@ -29,10 +29,10 @@ export default class ComputeBid extends BaseCommand<typeof ComputeBid> {
     if (funds.needsApproval) {
       await transact(client, `Approve the Market to take exactly ${formatAmount(lock)} SNM`, {abi: snmAbi, address: addresses.snm, args: [addresses.market, lock], functionName: 'approve'}, {account, confirm})
     }
-    const {usdPerHour, formatDuration} = await import('../../lib/market/units.js')
+    const {usdPerHourText, formatDuration} = await import('../../lib/market/units.js')
     const result = await transact(
       client,
-      `Place a BID at ${usdPerHour(params.price)} USD/h for ${formatDuration(params.duration)}`,
+      `Place a BID at ${usdPerHourText(params.price)} USD/h for ${formatDuration(params.duration)}`,
       {abi: marketAbi, address: addresses.market, args: [1, params.counterparty, params.duration, params.price, params.netflags, params.identityLevel, params.blacklist, params.tag, params.benchmarks], functionName: 'PlaceOrder'},
       {account, confirm, details: [['lock', `${formatAmount(lock)} SNM of ${displayAmount(funds.balance)}`]], onSent: (hash) => this.note(`Sent ${hash}…`)},
     )

@@ -21,7 +21,7 @@ export default class ComputeDeal extends BaseCommand<typeof ComputeDeal> {
     const addresses = marketAddresses(this.settings())
     const client = await this.client()
     const {dealJson, endpointOf, getOracleRate, requireDeal} = await import('../../lib/market/deals.js')
-    const {formatDuration, usdPerHour, snmPerHour} = await import('../../lib/market/units.js')
+    const {formatDuration, usdPerHourText, snmPerHourText} = await import('../../lib/market/units.js')
     const deal = await requireDeal(client, addresses.market, id)
     const [rate, block, endpoint] = await Promise.all([getOracleRate(client, addresses.oracle), client.getBlock({blockTag: 'latest'}), endpointOf(client, addresses.registry, deal.supplier)])
     const json = {...dealJson(deal, block.timestamp, rate), endpoint: endpoint || null}
@@ -33,7 +33,7 @@ export default class ComputeDeal extends BaseCommand<typeof ComputeDeal> {
           ['provider', deal.supplier],
           ['renter', deal.consumer],
           ['endpoint', endpoint || '(none published)'],
-          ['price', `${usdPerHour(deal.price)} USD/h = ${snmPerHour(deal.price, rate)} SNM/h now`],
+          ['price', `${usdPerHourText(deal.price)} USD/h = ${snmPerHourText(deal.price, rate)} SNM/h now`],
           ['duration', formatDuration(deal.duration)],
           ['time left', json.secondsLeft === null ? '-' : formatDuration(BigInt(json.secondsLeft)) || '0s'],
           ['paid', `${formatAmount(deal.totalPayout)} SNM`],

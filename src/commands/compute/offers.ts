@@ -30,7 +30,7 @@ export default class ComputeOffers extends BaseCommand<typeof ComputeOffers> {
 
   public async run() {
     const {flags} = this
-    const {parseBitrate, parseDuration, parsePrice, parseSize, formatBitrate, formatDuration, formatSize, usdPerHour, snmPerHour} = await import('../../lib/market/units.js')
+    const {parseBitrate, parseDuration, parsePrice, parseSize, formatBitrate, formatDuration, formatSize, usdPerHourText, snmPerHourText} = await import('../../lib/market/units.js')
     const {NETFLAG_NAMES} = await import('../../lib/market/benchmarks.js')
     const {parseAddress} = await import('../../lib/cli/addresses.js')
     const minimums: Record<string, bigint> = {}
@@ -75,8 +75,8 @@ export default class ComputeOffers extends BaseCommand<typeof ComputeOffers> {
               formatSize(o.benchmarks.storageSize),
               o.benchmarks.gpuCount > 0n ? `${o.benchmarks.gpuCount} × ${formatSize(o.benchmarks.gpuMem)}` : '-',
               `${formatBitrate(o.benchmarks.netDownload)} / ${formatBitrate(o.benchmarks.netUpload)}`,
-              usdPerHour(o.price),
-              snmPerHour(o.price, rate),
+              usdPerHourText(o.price),
+              snmPerHourText(o.price, rate),
               o.duration === 0n ? 'spot' : `≤ ${formatDuration(o.duration)}`,
             ]),
             ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],

@@ -30,7 +30,7 @@ export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
   public async run() {
     if (!/^\d{1,30}$/.test(this.args.ask)) throw usageError('INVALID_ORDER_ID', `The offer id ${JSON.stringify(this.args.ask)} is not a number.`, {hint: 'Give an id from `nectar compute offers`.'})
     const askId = BigInt(this.args.ask)
-    const {parseDuration, parsePrice, snmPerHour, usdPerHour, formatDuration} = await import('../../lib/market/units.js')
+    const {parseDuration, parsePrice, snmPerHourText, usdPerHourText, formatDuration} = await import('../../lib/market/units.js')
     const duration = parseDuration(this.flags.duration, '--duration')
     let spec
     if (this.flags.job !== undefined) {
@@ -51,7 +51,7 @@ export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
     const summary: Array<[string, string]> = [
       ['offer', `${askId} by ${plan.ask.author}`],
       ['duration', formatDuration(duration)],
-      ['price', `${usdPerHour(plan.ask.price)} USD/h = ${snmPerHour(plan.ask.price, plan.rate)} SNM/h at the oracle rate`],
+      ['price', `${usdPerHourText(plan.ask.price)} USD/h = ${snmPerHourText(plan.ask.price, plan.rate)} SNM/h at the oracle rate`],
       ['lock', `${formatAmount(plan.lock)} SNM (${duration === 0n ? '1 hour, spot' : duration < 86_400n ? 'the whole duration' : '1 day'})`],
       ['balance', `${displayAmount(plan.balance)} SNM`],
       ['allowance', plan.needsApproval ? `${displayAmount(plan.allowance)} SNM: approve exactly ${formatAmount(plan.lock)} SNM first` : `${displayAmount(plan.allowance)} SNM (enough; no approval)`],

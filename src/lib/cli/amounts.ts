@@ -65,6 +65,13 @@ export function formatDigits(integer: string, decimals = 18): string {
   return `${digits.slice(0, cut)}${end > cut ? '.' + digits.slice(cut, end) : ''}`
 }
 
+/** For people: rounded half up to `places` decimals, with ≈ when that changed the value ("≈0.42"). */
+export function roundAmount(value: bigint, decimals = 18, places = 6): string {
+  const step = 10n ** BigInt(Math.max(0, decimals - places))
+  const rounded = ((value + step / 2n) / step) * step
+  return `${rounded === value ? '' : '≈'}${formatAmount(rounded, decimals)}`
+}
+
 /** Human display: thousands separators and at most `maxDecimals` decimals, rounded down, marked with ~ when cut. */
 export function displayAmount(value: bigint, decimals = 18, maxDecimals = 6): string {
   const exact = formatAmount(value, decimals)

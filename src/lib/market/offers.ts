@@ -5,7 +5,7 @@ import {type Address, zeroAddress} from 'viem'
 
 import {type BenchmarkName, type NetflagName} from './benchmarks.js'
 import {type Order} from './orders.js'
-import {formatBitrate, formatDuration, formatSize, snmPerHour, usdPerHour} from './units.js'
+import {formatBitrate, formatDuration, formatSize, snmPerHour, usdPerHour, usdPerHourText} from './units.js'
 
 export interface OfferFilter {
   /** Deal duration wanted, seconds (0 = spot): the ask's duration must be at least this. */
@@ -38,7 +38,7 @@ export function missesOf(order: Order, filter: OfferFilter): Miss[] {
   }
   for (const flag of filter.netflags ?? []) if (!order.netflags[flag]) misses.push({criterion: `netflag ${flag}`, have: 'no', want: 'yes'})
   if (filter.maxPrice !== undefined && order.price > filter.maxPrice) {
-    misses.push({criterion: 'price', have: `${usdPerHour(order.price)} USD/h`, want: `<= ${usdPerHour(filter.maxPrice)} USD/h`})
+    misses.push({criterion: 'price', have: `${usdPerHourText(order.price)} USD/h`, want: `<= ${usdPerHourText(filter.maxPrice)} USD/h`})
   }
   if (filter.duration !== undefined && order.duration < filter.duration) {
     misses.push({criterion: 'duration', have: order.duration === 0n ? 'spot only' : `up to ${formatDuration(order.duration)}`, want: filter.duration === 0n ? 'spot' : formatDuration(filter.duration)})

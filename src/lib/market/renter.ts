@@ -8,7 +8,7 @@ import {runtimeError, usageError} from '../cli/errors.js'
 import {snmAbi} from '../contracts/generated/SNM.js'
 import {lockedSum, lockPeriod} from './billing.js'
 import {type Order, requireOrder} from './orders.js'
-import {formatDuration, usdPerHour} from './units.js'
+import {formatDuration, usdPerHourText} from './units.js'
 import {getOracleRate} from './deals.js'
 
 export interface MarketAddresses {
@@ -68,7 +68,7 @@ export async function planQuickBuy(
     })
   }
   if (maxPrice !== undefined && ask.price > maxPrice) {
-    throw usageError('PRICE_ABOVE_CEILING', `Offer ${askId} costs ${usdPerHour(ask.price)} USD/h, above your ceiling of ${usdPerHour(maxPrice)} USD/h.`, {hint: 'Raise --max-price or pick a cheaper offer.'})
+    throw usageError('PRICE_ABOVE_CEILING', `Offer ${askId} costs ${usdPerHourText(ask.price)} USD/h, above your ceiling of ${usdPerHourText(maxPrice)} USD/h.`, {hint: 'Raise --max-price or pick a cheaper offer.'})
   }
   if (ask.counterparty !== '0x0000000000000000000000000000000000000000' && ask.counterparty.toLowerCase() !== buyer.toLowerCase()) {
     throw runtimeError('ASK_RESERVED', `Offer ${askId} is reserved for ${ask.counterparty}.`, {hint: 'Pick another offer.'})

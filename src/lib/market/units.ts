@@ -1,7 +1,7 @@
 // Human units for the market, parsed exactly (decimal strings to bigint, never through a float) and
 // formatted back. Sizes are bytes, rates bits/s, durations seconds, prices USD per second x 1e18 (the
 // Market's unit, `price` in SONM's Order).
-import {formatAmount, parseAmount} from '../cli/amounts.js'
+import {formatAmount, roundAmount, parseAmount} from '../cli/amounts.js'
 import {usageError} from '../cli/errors.js'
 import {calculatePayment, HOUR, WAD} from './billing.js'
 
@@ -130,6 +130,16 @@ export function parsePrice(text: string, rate?: bigint, label = 'price'): Parsed
 /** USD per hour for a price in USD/s x 1e18, exact decimal string. */
 export function usdPerHour(price: bigint): string {
   return formatAmount(price * HOUR)
+}
+
+/** USD per hour for people: rounded to 6 decimals (an on-chain USD/s price rarely maps back to a round USD/h). */
+export function usdPerHourText(price: bigint): string {
+  return roundAmount(price * HOUR)
+}
+
+/** SNM per hour at the oracle rate for people, rounded to 6 decimals. */
+export function snmPerHourText(price: bigint, rate: bigint): string {
+  return roundAmount(calculatePayment(price, HOUR, rate))
 }
 
 /** SNM per hour at the oracle rate, exact decimal string (what Bill pays for one hour). */

@@ -13,7 +13,7 @@ import {billedAmount, BLACKLIST, type Deal, getDeal, getOracleRate, listDeals, o
 import {type Order, ORDER_TYPE} from '../market/orders.js'
 import {type OrderParams, loadPlans} from '../market/plan.js'
 import {listProviderAsks} from '../market/provider.js'
-import {formatDuration, usdPerHour} from '../market/units.js'
+import {formatDuration, usdPerHourText} from '../market/units.js'
 import {type MarketDuties} from './agent.js'
 
 export interface MarketDutiesOptions {
@@ -93,7 +93,7 @@ export class ChainMarketDuties implements MarketDuties {
         listed.set(shape, have - 1)
         continue
       }
-      const result = await this.send(`Place an ASK at ${usdPerHour(order.price)} USD/h, ${formatDuration(order.duration)}`, 'PlaceOrder', [
+      const result = await this.send(`Place an ASK at ${usdPerHourText(order.price)} USD/h, ${formatDuration(order.duration)}`, 'PlaceOrder', [
         ORDER_TYPE.ASK,
         order.counterparty,
         order.duration,

@@ -21,7 +21,7 @@ export default class ProviderOfferCreate extends BaseCommand<typeof ProviderOffe
     const rate = await getOracleRate(client, addresses.oracle)
     const params = loadPlan(this.flags.plan, rate)
     const {BENCHMARK_NAMES} = await import('../../../lib/market/benchmarks.js')
-    const {formatDuration, snmPerHour, usdPerHour} = await import('../../../lib/market/units.js')
+    const {formatDuration, snmPerHourText, usdPerHourText} = await import('../../../lib/market/units.js')
     const args = [2, params.counterparty, params.duration, params.price, params.netflags, params.identityLevel, params.blacklist, params.tag, params.benchmarks] as const
     const shown = {
       benchmarks: Object.fromEntries(BENCHMARK_NAMES.map((n, i) => [n, params.benchmarks[i].toString()])),
@@ -29,8 +29,8 @@ export default class ProviderOfferCreate extends BaseCommand<typeof ProviderOffe
       duration: params.duration.toString(),
       netflags: params.netflags,
       price: params.price.toString(),
-      snmPerHour: snmPerHour(params.price, rate),
-      usdPerHour: usdPerHour(params.price),
+      snmPerHour: snmPerHourText(params.price, rate),
+      usdPerHour: usdPerHourText(params.price),
     }
     if (this.flags['dry-run']) {
       if (!this.jsonEnabled()) this.log(renderKeyValues([['call', 'PlaceOrder(ORDER_ASK, …)'], ...Object.entries(shown).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as [string, string])]))
@@ -39,7 +39,7 @@ export default class ProviderOfferCreate extends BaseCommand<typeof ProviderOffe
     const account = await this.signer()
     const {transact} = await import('../../../lib/chain/transact.js')
     const {marketAbi} = await import('../../../lib/contracts/generated/Market.js')
-    const result = await transact(client, `Place an ASK at ${usdPerHour(params.price)} USD/h, ${formatDuration(params.duration)}`, {abi: marketAbi, address: addresses.market, args, functionName: 'PlaceOrder'}, {
+    const result = await transact(client, `Place an ASK at ${usdPerHourText(params.price)} USD/h, ${formatDuration(params.duration)}`, {abi: marketAbi, address: addresses.market, args, functionName: 'PlaceOrder'}, {
       account,
       confirm: (p) => this.confirmTransaction(p),
       onSent: (hash) => this.note(`Sent ${hash}…`),

@@ -16,7 +16,7 @@ export default class ProviderOfferList extends BaseCommand<typeof ProviderOfferL
     const {getOracleRate} = await import('../../../lib/market/deals.js')
     const {listProviderAsks} = await import('../../../lib/market/provider.js')
     const {offerJson} = await import('../../../lib/market/offers.js')
-    const {formatDuration, formatSize, usdPerHour} = await import('../../../lib/market/units.js')
+    const {formatDuration, formatSize, usdPerHourText} = await import('../../../lib/market/units.js')
     const [asks, rate] = await Promise.all([listProviderAsks(client, addresses.market, me, this.flags.all), getOracleRate(client, addresses.oracle)])
     if (!this.jsonEnabled()) {
       if (asks.length === 0) this.log(`No ${this.flags.all ? '' : 'active '}offers by ${me}.`)
@@ -24,7 +24,7 @@ export default class ProviderOfferList extends BaseCommand<typeof ProviderOfferL
         this.log(
           renderTable(
             ['id', 'status', 'deal', 'cores', 'ram', 'gpu', 'USD/h', 'duration'],
-            asks.map((o) => [o.id.toString(), o.status, o.dealId > 0n ? o.dealId.toString() : '-', o.benchmarks.cpuCores.toString(), formatSize(o.benchmarks.ramSize), o.benchmarks.gpuCount.toString(), usdPerHour(o.price), formatDuration(o.duration)]),
+            asks.map((o) => [o.id.toString(), o.status, o.dealId > 0n ? o.dealId.toString() : '-', o.benchmarks.cpuCores.toString(), formatSize(o.benchmarks.ramSize), o.benchmarks.gpuCount.toString(), usdPerHourText(o.price), formatDuration(o.duration)]),
             ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
           ),
         )
