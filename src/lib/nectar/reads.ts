@@ -1,7 +1,7 @@
 import {type Address, type Hex} from 'viem'
 
 import {abiWord, runDeployless} from '../chain/deployless.js'
-import {mapLimit} from '../chain/map-limit.js'
+import {mapChunks} from '../chain/map-limit.js'
 
 import {type ChainClient} from '../chain/client.js'
 import {runtimeError} from '../cli/errors.js'
@@ -29,14 +29,7 @@ export async function getBalances(
   client: ChainClient,
   {addresses, blockNumber, nec, onProgress}: {addresses: readonly Address[]; blockNumber?: bigint; nec: Address; onProgress?: (done: number) => void},
 ): Promise<bigint[]> {
-  const chunks: Array<readonly Address[]> = []
-  for (let i = 0; i < addresses.length; i += BATCH) chunks.push(addresses.slice(i, i + BATCH))
-  const results = await mapLimit(chunks, PARALLEL, async (chunk) => {
-    const values = await readBalanceChunk(client, nec, chunk, blockNumber ?? 0n)
-    onProgress?.(chunk.length)
-    return values
-  })
-  return results.flat()
+  return mapChunks(addresses, BATCH, PARALLEL, (chunk) => readBalanceChunk(client, nec, chunk, blockNumber ?? 0n), onProgress)
 }
 
 async function readBalanceChunk(client: ChainClient, nec: Address, owners: readonly Address[], blockNumber: bigint): Promise<bigint[]> {

@@ -5,7 +5,7 @@ import {type Address, type Hex, toEventSelector} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
 import {abiWord, runDeployless} from '../chain/deployless.js'
-import {mapLimit} from '../chain/map-limit.js'
+import {mapChunks} from '../chain/map-limit.js'
 import {runtimeError} from '../cli/errors.js'
 import {nectarControllerAbi, registrationReaderBytecode} from '../contracts/generated/index.js'
 
@@ -22,14 +22,7 @@ export async function getRegistrationStatuses(
   client: ChainClient,
   {addresses, controller, onProgress}: {addresses: readonly Address[]; controller: Address; onProgress?: (done: number) => void},
 ): Promise<boolean[]> {
-  const chunks: Array<readonly Address[]> = []
-  for (let i = 0; i < addresses.length; i += READ_BATCH) chunks.push(addresses.slice(i, i + READ_BATCH))
-  const results = await mapLimit(chunks, READ_PARALLEL, async (chunk) => {
-    const values = await readStatusChunk(client, controller, chunk)
-    onProgress?.(chunk.length)
-    return values
-  })
-  return results.flat()
+  return mapChunks(addresses, READ_BATCH, READ_PARALLEL, (chunk) => readStatusChunk(client, controller, chunk), onProgress)
 }
 
 async function readStatusChunk(client: ChainClient, controller: Address, users: readonly Address[]): Promise<boolean[]> {
