@@ -15,7 +15,7 @@ export default class ComputeBill extends BaseCommand<typeof ComputeBill> {
     const addresses = marketAddresses(this.settings())
     const client = await this.client()
     const account = await this.signer()
-    const {billedAmount, checkBill, dealJson, getOracleRate, requireDeal} = await import('../../lib/market/deals.js')
+    const {checkBill, dealAfterPayment} = await import('../../lib/market/deals.js')
     await checkBill(client, addresses.market, id, account.address)
     const {transact} = await import('../../lib/chain/transact.js')
     const {marketAbi} = await import('../../lib/contracts/generated/Market.js')
@@ -24,9 +24,8 @@ export default class ComputeBill extends BaseCommand<typeof ComputeBill> {
       confirm: (p) => this.confirmTransaction(p),
       onSent: (hash) => this.note(`Sent ${hash}; waiting for the receipt…`),
     })
-    const paid = billedAmount(result.receipt)
-    const [deal, rate, block] = await Promise.all([requireDeal(client, addresses.market, id), getOracleRate(client, addresses.oracle), client.getBlock({blockNumber: result.blockNumber})])
+    const {deal, json, paid} = await dealAfterPayment(client, addresses, id, result.receipt)
     this.log(`Billed deal ${id}: ${formatAmount(paid)} SNM paid to ${deal.master}; deal is ${deal.status} (${result.hash}).`)
-    return {deal: dealJson(deal, block.timestamp, rate), paid: paid.toString(), txHash: result.hash}
+    return {deal: json, paid: paid.toString(), txHash: result.hash}
   }
 }

@@ -16,7 +16,7 @@ export default class ComputeClose extends BaseCommand<typeof ComputeClose> {
     const addresses = marketAddresses(this.settings())
     const client = await this.client()
     const account = await this.signer()
-    const {BLACKLIST, billedAmount, checkClose, dealJson, getOracleRate, requireDeal} = await import('../../lib/market/deals.js')
+    const {BLACKLIST, checkClose, dealAfterPayment} = await import('../../lib/market/deals.js')
     await checkClose(client, addresses.market, id, account.address, this.flags.blacklist)
     const {transact} = await import('../../lib/chain/transact.js')
     const {marketAbi} = await import('../../lib/contracts/generated/Market.js')
@@ -26,9 +26,8 @@ export default class ComputeClose extends BaseCommand<typeof ComputeClose> {
       confirm: (p) => this.confirmTransaction(p),
       onSent: (hash) => this.note(`Sent ${hash}; waiting for the receipt…`),
     })
-    const paid = billedAmount(result.receipt)
-    const [deal, rate, block] = await Promise.all([requireDeal(client, addresses.market, id), getOracleRate(client, addresses.oracle), client.getBlock({blockNumber: result.blockNumber})])
+    const {deal, json, paid} = await dealAfterPayment(client, addresses, id, result.receipt)
     this.log(`Closed deal ${id}: ${formatAmount(paid)} SNM paid for the last period, ${formatAmount(deal.totalPayout)} SNM in all (${result.hash}).`)
-    return {blacklisted: this.flags.blacklist, deal: dealJson(deal, block.timestamp, rate), paid: paid.toString(), txHash: result.hash}
+    return {blacklisted: this.flags.blacklist, deal: json, paid: paid.toString(), txHash: result.hash}
   }
 }

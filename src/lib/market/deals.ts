@@ -214,3 +214,9 @@ export function dealJson(deal: Deal, now: bigint, rate: bigint) {
     unbilled: view.unbilled.toString(),
   }
 }
+
+/** After a Bill or CloseDeal: what it paid (from the receipt) and the deal as it now stands, for output. */
+export async function dealAfterPayment(client: ChainClient, {market, oracle}: {market: Address; oracle: Address}, id: bigint, receipt: TransactionReceipt) {
+  const [deal, rate, block] = await Promise.all([requireDeal(client, market, id), getOracleRate(client, oracle), client.getBlock({blockNumber: receipt.blockNumber})])
+  return {deal, json: dealJson(deal, block.timestamp, rate), paid: billedAmount(receipt)}
+}
