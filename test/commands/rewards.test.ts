@@ -9,6 +9,7 @@ import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest'
 
 import {issuanceV2, WEI} from '../../src/lib/nectar/curve.js'
 import {makeTestEnv, type TestEnv} from '../setup/env.js'
+import {runJson} from '../setup/run-json.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 let env: TestEnv
@@ -21,13 +22,7 @@ afterEach(() => {
 })
 afterAll(() => env.cleanup())
 
-async function json(args: string[]): Promise<{envelope: any; exitCode: number}> {
-  process.exitCode = undefined
-  const {error, stdout} = await runCommand([...args, '--json'], {root})
-  const exitCode = Number(process.exitCode ?? (error ? (error as {oclif?: {exit?: number}}).oclif?.exit ?? 1 : 0))
-  process.exitCode = undefined
-  return {envelope: JSON.parse(stdout), exitCode}
-}
+const json = runJson
 
 const A = '0x' + 'a'.repeat(40)
 const B = '0x' + 'b'.repeat(40)

@@ -5,8 +5,8 @@ import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {runCommand} from '@oclif/test'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
+import {runJson} from '../setup/run-json.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const DEV0 = {address: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266', key: '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'}
@@ -42,13 +42,7 @@ afterAll(() => {
 })
 
 /** Runs `nectar ARGS --json` and returns the parsed envelope and the exit code. */
-async function json(args: string[]): Promise<{envelope: any; exitCode: number; stderr: string}> {
-  process.exitCode = undefined
-  const {error, stderr, stdout} = await runCommand([...args, '--json'], {root})
-  const exitCode = Number(process.exitCode ?? (error ? (error as {oclif?: {exit?: number}}).oclif?.exit ?? 1 : 0))
-  process.exitCode = undefined
-  return {envelope: JSON.parse(stdout), exitCode, stderr}
-}
+const json = runJson
 
 describe('nectar wallet', () => {
   it('create → list → address → remove', async () => {

@@ -5,7 +5,6 @@ import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {runCommand} from '@oclif/test'
 import {generatePrivateKey, privateKeyToAccount} from 'viem/accounts'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
@@ -13,6 +12,7 @@ import {DEVNET, DEVNET_CHAIN_ID} from '../../src/lib/config/networks.js'
 import {writeConfig} from '../../src/lib/config/store.js'
 import {profileContracts} from '../../src/lib/devnet/profile.js'
 import {type PrivateChain, privateChain} from '../setup/chain.js'
+import {runJson} from '../setup/run-json.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const keys = ['NECTAR_CONFIG_DIR', 'NECTAR_DATA_DIR', 'NECTAR_ACCOUNT', 'NECTAR_NETWORK', 'NECTAR_PRIVATE_KEY', 'NECTAR_RPC_URL', 'ETH_RPC_URL', 'NO_COLOR']
@@ -49,13 +49,7 @@ afterAll(async () => {
   await chain?.stop()
 })
 
-async function json(args: string[]): Promise<{envelope: any; exitCode: number}> {
-  process.exitCode = undefined
-  const {error, stdout} = await runCommand([...args, '--json'], {root})
-  const exitCode = Number(process.exitCode ?? (error ? (error as {oclif?: {exit?: number}}).oclif?.exit ?? 1 : 0))
-  process.exitCode = undefined
-  return {envelope: JSON.parse(stdout), exitCode}
-}
+const json = runJson
 
 const fresh = () => privateKeyToAccount(generatePrivateKey()).address
 
