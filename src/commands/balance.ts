@@ -1,9 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 
-import {collectAddresses} from '../lib/cli/address-list.js'
-import {formatAmount, displayAmount} from '../lib/cli/amounts.js'
+import {collectAddresses} from '../lib/core/address-list.js'
+import {formatAmount, displayAmount} from '../lib/core/amounts.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
-import {usageError} from '../lib/cli/errors.js'
+import {usageError} from '../lib/core/errors.js'
 import {renderTable} from '../lib/cli/render.js'
 import {requireContract} from '../lib/config/settings.js'
 

@@ -1,4 +1,4 @@
-import {formatAmount, displayAmount} from '../lib/cli/amounts.js'
+import {formatAmount, displayAmount} from '../lib/core/amounts.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {renderKeyValues} from '../lib/cli/render.js'
 import {requireContract} from '../lib/config/settings.js'

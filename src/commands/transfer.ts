@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
-import {parseAddress} from '../lib/cli/addresses.js'
-import {displayAmount, formatAmount, parseAmount} from '../lib/cli/amounts.js'
+import {parseAddress} from '../lib/core/addresses.js'
+import {displayAmount, formatAmount, parseAmount} from '../lib/core/amounts.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {requireContract} from '../lib/config/settings.js'
 

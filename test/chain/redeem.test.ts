@@ -6,7 +6,7 @@ import {privateKeyToAccount} from 'viem/accounts'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 
 import {transact} from '../../src/lib/chain/transact.js'
-import {type NectarError} from '../../src/lib/cli/errors.js'
+import {type NectarError} from '../../src/lib/core/errors.js'
 import {necAbi, nectarControllerAbi} from '../../src/lib/contracts/generated/index.js'
 import {DEV_PRIVATE_KEYS} from '../../src/lib/devnet/accounts.js'
 import {previewRedemption, readRedemptionReceipt} from '../../src/lib/nectar/redeem.js'

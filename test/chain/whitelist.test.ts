@@ -9,7 +9,7 @@ import {type Address, type LocalAccount} from 'viem'
 import {generatePrivateKey, privateKeyToAccount} from 'viem/accounts'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 
-import {type NectarError} from '../../src/lib/cli/errors.js'
+import {type NectarError} from '../../src/lib/core/errors.js'
 import {DEVNET, DEVNET_CHAIN_ID} from '../../src/lib/config/networks.js'
 import {writeConfig} from '../../src/lib/config/store.js'
 import {nectarControllerAbi} from '../../src/lib/contracts/generated/index.js'

@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest'
 
-import {displayAmount, formatAmount, MAX_UINT256, parseAmount} from '../../src/lib/cli/amounts.js'
-import {NectarError} from '../../src/lib/cli/errors.js'
+import {displayAmount, formatAmount, MAX_UINT256, parseAmount} from '../../src/lib/core/amounts.js'
+import {NectarError} from '../../src/lib/core/errors.js'
 
 function code(fn: () => unknown): string | undefined {
   try {

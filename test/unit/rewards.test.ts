@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {describe, expect, test} from 'vitest'
 
-import {formatAmount, parseAmount} from '../../src/lib/cli/amounts.js'
+import {formatAmount, parseAmount} from '../../src/lib/core/amounts.js'
 import {curvePoints, INITIAL_SUPPLY, issuanceV1, issuanceV2, rateV1, rateV2, WEI} from '../../src/lib/nectar/curve.js'
 import {distribute, largestRemainder, readAllocations, readVolumes, remainderBonus, writeAllocations} from '../../src/lib/nectar/distribute.js'
 import {simulate} from '../../src/lib/nectar/simulate.js'

@@ -5,7 +5,7 @@ import path from 'node:path'
 import {mnemonicToAccount, privateKeyToAddress} from 'viem/accounts'
 import {afterAll, describe, expect, it} from 'vitest'
 
-import {NectarError} from '../../src/lib/cli/errors.js'
+import {NectarError} from '../../src/lib/core/errors.js'
 import {DEV_ACCOUNTS} from '../../src/lib/wallet/dev-accounts.js'
 import {decryptKeystore, encryptKeystore, normalizePrivateKey, parseKeystore, STANDARD_SCRYPT} from '../../src/lib/wallet/keystore.js'
 import {listKeystores, saveKeystore, validateWalletName} from '../../src/lib/wallet/store.js'

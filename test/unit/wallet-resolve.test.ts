@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest'
 
-import {NectarError} from '../../src/lib/cli/errors.js'
+import {NectarError} from '../../src/lib/core/errors.js'
 import {encryptKeystore} from '../../src/lib/wallet/keystore.js'
 import {type AccountOptions, resolveAccount, resolveAccountAddress} from '../../src/lib/wallet/resolve-account.js'
 import {saveKeystore} from '../../src/lib/wallet/store.js'

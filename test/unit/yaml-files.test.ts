@@ -6,8 +6,8 @@ import path from 'node:path'
 
 import {afterAll, describe, expect, it} from 'vitest'
 
-import {NectarError} from '../../src/lib/cli/errors.js'
-import {parseYamlText} from '../../src/lib/cli/yaml-file.js'
+import {NectarError} from '../../src/lib/core/errors.js'
+import {parseYamlText} from '../../src/lib/core/yaml-file.js'
 import {loadPlan, loadPlans, parsePlan} from '../../src/lib/market/plan.js'
 import {loadJobSpecFile} from '../../src/lib/provider/job-spec.js'
 

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {displayAmount, formatAmount} from '../../lib/cli/amounts.js'
+import {displayAmount, formatAmount} from '../../lib/core/amounts.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 
 export default class ComputeBid extends BaseCommand<typeof ComputeBid> {

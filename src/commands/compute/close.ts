@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
-import {formatAmount} from '../../lib/cli/amounts.js'
+import {formatAmount} from '../../lib/core/amounts.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {parseDealId} from './deal.js'
 

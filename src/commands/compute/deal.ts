@@ -1,8 +1,8 @@
 import {Args} from '@oclif/core'
 
-import {formatAmount} from '../../lib/cli/amounts.js'
+import {formatAmount} from '../../lib/core/amounts.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {usageError} from '../../lib/cli/errors.js'
+import {usageError} from '../../lib/core/errors.js'
 import {renderKeyValues} from '../../lib/cli/render.js'
 
 export function parseDealId(text: string): bigint {

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {displayAmount} from '../../lib/cli/amounts.js'
+import {displayAmount} from '../../lib/core/amounts.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {renderTable} from '../../lib/cli/render.js'
 

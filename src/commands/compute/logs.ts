@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {toJsonText} from '../../lib/cli/render.js'
-import {usageError} from '../../lib/cli/errors.js'
+import {usageError} from '../../lib/core/errors.js'
 
 export default class ComputeLogs extends BaseCommand<typeof ComputeLogs> {
   static args = {

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {usageError} from '../../lib/cli/errors.js'
+import {usageError} from '../../lib/core/errors.js'
 import {renderTable} from '../../lib/cli/render.js'
 
 export default class ComputeOffers extends BaseCommand<typeof ComputeOffers> {
@@ -32,7 +32,7 @@ export default class ComputeOffers extends BaseCommand<typeof ComputeOffers> {
     const {flags} = this
     const {parseBitrate, parseDuration, parsePrice, parseSize, formatBitrate, formatDuration, formatSize, usdPerHourText, snmPerHourText} = await import('../../lib/market/units.js')
     const {NETFLAG_NAMES} = await import('../../lib/market/benchmarks.js')
-    const {parseAddress} = await import('../../lib/cli/addresses.js')
+    const {parseAddress} = await import('../../lib/core/addresses.js')
     const minimums: Record<string, bigint> = {}
     if (flags['min-cores'] !== undefined) minimums.cpuCores = BigInt(flags['min-cores'])
     if (flags['min-ram'] !== undefined) minimums.ramSize = parseSize(flags['min-ram'], '--min-ram')

@@ -1,8 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 
-import {displayAmount, formatAmount} from '../../lib/cli/amounts.js'
+import {displayAmount, formatAmount} from '../../lib/core/amounts.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {usageError} from '../../lib/cli/errors.js'
+import {usageError} from '../../lib/core/errors.js'
 import {renderKeyValues, toJsonText} from '../../lib/cli/render.js'
 
 export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {

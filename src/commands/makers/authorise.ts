@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core'
 
-import {parseAddress} from '../../lib/cli/addresses.js'
+import {parseAddress} from '../../lib/core/addresses.js'
 import {OwnerOperationCommand} from '../../lib/cli/owner-operation-command.js'
 
 export default class MakersAuthorise extends OwnerOperationCommand<typeof MakersAuthorise> {

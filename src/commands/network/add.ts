@@ -1,8 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 
-import {parseAddress} from '../../lib/cli/addresses.js'
+import {parseAddress} from '../../lib/core/addresses.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {usageError} from '../../lib/cli/errors.js'
+import {usageError} from '../../lib/core/errors.js'
 import {BUILTIN_NETWORKS} from '../../lib/config/networks.js'
 import {type NetworkProfile, updateConfig} from '../../lib/config/store.js'
 

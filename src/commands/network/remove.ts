@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {usageError} from '../../lib/cli/errors.js'
+import {usageError} from '../../lib/core/errors.js'
 import {BUILTIN_NETWORKS} from '../../lib/config/networks.js'
 import {updateConfig} from '../../lib/config/store.js'
 

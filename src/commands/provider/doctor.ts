@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {runtimeError} from '../../lib/cli/errors.js'
+import {runtimeError} from '../../lib/core/errors.js'
 import {renderTable} from '../../lib/cli/render.js'
 
 export default class ProviderDoctor extends BaseCommand<typeof ProviderDoctor> {

@@ -4,7 +4,7 @@ import path from 'node:path'
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {usageError} from '../../lib/cli/errors.js'
+import {usageError} from '../../lib/core/errors.js'
 import {requireContract} from '../../lib/config/settings.js'
 
 export default class ProviderServe extends BaseCommand<typeof ProviderServe> {

@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
 
-import {displayAmount, formatAmount, parseAmount} from '../../lib/cli/amounts.js'
+import {displayAmount, formatAmount, parseAmount} from '../../lib/core/amounts.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {usageError} from '../../lib/cli/errors.js'
+import {usageError} from '../../lib/core/errors.js'
 import {renderKeyValues} from '../../lib/cli/render.js'
 
 export default class RewardsDistribute extends BaseCommand<typeof RewardsDistribute> {

@@ -2,9 +2,9 @@ import path from 'node:path'
 
 import {Flags} from '@oclif/core'
 
-import {displayAmount, formatAmount} from '../../lib/cli/amounts.js'
+import {displayAmount, formatAmount} from '../../lib/core/amounts.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {runtimeError} from '../../lib/cli/errors.js'
+import {runtimeError} from '../../lib/core/errors.js'
 import {renderKeyValues} from '../../lib/cli/render.js'
 
 export default class RewardsIssue extends BaseCommand<typeof RewardsIssue> {

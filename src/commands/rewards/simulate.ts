@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core'
 
-import {displayAmount, formatAmount, parseAmount} from '../../lib/cli/amounts.js'
+import {displayAmount, formatAmount, parseAmount} from '../../lib/core/amounts.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {usageError} from '../../lib/cli/errors.js'
-import {parseCount, parsePercent} from '../../lib/cli/numbers.js'
+import {usageError} from '../../lib/core/errors.js'
+import {parseCount, parsePercent} from '../../lib/core/numbers.js'
 import {renderTable} from '../../lib/cli/render.js'
 
 export default class RewardsSimulate extends BaseCommand<typeof RewardsSimulate> {

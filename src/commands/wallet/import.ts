@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {usageError} from '../../lib/cli/errors.js'
+import {usageError} from '../../lib/core/errors.js'
 import {renderKeyValues} from '../../lib/cli/render.js'
 import {newPassword, readPassword, readPasswordFile} from '../../lib/wallet/passwords.js'
 
@@ -32,7 +32,7 @@ A keystore file is decrypted with its password (--password-file, NECTAR_PASSWORD
 
   public async run(): Promise<{address: `0x${string}`; name: string; path: string; replaced?: string; source: 'nectar'}> {
     const {validateWalletName} = await import('../../lib/wallet/store.js')
-    const {parseAddress} = await import('../../lib/cli/addresses.js')
+    const {parseAddress} = await import('../../lib/core/addresses.js')
     const name = validateWalletName(this.args.name)
     const expectedAddress = this.flags.address ? parseAddress(this.flags.address, 'expected address', {allowZero: true}) : undefined
     const askPassword = this.canPrompt() ? (message: string) => this.promptPassword(message) : undefined

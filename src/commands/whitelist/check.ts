@@ -1,6 +1,6 @@
-import {collectAddresses} from '../../lib/cli/address-list.js'
+import {collectAddresses} from '../../lib/core/address-list.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {usageError} from '../../lib/cli/errors.js'
+import {usageError} from '../../lib/core/errors.js'
 import {renderTable} from '../../lib/cli/render.js'
 import {requireContract} from '../../lib/config/settings.js'
 

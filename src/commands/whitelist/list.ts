@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {runtimeError, usageError} from '../../lib/cli/errors.js'
+import {runtimeError, usageError} from '../../lib/core/errors.js'
 import {requireContract} from '../../lib/config/settings.js'
 
 export default class WhitelistList extends BaseCommand<typeof WhitelistList> {

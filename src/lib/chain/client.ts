@@ -1,6 +1,6 @@
 import {createPublicClient, custom, defineChain, type PublicClient} from 'viem'
 
-import {runtimeError} from '../cli/errors.js'
+import {runtimeError} from '../core/errors.js'
 import {rpcCall} from './rpc.js'
 
 export type ChainClient = PublicClient

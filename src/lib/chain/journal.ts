@@ -1,7 +1,7 @@
 import {appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync} from 'node:fs'
 import path from 'node:path'
 
-import {runtimeError} from '../cli/errors.js'
+import {runtimeError} from '../core/errors.js'
 
 /**
  * An append-only JSON-lines journal. Each record is written and fsynced before the action it

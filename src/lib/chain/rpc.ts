@@ -1,7 +1,7 @@
 import http from 'node:http'
 import https from 'node:https'
 
-import {runtimeError} from '../cli/errors.js'
+import {runtimeError} from '../core/errors.js'
 
 const agents = {
   'http:': new http.Agent({keepAlive: true, maxSockets: 16}),

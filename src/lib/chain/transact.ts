@@ -10,8 +10,8 @@ import {
   formatEther,
 } from 'viem'
 
-import {runtimeError} from '../cli/errors.js'
-import {toNectarError} from '../cli/to-nectar-error.js'
+import {runtimeError} from '../core/errors.js'
+import {toNectarError} from '../core/to-nectar-error.js'
 import {type ChainClient} from './client.js'
 
 export interface ContractCall {

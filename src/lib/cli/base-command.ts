@@ -7,10 +7,10 @@ import {type ChainClient} from '../chain/client.js'
 import {type TxPreview} from '../chain/transact.js'
 import {type ConfigData, readConfig} from '../config/store.js'
 import {requireContract, type Settings, requireRpcUrl, resolveSettings} from '../config/settings.js'
-import {NectarError, usageError} from './errors.js'
+import {NectarError, usageError} from '../core/errors.js'
 import {createProgress, type Progress} from './progress.js'
 import {color, renderKeyValues, toJsonText} from './render.js'
-import {toNectarError} from './to-nectar-error.js'
+import {toNectarError} from '../core/to-nectar-error.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>

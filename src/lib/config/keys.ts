@@ -1,4 +1,4 @@
-import {usageError} from '../cli/errors.js'
+import {usageError} from '../core/errors.js'
 import {type ConfigData} from './store.js'
 
 /** Keys `config get|set|unset` accept: top-level settings and dot paths into network profiles. */

@@ -1,4 +1,4 @@
-import {usageError} from '../cli/errors.js'
+import {usageError} from '../core/errors.js'
 import {type ConfigData, type NetworkProfile} from './store.js'
 
 export const DEVNET = 'devnet'

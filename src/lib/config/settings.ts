@@ -1,4 +1,4 @@
-import {usageError} from '../cli/errors.js'
+import {usageError} from '../core/errors.js'
 import {DEVNET, type NamedProfile, requireNetwork} from './networks.js'
 import {type ConfigData} from './store.js'
 

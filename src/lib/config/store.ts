@@ -2,7 +2,7 @@ import {randomBytes} from 'node:crypto'
 import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync} from 'node:fs'
 import path from 'node:path'
 
-import {runtimeError, usageError} from '../cli/errors.js'
+import {runtimeError, usageError} from '../core/errors.js'
 import validate from './validate-config.gen.js'
 
 export type ContractName = 'controller' | 'market' | 'multicall3' | 'nec' | 'oracle' | 'registry' | 'snm'

@@ -6,7 +6,7 @@ import {createRequire} from 'node:module'
 import net from 'node:net'
 import path from 'node:path'
 
-import {runtimeError} from '../cli/errors.js'
+import {runtimeError} from '../core/errors.js'
 import {rpcCall} from '../chain/rpc.js'
 import {DEVNET_CHAIN_ID} from '../config/networks.js'
 

@@ -12,7 +12,7 @@ import {
 } from 'viem'
 import {type PrivateKeyAccount, privateKeyToAccount} from 'viem/accounts'
 
-import {runtimeError} from '../cli/errors.js'
+import {runtimeError} from '../core/errors.js'
 import {type ChainClient} from '../chain/client.js'
 import {walletFor} from '../chain/transact.js'
 import {type ContractName} from '../config/store.js'

@@ -2,7 +2,7 @@
 // report, reset and move time.
 import {rmSync} from 'node:fs'
 
-import {runtimeError, usageError} from '../cli/errors.js'
+import {runtimeError, usageError} from '../core/errors.js'
 import {type ChainClient, createChainClient} from '../chain/client.js'
 import {DEVNET_CHAIN_ID, DEVNET_DEFAULT_PORT} from '../config/networks.js'
 import {nectarControllerAbi} from '../contracts/generated/NectarController.js'

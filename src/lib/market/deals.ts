@@ -2,7 +2,7 @@
 import {type Address, parseEventLogs, type TransactionReceipt} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
-import {runtimeError, usageError} from '../cli/errors.js'
+import {runtimeError, usageError} from '../core/errors.js'
 import {marketAbi} from '../contracts/generated/Market.js'
 import {oracleUSDAbi} from '../contracts/generated/OracleUSD.js'
 import {providerRegistryAbi} from '../contracts/generated/ProviderRegistry.js'

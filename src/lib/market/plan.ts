@@ -3,9 +3,9 @@
 // Every error names the field and the line.
 import {type Address, stringToHex, zeroAddress} from 'viem'
 
-import {parseAddress} from '../cli/addresses.js'
-import {NectarError, usageError} from '../cli/errors.js'
-import {parseYamlText, readYamlFile, type YamlFile} from '../cli/yaml-file.js'
+import {parseAddress} from '../core/addresses.js'
+import {NectarError, usageError} from '../core/errors.js'
+import {parseYamlText, readYamlFile, type YamlFile} from '../core/yaml-file.js'
 import {type Benchmarks, benchmarksToVector, type Netflags, netflagsToVector} from './benchmarks.js'
 import {parseBitrate, parseDuration, parsePrice, parseSize, type PriceUnit} from './units.js'
 import validatePlan from './validate-ask-plan.gen.js'

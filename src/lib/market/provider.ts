@@ -2,7 +2,7 @@
 import {type Address} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
-import {usageError} from '../cli/errors.js'
+import {usageError} from '../core/errors.js'
 import {listOrders, type Order} from './orders.js'
 
 /** http(s) URLs only, with a host; returns the normalised URL. */

@@ -3,8 +3,8 @@
 import {type Address} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
-import {displayAmount} from '../cli/amounts.js'
-import {runtimeError, usageError} from '../cli/errors.js'
+import {displayAmount} from '../core/amounts.js'
+import {runtimeError, usageError} from '../core/errors.js'
 import {snmAbi} from '../contracts/generated/SNM.js'
 import {lockedSum, lockPeriod} from './billing.js'
 import {type Order, requireOrder} from './orders.js'

@@ -1,8 +1,8 @@
 // Human units for the market, parsed exactly (decimal strings to bigint, never through a float) and
 // formatted back. Sizes are bytes, rates bits/s, durations seconds, prices USD per second x 1e18 (the
 // Market's unit, `price` in SONM's Order).
-import {formatAmount, roundAmount, parseAmount} from '../cli/amounts.js'
-import {usageError} from '../cli/errors.js'
+import {formatAmount, roundAmount, parseAmount} from '../core/amounts.js'
+import {usageError} from '../core/errors.js'
 import {calculatePayment, HOUR, WAD} from './billing.js'
 
 const SIZE_UNITS: Record<string, bigint> = {

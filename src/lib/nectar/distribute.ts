@@ -7,8 +7,8 @@ import {createReadStream, createWriteStream} from 'node:fs'
 import {once} from 'node:events'
 import {createInterface} from 'node:readline'
 
-import {formatAmount, formatDigits, parseAmount} from '../cli/amounts.js'
-import {NectarError, runtimeError, usageError} from '../cli/errors.js'
+import {formatAmount, formatDigits, parseAmount} from '../core/amounts.js'
+import {NectarError, runtimeError, usageError} from '../core/errors.js'
 import {INITIAL_SUPPLY, issuanceV2} from './curve.js'
 
 export const ALLOCATIONS_MAGIC = '# nectar-allocations v1'

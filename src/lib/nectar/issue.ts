@@ -5,7 +5,7 @@ import {type Address, type LocalAccount, parseEventLogs, zeroAddress} from 'viem
 import {type BatchCall, type BatchOutcome, type BatchResult, type BatchSummary, hashInput, runJournaledBatch} from '../chain/batch.js'
 import {type ChainClient} from '../chain/client.js'
 import {mapLimit} from '../chain/map-limit.js'
-import {runtimeError} from '../cli/errors.js'
+import {runtimeError} from '../core/errors.js'
 import {necAbi, nectarControllerAbi} from '../contracts/generated/index.js'
 import {type AllocationRow, type Allocations} from './distribute.js'
 import {getSupplyInfo} from './reads.js'

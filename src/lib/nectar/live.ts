@@ -1,7 +1,7 @@
 // Best-effort read of the live issuance state for projections: a chain that is down, slow or not
 // configured is reported as a reason, never as a failure. Loads viem only when called.
 import {type ChainClient} from '../chain/client.js'
-import {toNectarError} from '../cli/to-nectar-error.js'
+import {toNectarError} from '../core/to-nectar-error.js'
 import {type SupplyInfo} from './reads.js'
 
 export interface LiveState {

@@ -4,7 +4,7 @@ import {abiWord, runDeployless} from '../chain/deployless.js'
 import {mapChunks} from '../chain/map-limit.js'
 
 import {type ChainClient} from '../chain/client.js'
-import {runtimeError} from '../cli/errors.js'
+import {runtimeError} from '../core/errors.js'
 import {balanceReaderBytecode, necAbi, nectarControllerAbi} from '../contracts/generated/index.js'
 import {INITIAL_SUPPLY, rateV2, supplyCap, redemptionPayout, WEI} from './curve.js'
 

@@ -2,7 +2,7 @@
 // would mint for that period's fees at that period's snapshot supply (curve.ts), so a projection of
 // one period equals the chain to the wei. Nothing here imports viem: `rewards simulate --offline`
 // must start fast.
-import {formatAmount} from '../cli/amounts.js'
+import {formatAmount} from '../core/amounts.js'
 import {type CurveName, INITIAL_SUPPLY, issuance, redemptionPayout, supplyCap, WEI} from './curve.js'
 
 /** Percentages and ratios are fixed point with 18 decimals: 2.5% is 2.5e18. */

@@ -1,8 +1,8 @@
 import {type Address} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
-import {displayAmount} from '../cli/amounts.js'
-import {runtimeError} from '../cli/errors.js'
+import {displayAmount} from '../core/amounts.js'
+import {runtimeError} from '../core/errors.js'
 import {necAbi, nectarControllerAbi} from '../contracts/generated/index.js'
 
 export interface TransferCheck {

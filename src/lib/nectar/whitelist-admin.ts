@@ -4,7 +4,7 @@ import {type Address} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
 import {type ContractCall} from '../chain/transact.js'
-import {runtimeError} from '../cli/errors.js'
+import {runtimeError} from '../core/errors.js'
 import {nectarControllerAbi} from '../contracts/generated/index.js'
 import {getAccountRoles, requireRole} from './whitelist.js'
 

@@ -6,7 +6,7 @@ import {type Address, type Hex, toEventSelector} from 'viem'
 import {type ChainClient} from '../chain/client.js'
 import {abiWord, runDeployless} from '../chain/deployless.js'
 import {mapChunks} from '../chain/map-limit.js'
-import {runtimeError} from '../cli/errors.js'
+import {runtimeError} from '../core/errors.js'
 import {nectarControllerAbi, registrationReaderBytecode} from '../contracts/generated/index.js'
 
 /** Addresses per eth_call of the RegistrationReader: 32 bytes of initcode each, under the 48 KiB cap (EIP-3860). */

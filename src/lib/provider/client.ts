@@ -6,7 +6,7 @@ import https from 'node:https'
 
 import {type Address, type LocalAccount} from 'viem'
 
-import {runtimeError, usageError} from '../cli/errors.js'
+import {runtimeError, usageError} from '../core/errors.js'
 import {type JobState} from './agent.js'
 import {signRequest} from './auth.js'
 import {type DealSource, type EndpointSource} from './deals.js'

@@ -15,7 +15,7 @@ import {existsSync} from 'node:fs'
 import {chmodSync, mkdirSync} from 'node:fs'
 import os from 'node:os'
 
-import {runtimeError} from '../cli/errors.js'
+import {runtimeError} from '../core/errors.js'
 import {type Executor, type ExecutorCallbacks, type ExecutorHandle, type ExecutorJob} from './executor.js'
 import {type JobSpec} from './job-spec.js'
 import {type StreamName} from './log-store.js'

@@ -4,8 +4,8 @@
 // YAML or JSON, and its errors name the line.
 import path from 'node:path'
 
-import {usageError} from '../cli/errors.js'
-import {readYamlFile} from '../cli/yaml-file.js'
+import {usageError} from '../core/errors.js'
+import {readYamlFile} from '../core/yaml-file.js'
 import validate from './validate-job.gen.js'
 
 export interface JobFile {

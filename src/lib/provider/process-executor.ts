@@ -6,7 +6,7 @@ import {spawn} from 'node:child_process'
 import {chmodSync, mkdirSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {usageError} from '../cli/errors.js'
+import {usageError} from '../core/errors.js'
 import {type Executor, type ExecutorCallbacks, type ExecutorHandle, type ExecutorJob} from './executor.js'
 import {type JobSpec} from './job-spec.js'
 

@@ -4,7 +4,7 @@ import {type Writable} from 'node:stream'
 import {type Address, type LocalAccount} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
-import {usageError} from '../cli/errors.js'
+import {usageError} from '../core/errors.js'
 import {type JobState} from './agent.js'
 import {type AgentTarget, type EndRecord, resolveEndpoint, submitAndFollow} from './client.js'
 import {chainDealSource, chainEndpointSource} from './deals.js'

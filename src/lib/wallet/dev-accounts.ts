@@ -1,6 +1,6 @@
 // anvil's ten well-known dev accounts, from the mnemonic "test test test test test test test test
 // test test test junk" (m/44'/60'/0'/0/i). Their keys are public: they sign only on the devnet.
-import {usageError} from '../cli/errors.js'
+import {usageError} from '../core/errors.js'
 
 export const DEVNET_CHAIN_ID = 31337
 

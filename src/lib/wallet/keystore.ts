@@ -7,7 +7,7 @@ import {promisify} from 'node:util'
 import * as Keystore from 'ox/Keystore'
 import {privateKeyToAddress} from 'viem/accounts'
 
-import {usageError} from '../cli/errors.js'
+import {usageError} from '../core/errors.js'
 
 const scrypt = promisify(crypto.scrypt) as (password: Buffer | string, salt: Buffer, keylen: number, options: crypto.ScryptOptions) => Promise<Buffer>
 const pbkdf2 = promisify(crypto.pbkdf2)

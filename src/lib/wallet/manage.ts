@@ -2,7 +2,7 @@
 import {getAddress} from 'viem'
 import {generatePrivateKey, privateKeyToAddress} from 'viem/accounts'
 
-import {usageError} from '../cli/errors.js'
+import {usageError} from '../core/errors.js'
 import {DEV_ACCOUNTS, devAccountsAllowed} from './dev-accounts.js'
 import {decryptKeystore, encryptKeystore, type Hex, normalizePrivateKey, type ScryptParams} from './keystore.js'
 import {findKeystoresByAddress, listKeystores, readKeystoreAt, removeKeystore, saveKeystore, type StoredKeystore, validateWalletName} from './store.js'

@@ -2,7 +2,7 @@
 // from the config file.
 import {readFileSync} from 'node:fs'
 
-import {usageError} from '../cli/errors.js'
+import {usageError} from '../core/errors.js'
 
 export interface PasswordSources {
   askPassword?: (message: string) => Promise<string> // undefined when there is no terminal

@@ -4,8 +4,8 @@
 // Foundry keystore, or an address that matches a keystore (or, for read-only use, any address).
 import type {LocalAccount} from 'viem'
 
-import {parseAddress} from '../cli/addresses.js'
-import {usageError} from '../cli/errors.js'
+import {parseAddress} from '../core/addresses.js'
+import {usageError} from '../core/errors.js'
 import {devAccountsAllowed, findDevAccount, isDevAccountName, requireDevAccount} from './dev-accounts.js'
 import {decryptKeystore, normalizePrivateKey} from './keystore.js'
 import {readPassword} from './passwords.js'

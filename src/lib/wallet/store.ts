@@ -4,7 +4,7 @@ import {chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync,
 import os from 'node:os'
 import path from 'node:path'
 
-import {usageError} from '../cli/errors.js'
+import {usageError} from '../core/errors.js'
 import {atomicWrite} from '../config/store.js'
 import {isDevAccountName} from './dev-accounts.js'
 import {type KeystoreV3, keystoreAddress, keystoreToText, parseKeystoreText} from './keystore.js'

@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../../lib/cli/base-command.js'
-import {runtimeError, usageError} from '../../../lib/cli/errors.js'
+import {runtimeError, usageError} from '../../../lib/core/errors.js'
 
 export default class ProviderOfferCancel extends BaseCommand<typeof ProviderOfferCancel> {
   static args = {id: Args.string({description: 'Offer (ASK order) id', required: true})}

@@ -1,5 +1,5 @@
 import {BaseCommand} from '../../../lib/cli/base-command.js'
-import {runtimeError} from '../../../lib/cli/errors.js'
+import {runtimeError} from '../../../lib/core/errors.js'
 import {requireContract} from '../../../lib/config/settings.js'
 
 export default class WhitelistAdminsList extends BaseCommand<typeof WhitelistAdminsList> {
