@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {collectAddresses} from '../lib/core/address-list.js'
 import {formatAmount, displayAmount} from '../lib/core/amounts.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
-import {usageError} from '../lib/core/errors.js'
+import {nectarError} from '../lib/core/errors.js'
 import {renderTable} from '../lib/cli/render.js'
 import {requireContract} from '../lib/config/settings.js'
 
@@ -27,7 +27,7 @@ export default class Balance extends BaseCommand<typeof Balance> {
     const given = this.positionals
     let blockNumber: bigint | undefined
     if (flags.block !== undefined) {
-      if (!/^\d{1,15}$/.test(flags.block)) throw usageError('INVALID_BLOCK', `--block ${JSON.stringify(flags.block)} is not a block number.`, {hint: 'Give a block number such as 1200.'})
+      if (!/^\d{1,15}$/.test(flags.block)) throw nectarError('INVALID_BLOCK', `--block ${JSON.stringify(flags.block)} is not a block number.`, {hint: 'Give a block number such as 1200.'})
       blockNumber = BigInt(flags.block)
     }
     const addresses = given.length > 0 || flags.file ? collectAddresses(given, flags.file) : [await this.accountAddress()]
@@ -36,7 +36,7 @@ export default class Balance extends BaseCommand<typeof Balance> {
     const {assertContract, getBalances} = await import('../lib/nectar/reads.js')
     if (blockNumber !== undefined) {
       const head = await client.getBlockNumber()
-      if (blockNumber > head) throw usageError('FUTURE_BLOCK', `Block ${blockNumber} is in the future (the chain is at ${head}).`, {hint: `Give a block up to ${head}.`})
+      if (blockNumber > head) throw nectarError('FUTURE_BLOCK', `Block ${blockNumber} is in the future (the chain is at ${head}).`, {hint: `Give a block up to ${head}.`})
     }
     const progress = this.progress('Reading balances', addresses.length > 1000 ? addresses.length : 0)
     let values: bigint[]

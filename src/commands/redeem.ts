@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {displayAmount, formatAmount, parseAmount} from '../lib/core/amounts.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
-import {usageError} from '../lib/core/errors.js'
+import {nectarError} from '../lib/core/errors.js'
 import {renderKeyValues} from '../lib/cli/render.js'
 import {requireContract} from '../lib/config/settings.js'
 
@@ -23,8 +23,8 @@ sent; the ETH received is read from the receipt's events.`
 
   public async run() {
     const {flags} = this
-    if (flags.all && this.args.amount !== undefined) throw usageError('USAGE', 'Give an AMOUNT or --all, not both.', {hint: 'e.g. `nectar redeem 100` or `nectar redeem --all`.'})
-    if (!flags.all && this.args.amount === undefined) throw usageError('USAGE', 'Say how much NEC to redeem.', {hint: 'Give an AMOUNT such as 100, or --all.'})
+    if (flags.all && this.args.amount !== undefined) throw nectarError('USAGE', 'Give an AMOUNT or --all, not both.', {hint: 'e.g. `nectar redeem 100` or `nectar redeem --all`.'})
+    if (!flags.all && this.args.amount === undefined) throw nectarError('USAGE', 'Say how much NEC to redeem.', {hint: 'Give an AMOUNT such as 100, or --all.'})
     const amount = flags.all ? 'all' : parseAmount(this.args.amount!, {label: 'amount', unit: 'NEC'})
     const nec = requireContract(this.settings(), 'nec')
     const client = await this.client()

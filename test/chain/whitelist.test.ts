@@ -96,7 +96,7 @@ describe('whitelist library', () => {
     }
     expect(await chain.client.getTransactionCount({address})).toBe(0)
     const notAdmin = (await planOwnerOperation(chain.client, {account: owner.address, controller, op: {kind: 'removeAdmin', target: address}}).catch((x) => x)) as NectarError
-    expect(notAdmin.code).toBe('NOT_AN_ADMIN')
+    expect(notAdmin.code).toBe('ADMIN_NOT_FOUND')
   })
 })
 

@@ -87,7 +87,7 @@ describe('compute order', () => {
 
   const bad: Array<[string, string[], number, string]> = [
     ['missing ask', ['compute', 'order', '999', '--duration', '1h'], 2, 'NO_SUCH_ORDER'],
-    ['inactive ask', ['compute', 'order', '2', '--duration', '1h'], 1, 'ASK_INACTIVE'],
+    ['inactive ask', ['compute', 'order', '2', '--duration', '1h'], 1, 'ORDER_INACTIVE'],
     ['duration the ask does not allow', ['compute', 'order', '3', '--duration', '2h'], 2, 'DURATION_NOT_ALLOWED'],
     ['price ceiling below the ask', ['compute', 'order', '5', '--duration', '1h', '--max-price', '1usd/h'], 2, 'PRICE_ABOVE_CEILING'],
     ['bad duration', ['compute', 'order', '5', '--duration', 'soon'], 2, 'INVALID_DURATION'],

@@ -121,7 +121,7 @@ describe('nectar whitelist', () => {
       expect(r.envelope.error.code).toBe('NOT_OWNER')
     }
     const removeNone = await json(['whitelist', 'admins', 'remove', fresh(), '--yes'])
-    expect(removeNone.envelope.error.code).toBe('NOT_AN_ADMIN')
+    expect(removeNone.envelope.error.code).toBe('ADMIN_NOT_FOUND')
   })
 
   it('status, admins, enable/disable, makers; wrong chain id', async () => {

@@ -57,7 +57,7 @@ describe('config store', () => {
     expect(unsetKey(config, 'networks.sepolia.rpcUrl')).toBe(true)
     expect(unsetKey(config, 'account')).toBe(false)
     expect(thrown(() => setKey(config, 'bogus', '1')).code).toBe('UNKNOWN_CONFIG_KEY')
-    expect(thrown(() => setKey(config, 'networks.x.chainId', 'one')).code).toBe('INVALID_CONFIG_VALUE')
+    expect(thrown(() => setKey(config, 'networks.x.chainId', 'one')).code).toBe('CONFIG_INVALID_VALUE')
   })
 })
 

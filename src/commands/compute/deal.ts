@@ -2,11 +2,11 @@ import {Args} from '@oclif/core'
 
 import {formatAmount} from '../../lib/core/amounts.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {usageError} from '../../lib/core/errors.js'
+import {nectarError} from '../../lib/core/errors.js'
 import {renderKeyValues} from '../../lib/cli/render.js'
 
 export function parseDealId(text: string): bigint {
-  if (!/^\d{1,30}$/.test(text)) throw usageError('INVALID_DEAL_ID', `The deal id ${JSON.stringify(text)} is not a number.`, {hint: 'Give an id from `nectar compute deals`.'})
+  if (!/^\d{1,30}$/.test(text)) throw nectarError('INVALID_DEAL_ID', `The deal id ${JSON.stringify(text)} is not a number.`, {hint: 'Give an id from `nectar compute deals`.'})
   return BigInt(text)
 }
 

@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {toJsonText} from '../../lib/cli/render.js'
-import {usageError} from '../../lib/core/errors.js'
+import {nectarError} from '../../lib/core/errors.js'
 
 export default class ComputeLogs extends BaseCommand<typeof ComputeLogs> {
   static args = {
@@ -40,7 +40,7 @@ export default class ComputeLogs extends BaseCommand<typeof ComputeLogs> {
     let jobId = this.args.job === undefined ? undefined : parseJobId(this.args.job)
     if (jobId === undefined) {
       const jobs = await listJobs(target)
-      if (jobs.length === 0) throw usageError('NO_JOBS', `Deal ${dealId} has no jobs yet.`, {hint: `Start one with \`nectar compute run ${dealId} --job job.json\`.`})
+      if (jobs.length === 0) throw nectarError('NO_JOBS', `Deal ${dealId} has no jobs yet.`, {hint: `Start one with \`nectar compute run ${dealId} --job job.json\`.`})
       jobId = jobs.at(-1)!.id
     }
     const {logWriter} = await import('../../lib/provider/log-output.js')

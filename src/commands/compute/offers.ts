@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {usageError} from '../../lib/core/errors.js'
+import {nectarError} from '../../lib/core/errors.js'
 import {renderTable} from '../../lib/cli/render.js'
 
 export default class ComputeOffers extends BaseCommand<typeof ComputeOffers> {
@@ -43,7 +43,7 @@ export default class ComputeOffers extends BaseCommand<typeof ComputeOffers> {
     if (flags['min-net-up'] !== undefined) minimums.netUpload = parseBitrate(flags['min-net-up'], '--min-net-up')
     const netflags = flags.netflags === undefined ? [] : flags.netflags.split(',').map((s) => s.trim()).filter(Boolean)
     for (const flag of netflags) {
-      if (!(NETFLAG_NAMES as readonly string[]).includes(flag)) throw usageError('INVALID_NETFLAG', `Unknown netflag ${JSON.stringify(flag)}.`, {hint: `Use ${NETFLAG_NAMES.join(', ')}.`})
+      if (!(NETFLAG_NAMES as readonly string[]).includes(flag)) throw nectarError('INVALID_NETFLAG', `Unknown netflag ${JSON.stringify(flag)}.`, {hint: `Use ${NETFLAG_NAMES.join(', ')}.`})
     }
     const duration = flags.duration === undefined ? undefined : parseDuration(flags.duration, '--duration')
     const provider = flags.provider === undefined ? undefined : parseAddress(flags.provider, '--provider')

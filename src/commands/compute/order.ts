@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {displayAmount, formatAmount} from '../../lib/core/amounts.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {usageError} from '../../lib/core/errors.js'
+import {nectarError} from '../../lib/core/errors.js'
 import {renderKeyValues, toJsonText} from '../../lib/cli/render.js'
 
 export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
@@ -28,7 +28,7 @@ export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
   }
 
   public async run() {
-    if (!/^\d{1,30}$/.test(this.args.ask)) throw usageError('INVALID_ORDER_ID', `The offer id ${JSON.stringify(this.args.ask)} is not a number.`, {hint: 'Give an id from `nectar compute offers`.'})
+    if (!/^\d{1,30}$/.test(this.args.ask)) throw nectarError('INVALID_ORDER_ID', `The offer id ${JSON.stringify(this.args.ask)} is not a number.`, {hint: 'Give an id from `nectar compute offers`.'})
     const askId = BigInt(this.args.ask)
     const {parseDuration, parsePrice, snmPerHourText, usdPerHourText, formatDuration} = await import('../../lib/market/units.js')
     const duration = parseDuration(this.flags.duration, '--duration')
@@ -79,7 +79,7 @@ export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
     })
     const {dealJson, dealOpenedId, requireDeal} = await import('../../lib/market/deals.js')
     const dealId = dealOpenedId(result.receipt)
-    if (dealId === undefined) throw usageError('NO_DEAL', `QuickBuy ${result.hash} opened no deal.`, {hint: 'Check the transaction with --debug.'})
+    if (dealId === undefined) throw nectarError('NO_DEAL_OPENED', `QuickBuy ${result.hash} opened no deal.`, {hint: 'Check the transaction with --debug.'})
     const deal = await requireDeal(client, addresses.market, dealId)
     const block = await client.getBlock({blockNumber: result.blockNumber})
     const opened = `Deal ${dealId} opened with ${deal.supplier} in ${result.hash} (block ${result.blockNumber}); ${formatAmount(deal.blockedBalance)} SNM in escrow.`

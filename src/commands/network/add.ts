@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {parseAddress} from '../../lib/core/addresses.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {usageError} from '../../lib/core/errors.js'
+import {nectarError} from '../../lib/core/errors.js'
 import {BUILTIN_NETWORKS} from '../../lib/config/networks.js'
 import {type NetworkProfile, updateConfig} from '../../lib/config/store.js'
 
@@ -27,24 +27,24 @@ The chain id is read from the RPC endpoint when --chain-id is not given, and che
     const {name} = this.args
     const {flags} = this
     if (!/^[a-z0-9][a-z0-9_-]{0,31}$/.test(name)) {
-      throw usageError('INVALID_NETWORK_NAME', `${JSON.stringify(name)} is not a valid profile name.`, {hint: 'Use lower case letters, digits, - and _ (up to 32).'})
+      throw nectarError('INVALID_NETWORK_NAME', `${JSON.stringify(name)} is not a valid profile name.`, {hint: 'Use lower case letters, digits, - and _ (up to 32).'})
     }
     const rpcUrl = flags['rpc-url']
-    if (!rpcUrl && !BUILTIN_NETWORKS[name]) throw usageError('NO_RPC_URL', 'A new network needs --rpc-url.', {hint: `nectar network add ${name} --rpc-url URL`})
+    if (!rpcUrl && !BUILTIN_NETWORKS[name]) throw nectarError('NO_RPC_URL', 'A new network needs --rpc-url.', {hint: `nectar network add ${name} --rpc-url URL`})
     const existing = this.loadConfig().networks?.[name]
     if (existing && !flags.force && !BUILTIN_NETWORKS[name]) {
-      throw usageError('NETWORK_EXISTS', `A network named ${name} exists already.`, {hint: 'Pass --force to replace it, or pick another name.'})
+      throw nectarError('NETWORK_EXISTS', `A network named ${name} exists already.`, {hint: 'Pass --force to replace it, or pick another name.'})
     }
     let chainId = flags['chain-id'] ?? existing?.chainId ?? BUILTIN_NETWORKS[name]?.chainId
     if (rpcUrl && !flags['no-check']) {
       const {createChainClient} = await import('../../lib/chain/client.js')
       const served = await createChainClient(rpcUrl, chainId ?? 1).getChainId()
       if (chainId !== undefined && served !== chainId) {
-        throw usageError('WRONG_CHAIN', `${rpcUrl} serves chain id ${served}, not ${chainId}.`, {hint: 'Check the URL, or pass the right --chain-id.'})
+        throw nectarError('WRONG_CHAIN', `${rpcUrl} serves chain id ${served}, not ${chainId}.`, {hint: 'Check the URL, or pass the right --chain-id.'})
       }
       chainId = served
     }
-    if (chainId === undefined) throw usageError('NO_CHAIN_ID', 'The chain id is unknown.', {hint: 'Pass --chain-id, or drop --no-check so it is read from the endpoint.'})
+    if (chainId === undefined) throw nectarError('NO_CHAIN_ID', 'The chain id is unknown.', {hint: 'Pass --chain-id, or drop --no-check so it is read from the endpoint.'})
     const contracts: NetworkProfile['contracts'] = {...(flags.force ? {} : existing?.contracts)}
     if (flags.nec) contracts.nec = parseAddress(flags.nec, '--nec')
     if (flags.controller) contracts.controller = parseAddress(flags.controller, '--controller')

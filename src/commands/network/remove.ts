@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {usageError} from '../../lib/core/errors.js'
+import {nectarError} from '../../lib/core/errors.js'
 import {BUILTIN_NETWORKS} from '../../lib/config/networks.js'
 import {updateConfig} from '../../lib/config/store.js'
 
@@ -15,7 +15,7 @@ export default class NetworkRemove extends BaseCommand<typeof NetworkRemove> {
     let removed = false
     updateConfig(this.configDir, (config) => {
       if (!config.networks?.[name]) {
-        throw usageError('UNKNOWN_NETWORK', BUILTIN_NETWORKS[name] ? `${name} is built in and has no overrides to remove.` : `There is no network profile named ${JSON.stringify(name)}.`, {
+        throw nectarError('UNKNOWN_NETWORK', BUILTIN_NETWORKS[name] ? `${name} is built in and has no overrides to remove.` : `There is no network profile named ${JSON.stringify(name)}.`, {
           hint: 'See `nectar network list`.',
         })
       }

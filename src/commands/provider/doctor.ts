@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {runtimeError} from '../../lib/core/errors.js'
+import {nectarError} from '../../lib/core/errors.js'
 import {renderTable} from '../../lib/cli/render.js'
 
 export default class ProviderDoctor extends BaseCommand<typeof ProviderDoctor> {
@@ -24,7 +24,7 @@ export default class ProviderDoctor extends BaseCommand<typeof ProviderDoctor> {
       this.log(renderTable(['check', 'result', 'detail', 'fix'], report.checks.map((c) => [c.name, c.ok ? 'ok' : 'FAIL', c.detail, c.fix ?? ''])))
     }
     if (failed.length > 0) {
-      throw runtimeError('DOCTOR_CHECKS_FAILED', `${failed.length} of ${report.checks.length} checks failed on ${report.engine}: ${failed.map((c) => c.name).join(', ')}.`, {
+      throw nectarError('DOCTOR_CHECKS_FAILED', `${failed.length} of ${report.checks.length} checks failed on ${report.engine}: ${failed.map((c) => c.name).join(', ')}.`, {
         details: report.checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}${c.fix ? ` — fix: ${c.fix}` : ''}`),
         hint: failed[0].fix,
       })

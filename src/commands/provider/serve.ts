@@ -4,7 +4,7 @@ import path from 'node:path'
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {usageError} from '../../lib/core/errors.js'
+import {nectarError} from '../../lib/core/errors.js'
 import {requireContract} from '../../lib/config/settings.js'
 
 export default class ProviderServe extends BaseCommand<typeof ProviderServe> {
@@ -49,7 +49,7 @@ export default class ProviderServe extends BaseCommand<typeof ProviderServe> {
       try {
         return readFileSync(file)
       } catch (error) {
-        throw usageError('TLS_FILE_UNREADABLE', `Cannot read ${flag} ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, {hint: `Pass the path of a PEM file to ${flag}.`})
+        throw nectarError('TLS_FILE_UNREADABLE', `Cannot read ${flag} ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, {hint: `Pass the path of a PEM file to ${flag}.`})
       }
     }
     const tls = flags['tls-cert'] && flags['tls-key'] ? {cert: readPem(flags['tls-cert'], '--tls-cert'), key: readPem(flags['tls-key'], '--tls-key')} : undefined
@@ -95,7 +95,7 @@ export default class ProviderServe extends BaseCommand<typeof ProviderServe> {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
       if (code === 'EADDRINUSE' || code === 'EACCES') {
-        throw usageError('PORT_UNAVAILABLE', `Cannot listen on ${flags.host}:${flags.port} (${code}).`, {hint: 'Pick another --port (or --port 0 for any free port), or stop what listens there.'})
+        throw nectarError('PORT_IN_USE', `Cannot listen on ${flags.host}:${flags.port} (${code}).`, {hint: 'Pick another --port (or --port 0 for any free port), or stop what listens there.'})
       }
       throw error
     }

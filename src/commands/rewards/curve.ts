@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {displayAmount, formatAmount, parseAmount} from '../../lib/core/amounts.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {usageError} from '../../lib/core/errors.js'
+import {nectarError} from '../../lib/core/errors.js'
 import {parseCount} from '../../lib/core/numbers.js'
 import {renderTable} from '../../lib/cli/render.js'
 
@@ -33,7 +33,7 @@ controller mints for 1 ETH of fees at that window snapshot supply. The live supp
     const points = parseCount(flags.points, {label: '--points', max: 10_000, min: 2})
     const from = flags.from === undefined ? INITIAL_SUPPLY : parseAmount(flags.from, {allowZero: true, label: '--from', unit: 'NEC'})
     const to = flags.to === undefined ? supplyCap() : parseAmount(flags.to, {label: '--to', unit: 'NEC'})
-    if (to <= from) throw usageError('INVALID_RANGE', `--to ${formatAmount(to)} is not above --from ${formatAmount(from)}.`, {hint: 'Give a supply range with --from below --to.'})
+    if (to <= from) throw nectarError('INVALID_RANGE', `--to ${formatAmount(to)} is not above --from ${formatAmount(from)}.`, {hint: 'Give a supply range with --from below --to.'})
     const curves = (flags.curve === 'both' ? ['v2', 'v1'] : [flags.curve]) as Array<'v1' | 'v2'>
     let pledged = flags.pledged === undefined ? undefined : parseAmount(flags.pledged, {allowZero: true, label: '--pledged', unit: 'ETH'})
 

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {displayAmount, formatAmount, parseAmount} from '../../lib/core/amounts.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {usageError} from '../../lib/core/errors.js'
+import {nectarError} from '../../lib/core/errors.js'
 import {renderKeyValues} from '../../lib/cli/render.js'
 
 export default class RewardsDistribute extends BaseCommand<typeof RewardsDistribute> {
@@ -34,7 +34,7 @@ The output CSV (address,volume,tokens,tokensWei,pledgedWei; addresses in lower c
     const ratio = parseAmount(flags['pledge-ratio'], {allowZero: true, label: '--pledge-ratio', max: 10n ** 18n})
     const pledged = flags.pledged === undefined ? (fees * ratio) / 10n ** 18n : parseAmount(flags.pledged, {allowZero: true, label: '--pledged', unit: 'ETH'})
     let supply = flags.supply === undefined ? undefined : parseAmount(flags.supply, {label: '--supply', unit: 'NEC'})
-    if (this.jsonEnabled() && flags.out === undefined) throw usageError('OUT_REQUIRED', 'Under --json the allocations need a file.', {hint: 'Pass --out allocations.csv.'})
+    if (this.jsonEnabled() && flags.out === undefined) throw nectarError('OUT_REQUIRED', 'Under --json the allocations need a file.', {hint: 'Pass --out allocations.csv.'})
     const {distribute, readVolumes, writeAllocations} = await import('../../lib/nectar/distribute.js')
     const volumes = await readVolumes(flags.volumes)
     const {INITIAL_SUPPLY, rateV2} = await import('../../lib/nectar/curve.js')

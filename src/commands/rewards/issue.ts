@@ -4,7 +4,7 @@ import {Flags} from '@oclif/core'
 
 import {displayAmount, formatAmount} from '../../lib/core/amounts.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {runtimeError} from '../../lib/core/errors.js'
+import {nectarError} from '../../lib/core/errors.js'
 import {renderKeyValues} from '../../lib/cli/render.js'
 
 export default class RewardsIssue extends BaseCommand<typeof RewardsIssue> {
@@ -83,7 +83,7 @@ row exactly once. At the end every maker's balance is checked against its alloca
       verified: verification.mismatches.length === 0,
     }
     if (verification.mismatches.length > 0) {
-      throw runtimeError('MINT_MISMATCH', `${verification.mismatches.length} row(s) were not minted as allocated, e.g. ${verification.mismatches[0].address}: ${verification.mismatches[0].gotWei} wei instead of ${verification.mismatches[0].expectedWei}.`, {
+      throw nectarError('MINT_MISMATCH', `${verification.mismatches.length} row(s) were not minted as allocated, e.g. ${verification.mismatches[0].address}: ${verification.mismatches[0].gotWei} wei instead of ${verification.mismatches[0].expectedWei}.`, {
         hint: `Compare the chain with the journal ${batch.journal} before doing anything else.`,
       })
     }

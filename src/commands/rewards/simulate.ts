@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {displayAmount, formatAmount, parseAmount} from '../../lib/core/amounts.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {usageError} from '../../lib/core/errors.js'
+import {nectarError} from '../../lib/core/errors.js'
 import {parseCount, parsePercent} from '../../lib/core/numbers.js'
 import {renderTable} from '../../lib/cli/render.js'
 
@@ -42,7 +42,7 @@ when it answers, else the initial supply of 1,000,000,000 NEC is used; the outpu
     const shares = this.shares()
     const periods = parseCount(flags.periods, {label: '--periods', max: 1200, min: 1})
     const feeGrowth = parsePercent(flags['fee-growth'], {label: '--fee-growth', min: -100, signed: true})
-    if (feeGrowth === -(100n * 10n ** 18n)) throw usageError('OUT_OF_RANGE', '--fee-growth -100 would end all fees after the first period.', {hint: 'Give a growth above -100 percent.'})
+    if (feeGrowth === -(100n * 10n ** 18n)) throw nectarError('OUT_OF_RANGE', '--fee-growth -100 would end all fees after the first period.', {hint: 'Give a growth above -100 percent.'})
     const pledgeRatio = parseAmount(flags['pledge-ratio'], {allowZero: true, label: '--pledge-ratio', max: 10n ** 18n})
     const curve = flags.curve as 'v1' | 'v2'
     const {INITIAL_SUPPLY, supplyCap} = await import('../../lib/nectar/curve.js')
@@ -103,11 +103,11 @@ when it answers, else the initial supply of 1,000,000,000 NEC is used; the outpu
   private fees(): bigint {
     const {flags} = this
     if (flags.fees !== undefined) {
-      if (flags.volume !== undefined) throw usageError('CONFLICTING_FLAGS', 'Give --fees or --volume with --fee-rate, not both.', {hint: 'Drop one of them.'})
+      if (flags.volume !== undefined) throw nectarError('CONFLICTING_FLAGS', 'Give --fees or --volume with --fee-rate, not both.', {hint: 'Drop one of them.'})
       return parseAmount(flags.fees, {allowZero: true, label: '--fees', unit: 'ETH'})
     }
     if (flags.volume === undefined || flags['fee-rate'] === undefined) {
-      throw usageError('MISSING_FEES', 'The fees per period are missing.', {hint: 'Give --fees ETH, or --volume ETH with --fee-rate PERCENT.'})
+      throw nectarError('MISSING_FEES', 'The fees per period are missing.', {hint: 'Give --fees ETH, or --volume ETH with --fee-rate PERCENT.'})
     }
     const volume = parseAmount(flags.volume, {allowZero: true, label: '--volume', unit: 'ETH'})
     const rate = parsePercent(flags['fee-rate'], {label: '--fee-rate', max: 100})
@@ -117,15 +117,15 @@ when it answers, else the initial supply of 1,000,000,000 NEC is used; the outpu
   private shares(): bigint[] {
     const {flags} = this
     if (flags.share && flags.share.length > 0) {
-      if (flags['my-volume'] !== undefined) throw usageError('CONFLICTING_FLAGS', 'Give --share or --my-volume with --total-volume, not both.', {hint: 'Drop one of them.'})
+      if (flags['my-volume'] !== undefined) throw nectarError('CONFLICTING_FLAGS', 'Give --share or --my-volume with --total-volume, not both.', {hint: 'Drop one of them.'})
       return flags.share.map((s) => parsePercent(s, {label: '--share', max: 100}))
     }
     if (flags['my-volume'] === undefined || flags['total-volume'] === undefined) {
-      throw usageError('MISSING_SHARE', 'Your share of maker volume is missing.', {hint: 'Give --share PERCENT (repeatable), or --my-volume with --total-volume.'})
+      throw nectarError('MISSING_SHARE', 'Your share of maker volume is missing.', {hint: 'Give --share PERCENT (repeatable), or --my-volume with --total-volume.'})
     }
     const mine = parseAmount(flags['my-volume'], {allowZero: true, label: '--my-volume'})
     const total = parseAmount(flags['total-volume'], {label: '--total-volume'})
-    if (mine > total) throw usageError('OUT_OF_RANGE', `--my-volume ${flags['my-volume']} is more than --total-volume ${flags['total-volume']}.`, {hint: 'Your volume is part of the total.'})
+    if (mine > total) throw nectarError('OUT_OF_RANGE', `--my-volume ${flags['my-volume']} is more than --total-volume ${flags['total-volume']}.`, {hint: 'Your volume is part of the total.'})
     return [(mine * 100n * 10n ** 18n) / total]
   }
 }

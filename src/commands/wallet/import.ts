@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {usageError} from '../../lib/core/errors.js'
+import {nectarError} from '../../lib/core/errors.js'
 import {renderKeyValues} from '../../lib/cli/render.js'
 import {newPassword, readPassword, readPasswordFile} from '../../lib/wallet/passwords.js'
 
@@ -44,7 +44,7 @@ A keystore file is decrypted with its password (--password-file, NECTAR_PASSWORD
       const file = this.flags.keystore
       const password = await readPassword(sources, `Password of ${file}:`)
       const newPassword = this.flags['new-password-file'] ? readPasswordFile(this.flags['new-password-file']) : undefined
-      if (newPassword === '') throw usageError('EMPTY_PASSWORD', 'The new password is empty; a keystore needs a password.', {hint: 'Put a non-empty password on the first line of --new-password-file.'})
+      if (newPassword === '') throw nectarError('EMPTY_PASSWORD', 'The new password is empty; a keystore needs a password.', {hint: 'Put a non-empty password on the first line of --new-password-file.'})
       result = await manage.importKeystoreFile(this.configDir, name, file, password, {env: process.env, expectedAddress, force: this.flags.force, newPassword})
     } else {
       let key: string
@@ -59,7 +59,7 @@ A keystore file is decrypted with its password (--password-file, NECTAR_PASSWORD
       } else if (askPassword) {
         key = await askPassword('Private key (hex):')
       } else {
-        throw usageError('NO_KEY_TO_IMPORT', 'There is no key to import.', {
+        throw nectarError('NO_KEY_TO_IMPORT', 'There is no key to import.', {
           hint: 'Pipe the key in with --private-key-stdin, set NECTAR_PRIVATE_KEY, or give a keystore file with --keystore FILE.',
         })
       }

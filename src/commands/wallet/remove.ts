@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {usageError} from '../../lib/core/errors.js'
+import {nectarError} from '../../lib/core/errors.js'
 
 export default class WalletRemove extends BaseCommand<typeof WalletRemove> {
   static args = {
@@ -21,7 +21,7 @@ Foundry keystores and the dev accounts are never removed. Asks for confirmation 
     if (!stored) throw unknownWallet(this.configDir, name, process.env)
 
     if (!this.flags.yes && !this.canPrompt()) {
-      throw usageError('CONFIRMATION_REQUIRED', `Removing the wallet ${name} needs confirmation, but there is no terminal to ask.`, {
+      throw nectarError('CONFIRMATION_REQUIRED', `Removing the wallet ${name} needs confirmation, but there is no terminal to ask.`, {
         hint: 'Pass --yes to confirm in scripts and under --json.',
       })
     }

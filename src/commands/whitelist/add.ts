@@ -4,7 +4,7 @@ import {Flags} from '@oclif/core'
 
 import {collectAddresses} from '../../lib/core/address-list.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {usageError} from '../../lib/core/errors.js'
+import {nectarError} from '../../lib/core/errors.js'
 import {renderKeyValues} from '../../lib/cli/render.js'
 import {requireContract} from '../../lib/config/settings.js'
 
@@ -32,7 +32,7 @@ under a journal: a re-run of the same input (or --resume) after a crash continue
   public async run() {
     const {flags} = this
     const action = this.action
-    if (this.positionals.length === 0 && !flags.file) throw usageError('USAGE', 'Give at least one ADDRESS or --file.', {hint: `e.g. \`nectar whitelist ${action} 0x… 0x…\` or \`--file list.txt\`.`})
+    if (this.positionals.length === 0 && !flags.file) throw nectarError('USAGE', 'Give at least one ADDRESS or --file.', {hint: `e.g. \`nectar whitelist ${action} 0x… 0x…\` or \`--file list.txt\`.`})
     const settings = this.settings()
     const nec = requireContract(settings, 'nec')
     const controller = requireContract(settings, 'controller')

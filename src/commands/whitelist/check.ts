@@ -1,6 +1,6 @@
 import {collectAddresses} from '../../lib/core/address-list.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {usageError} from '../../lib/core/errors.js'
+import {nectarError} from '../../lib/core/errors.js'
 import {renderTable} from '../../lib/cli/render.js'
 import {requireContract} from '../../lib/config/settings.js'
 
@@ -14,7 +14,7 @@ export default class WhitelistCheck extends BaseCommand<typeof WhitelistCheck> {
   static strict = false
 
   public async run() {
-    if (this.positionals.length === 0) throw usageError('USAGE', 'Give at least one ADDRESS to check.', {hint: 'e.g. `nectar whitelist check 0x…`.'})
+    if (this.positionals.length === 0) throw nectarError('USAGE', 'Give at least one ADDRESS to check.', {hint: 'e.g. `nectar whitelist check 0x…`.'})
     const addresses = collectAddresses(this.positionals, undefined)
     const controller = requireContract(this.settings(), 'controller')
     const client = await this.client()

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {runtimeError, usageError} from '../../lib/core/errors.js'
+import {nectarError} from '../../lib/core/errors.js'
 import {requireContract} from '../../lib/config/settings.js'
 
 export default class WhitelistList extends BaseCommand<typeof WhitelistList> {
@@ -15,12 +15,12 @@ of block ranges). The mainnet controller emits no whitelist events, so there the
 
   public async run() {
     const from = this.flags['from-block']
-    if (from !== undefined && !/^\d{1,15}$/.test(from)) throw usageError('INVALID_BLOCK', `--from-block ${JSON.stringify(from)} is not a block number.`, {hint: 'Give a block number such as 1200.'})
+    if (from !== undefined && !/^\d{1,15}$/.test(from)) throw nectarError('INVALID_BLOCK', `--from-block ${JSON.stringify(from)} is not a block number.`, {hint: 'Give a block number such as 1200.'})
     const controller = requireContract(this.settings(), 'controller')
     const client = await this.client()
     const w = await import('../../lib/nectar/whitelist.js')
     if (!(await w.hasEvents(client, controller, [w.REGISTERED_TOPIC, w.DEREGISTERED_TOPIC]))) {
-      throw runtimeError('NO_WHITELIST_EVENTS', `The controller ${controller} emits no Registered/Deregistered events, so its list cannot be read here.`, {
+      throw nectarError('NO_WHITELIST_EVENTS', `The controller ${controller} emits no Registered/Deregistered events, so its list cannot be read here.`, {
         hint: 'The mainnet controller keeps the list in a mapping only; check given addresses with `nectar whitelist check ADDRESS...`.',
       })
     }

@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto'
 import path from 'node:path'
 import {type Address, type Hex, type LocalAccount, encodeFunctionData, keccak256} from 'viem'
 
-import {runtimeError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 import {toNectarError} from '../core/to-nectar-error.js'
 import {type ChainClient} from './client.js'
 import {Journal, type JournalRecord, now} from './journal.js'
@@ -86,7 +86,7 @@ export async function runJournaledBatch(options: BatchOptions, calls: readonly B
     const records = journal.read()
     const header = records.find((r) => r.type === 'header')
     if (header && header.from.toLowerCase() !== account.address.toLowerCase()) {
-      throw runtimeError('JOURNAL_OTHER_ACCOUNT', `The journal ${file} belongs to ${header.from}, not ${account.address}.`, {
+      throw nectarError('JOURNAL_OTHER_ACCOUNT', `The journal ${file} belongs to ${header.from}, not ${account.address}.`, {
         hint: `Resume with --account ${header.from}.`,
       })
     }
@@ -135,7 +135,7 @@ export async function runJournaledBatch(options: BatchOptions, calls: readonly B
         return await client.estimateGas({account, data: encode(call), to: call.address, value: call.value})
       } catch (error) {
         const reason = toNectarError(error)
-        throw runtimeError('BATCH_ITEM_FAILS', `Item ${call.key} would fail: ${reason.message}`, {
+        throw nectarError('BATCH_ITEM_FAILS', `Item ${call.key} would fail: ${reason.message}`, {
           hint: 'Nothing new was sent. Fix that item and run the same command again; finished items are not repeated.',
         })
       }
@@ -239,7 +239,7 @@ async function settle(
     journal.append(...records)
     if (inFlight.size === 0) break
     if (Date.now() > deadline) {
-      throw runtimeError('BATCH_STALLED', `${inFlight.size} transactions were not mined within 10 minutes.`, {
+      throw nectarError('BATCH_STALLED', `${inFlight.size} transactions were not mined within 10 minutes.`, {
         hint: 'Run the same command again later: it resumes from the journal and sends nothing twice.',
       })
     }
@@ -248,7 +248,7 @@ async function settle(
   }
   const failed = [...outcomes.values()].filter((o) => o.status === 'reverted')
   if (failed.length > 0) {
-    throw runtimeError('BATCH_ITEM_REVERTED', `${failed.length} transaction(s) reverted on chain, e.g. ${failed[0].key} in ${failed[0].hash}.`, {
+    throw nectarError('BATCH_ITEM_REVERTED', `${failed.length} transaction(s) reverted on chain, e.g. ${failed[0].key} in ${failed[0].hash}.`, {
       hint: 'Run the same command again: items that succeeded are not repeated, and failing ones are checked before sending.',
     })
   }

@@ -1,6 +1,6 @@
 import {createPublicClient, custom, defineChain, type PublicClient} from 'viem'
 
-import {runtimeError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 import {rpcCall} from './rpc.js'
 
 export type ChainClient = PublicClient
@@ -25,7 +25,7 @@ export function createChainClient(rpcUrl: string, chainId: number, name = `chain
 export async function assertChainId(client: ChainClient, expected: number, networkName: string): Promise<void> {
   const actual = await client.getChainId()
   if (actual !== expected) {
-    throw runtimeError('WRONG_CHAIN', `The RPC endpoint serves chain id ${actual}, but network ${networkName} expects ${expected}.`, {
+    throw nectarError('WRONG_CHAIN', `The RPC endpoint serves chain id ${actual}, but network ${networkName} expects ${expected}.`, {
       hint: `Point --rpc-url at a ${networkName} node, or pick the network that matches with --network.`,
     })
   }

@@ -1,7 +1,7 @@
 import {appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync} from 'node:fs'
 import path from 'node:path'
 
-import {runtimeError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 
 /**
  * An append-only JSON-lines journal. Each record is written and fsynced before the action it
@@ -37,7 +37,7 @@ export class Journal {
         records.push(JSON.parse(line))
       } catch {
         if (i === lines.length - 1 || (i === lines.length - 2 && lines.at(-1) === '')) return
-        throw runtimeError('JOURNAL_CORRUPT', `The journal ${this.file} is corrupt at line ${i + 1}.`, {
+        throw nectarError('JOURNAL_CORRUPT', `The journal ${this.file} is corrupt at line ${i + 1}.`, {
           hint: 'Inspect it by hand; do not delete it while its transactions may be pending.',
         })
       }

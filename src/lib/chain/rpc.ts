@@ -1,7 +1,7 @@
 import http from 'node:http'
 import https from 'node:https'
 
-import {runtimeError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 
 const agents = {
   'http:': new http.Agent({keepAlive: true, maxSockets: 16}),
@@ -40,7 +40,7 @@ export async function rpcCall(url: string, body: RpcRequest | RpcRequest[], time
   try {
     parsed = JSON.parse(text)
   } catch {
-    throw runtimeError('RPC_BAD_RESPONSE', `The RPC endpoint ${url} did not answer with JSON.`, {
+    throw nectarError('RPC_BAD_RESPONSE', `The RPC endpoint ${url} did not answer with JSON.`, {
       details: [text.slice(0, 200)],
       hint: 'Check that the URL points at an Ethereum JSON-RPC node.',
     })
@@ -65,7 +65,7 @@ function post(url: string, body: string, timeoutMs: number): Promise<string> {
     try {
       target = new URL(url)
     } catch {
-      reject(runtimeError('INVALID_RPC_URL', `The RPC URL ${JSON.stringify(url)} is not a URL.`, {hint: 'Pass --rpc-url http://HOST:PORT.'}))
+      reject(nectarError('INVALID_RPC_URL', `The RPC URL ${JSON.stringify(url)} is not a URL.`, {hint: 'Pass --rpc-url http://HOST:PORT.'}))
       return
     }
     const transport = target.protocol === 'https:' ? https : http
@@ -83,7 +83,7 @@ function post(url: string, body: string, timeoutMs: number): Promise<string> {
         response.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8')
           if ((response.statusCode ?? 500) >= 400 && !text.startsWith('{') && !text.startsWith('[')) {
-            reject(runtimeError('RPC_HTTP_ERROR', `The RPC endpoint ${url} answered HTTP ${response.statusCode}.`, {
+            reject(nectarError('RPC_HTTP_ERROR', `The RPC endpoint ${url} answered HTTP ${response.statusCode}.`, {
               details: [text.slice(0, 200)],
               hint: 'Check the URL and any API key in it.',
             }))
@@ -94,7 +94,7 @@ function post(url: string, body: string, timeoutMs: number): Promise<string> {
     )
     request.on('timeout', () => request.destroy(Object.assign(new Error('timed out'), {code: 'ETIMEDOUT'})))
     request.on('error', (error: NodeJS.ErrnoException) => {
-      reject(runtimeError('RPC_UNREACHABLE', `The RPC endpoint ${url} did not answer (${error.code ?? error.message}).`, {
+      reject(nectarError('RPC_UNREACHABLE', `The RPC endpoint ${url} did not answer (${error.code ?? error.message}).`, {
         cause: error,
         hint: 'Start the devnet with `nectar devnet up`, or pass a working --rpc-url.',
       }))

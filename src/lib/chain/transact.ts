@@ -10,7 +10,7 @@ import {
   formatEther,
 } from 'viem'
 
-import {runtimeError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 import {toNectarError} from '../core/to-nectar-error.js'
 import {type ChainClient} from './client.js'
 
@@ -108,7 +108,7 @@ export async function transact(client: ChainClient, action: string, call: Contra
   options.onSent?.(hash)
   const receipt = await client.waitForTransactionReceipt({hash, pollingInterval: 100})
   if (receipt.status !== 'success') {
-    throw runtimeError('TX_FAILED', `Transaction ${hash} was mined but reverted.`, {
+    throw nectarError('TX_FAILED', `Transaction ${hash} was mined but reverted.`, {
       hint: 'The chain changed between the check and the send; run the command again to see why.',
     })
   }

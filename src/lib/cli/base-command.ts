@@ -7,7 +7,7 @@ import {type ChainClient} from '../chain/client.js'
 import {type TxPreview} from '../chain/transact.js'
 import {type ConfigData, readConfig} from '../config/store.js'
 import {requireContract, type Settings, requireRpcUrl, resolveSettings} from '../config/settings.js'
-import {NectarError, usageError} from '../core/errors.js'
+import {NectarError, nectarError} from '../core/errors.js'
 import {createProgress, type Progress} from './progress.js'
 import {color, renderKeyValues, toJsonText} from './render.js'
 import {toNectarError} from '../core/to-nectar-error.js'
@@ -146,13 +146,13 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected async confirmOrRefuse(question: string): Promise<void> {
     if (this.flags.yes) return
     if (!this.canPrompt()) {
-      throw usageError('CONFIRMATION_REQUIRED', 'This sends a transaction and needs confirmation, but there is no terminal to ask.', {
+      throw nectarError('CONFIRMATION_REQUIRED', 'This sends a transaction and needs confirmation, but there is no terminal to ask.', {
         hint: 'Pass --yes to confirm in scripts and under --json.',
       })
     }
     const {confirm} = await import('@inquirer/prompts')
     const ok = await confirm({default: false, message: question}, {output: process.stderr})
-    if (!ok) throw new NectarError('interrupted', 'DECLINED', 'Declined; nothing was sent.')
+    if (!ok) throw nectarError('DECLINED', 'Declined; nothing was sent.')
   }
 
   protected progress(label: string, total: number): Progress {

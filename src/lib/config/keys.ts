@@ -1,4 +1,4 @@
-import {usageError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 import {type ConfigData} from './store.js'
 
 /** Keys `config get|set|unset` accept: top-level settings and dot paths into network profiles. */
@@ -6,7 +6,7 @@ const KEY = /^(network|account|networks\.[a-z0-9][a-z0-9_-]{0,31}(\.(chainId|rpc
 
 export function checkKey(key: string): string[] {
   if (!KEY.test(key)) {
-    throw usageError('UNKNOWN_CONFIG_KEY', `${JSON.stringify(key)} is not a config key.`, {
+    throw nectarError('UNKNOWN_CONFIG_KEY', `${JSON.stringify(key)} is not a config key.`, {
       hint: 'Keys: network, account, networks.NAME.rpcUrl, networks.NAME.chainId, networks.NAME.contracts.nec (see `nectar config list`).',
     })
   }
@@ -23,11 +23,11 @@ export function getKey(config: ConfigData, key: string): unknown {
 function coerce(path: string[], value: string): unknown {
   const last = path.at(-1)
   if (last === 'chainId') {
-    if (!/^\d{1,16}$/.test(value)) throw usageError('INVALID_CONFIG_VALUE', `chainId must be a positive integer, not ${JSON.stringify(value)}.`)
+    if (!/^\d{1,16}$/.test(value)) throw nectarError('CONFIG_INVALID_VALUE', `chainId must be a positive integer, not ${JSON.stringify(value)}.`)
     return Number(value)
   }
   if (last === 'devnet') {
-    if (value !== 'true' && value !== 'false') throw usageError('INVALID_CONFIG_VALUE', 'devnet must be true or false.')
+    if (value !== 'true' && value !== 'false') throw nectarError('CONFIG_INVALID_VALUE', 'devnet must be true or false.')
     return value === 'true'
   }
   return value

@@ -1,4 +1,4 @@
-import {usageError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 import {type ConfigData, type NetworkProfile} from './store.js'
 
 export const DEVNET = 'devnet'
@@ -46,7 +46,7 @@ export function requireNetwork(config: ConfigData, name: string): NamedProfile {
   const profile = getNetwork(config, name)
   if (!profile) {
     const known = listNetworks(config).map((n) => n.name).join(', ')
-    throw usageError('UNKNOWN_NETWORK', `There is no network profile named ${JSON.stringify(name)}.`, {
+    throw nectarError('UNKNOWN_NETWORK', `There is no network profile named ${JSON.stringify(name)}.`, {
       hint: `Known networks: ${known}. Add one with \`nectar network add ${name} --rpc-url URL --chain-id N\`.`,
     })
   }

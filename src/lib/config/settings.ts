@@ -1,4 +1,4 @@
-import {usageError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 import {DEVNET, type NamedProfile, requireNetwork} from './networks.js'
 import {type ConfigData} from './store.js'
 
@@ -40,7 +40,7 @@ export function resolveSettings(flags: SettingFlags, env: NodeJS.ProcessEnv, con
   else if (env.ETH_RPC_URL) [rpcUrl, rpcUrlSource] = [env.ETH_RPC_URL, 'env']
   else if (network.rpcUrl) [rpcUrl, rpcUrlSource] = [network.rpcUrl, 'profile']
   if (rpcUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(rpcUrl)) {
-    throw usageError('INVALID_RPC_URL', `The RPC URL ${JSON.stringify(rpcUrl)} is not an http(s) URL.`, {
+    throw nectarError('INVALID_RPC_URL', `The RPC URL ${JSON.stringify(rpcUrl)} is not an http(s) URL.`, {
       hint: 'Give a URL such as http://127.0.0.1:8545 or https://eth.example.org.',
     })
   }
@@ -58,7 +58,7 @@ export function resolveSettings(flags: SettingFlags, env: NodeJS.ProcessEnv, con
 export function requireRpcUrl(settings: Settings): string {
   if (settings.rpcUrl) return settings.rpcUrl
   const name = settings.network.name
-  throw usageError('NO_RPC_URL', `The network ${name} has no RPC URL.`, {
+  throw nectarError('NO_RPC_URL', `The network ${name} has no RPC URL.`, {
     hint: `Pass --rpc-url, set ETH_RPC_URL, or save one with \`nectar network add ${name} --rpc-url URL --chain-id ${settings.network.chainId}\`.`,
   })
 }
@@ -68,7 +68,7 @@ export function requireContract(settings: Settings, name: keyof NonNullable<Sett
   const address = settings.network.contracts?.[name]
   if (address) return address
   const devnet = settings.network.devnet
-  throw usageError('NO_CONTRACT_ADDRESS', `The network ${settings.network.name} has no ${name} address.`, {
+  throw nectarError('NO_CONTRACT_ADDRESS', `The network ${settings.network.name} has no ${name} address.`, {
     hint: devnet
       ? 'Start the devnet with `nectar devnet up`; it deploys the contracts and records their addresses.'
       : `Set it with \`nectar config set networks.${settings.network.name}.contracts.${name} 0x…\`.`,

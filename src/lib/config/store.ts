@@ -2,7 +2,7 @@ import {randomBytes} from 'node:crypto'
 import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync} from 'node:fs'
 import path from 'node:path'
 
-import {runtimeError, usageError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 import validate from './validate-config.gen.js'
 
 export type ContractName = 'controller' | 'market' | 'multicall3' | 'nec' | 'oracle' | 'registry' | 'snm'
@@ -40,20 +40,20 @@ export function readConfig(configDir: string): ConfigData {
     text = readFileSync(file, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {version: 1}
-    throw runtimeError('CONFIG_UNREADABLE', `Cannot read the config file ${file}.`, {cause: error, hint: 'Check its permissions.'})
+    throw nectarError('CONFIG_UNREADABLE', `Cannot read the config file ${file}.`, {cause: error, hint: 'Check its permissions.'})
   }
   let data: unknown
   try {
     data = JSON.parse(text)
   } catch (error) {
-    throw usageError('CONFIG_CORRUPT', `The config file ${file} is not valid JSON.`, {
+    throw nectarError('CONFIG_CORRUPT', `The config file ${file} is not valid JSON.`, {
       cause: error,
       details: [(error as Error).message],
       hint: `Fix it by hand, or move it away (mv ${file} ${file}.bak) to start afresh.`,
     })
   }
   if (!validate(data)) {
-    throw usageError('CONFIG_INVALID', `The config file ${file} does not match the schema.`, {
+    throw nectarError('CONFIG_INVALID', `The config file ${file} does not match the schema.`, {
       details: describeErrors(),
       hint: `Fix the listed fields (nectar config list shows the rest), or move the file away to start afresh.`,
     })
@@ -65,7 +65,7 @@ export function readConfig(configDir: string): ConfigData {
 export function writeConfig(configDir: string, data: ConfigData): void {
   const next = {...data, version: 1 as const}
   if (!validate(next)) {
-    throw usageError('CONFIG_INVALID_VALUE', 'That change would break the config schema.', {
+    throw nectarError('CONFIG_INVALID_VALUE', 'That change would break the config schema.', {
       details: describeErrors(),
       hint: 'See `nectar config list` for the keys and their current values.',
     })

@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 
 import {parseAddress} from './addresses.js'
-import {NectarError, usageError} from './errors.js'
+import {NectarError, nectarError} from './errors.js'
 
 export type Address = `0x${string}`
 
@@ -39,7 +39,7 @@ export function collectAddresses(args: readonly string[], file: string | undefin
     try {
       text = readFileSync(file, 'utf8')
     } catch (error) {
-      throw usageError('FILE_UNREADABLE', `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {hint: 'Check the path.'})
+      throw nectarError('FILE_UNREADABLE', `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {hint: 'Check the path.'})
     }
     const lines = text.split(/\r?\n/)
     let count = 0
@@ -57,10 +57,10 @@ export function collectAddresses(args: readonly string[], file: string | undefin
         problems.push(`line ${i + 1}: ${(error as NectarError).message}`)
       }
     })
-    if (count > max) throw usageError('TOO_MANY_ADDRESSES', `${file} has ${count} addresses; at most ${max} are accepted.`, {hint: 'Split the file.'})
+    if (count > max) throw nectarError('TOO_MANY_ADDRESSES', `${file} has ${count} addresses; at most ${max} are accepted.`, {hint: 'Split the file.'})
   }
   if (problems.length > 0) {
-    throw usageError('INVALID_ADDRESSES', `${problems.length} invalid address${problems.length === 1 ? '' : 'es'}; nothing was done.`, {
+    throw nectarError('INVALID_ADDRESSES', `${problems.length} invalid address${problems.length === 1 ? '' : 'es'}; nothing was done.`, {
       details: problems.slice(0, 50).concat(problems.length > 50 ? [`… and ${problems.length - 50} more`] : []),
       hint: 'Fix or remove those lines. Mixed-case addresses must carry a valid EIP-55 checksum; all lower case skips the check.',
     })

@@ -1,6 +1,6 @@
 import {getAddress, isAddress, zeroAddress} from 'viem'
 
-import {usageError} from './errors.js'
+import {nectarError} from './errors.js'
 
 export type Address = `0x${string}`
 
@@ -11,18 +11,18 @@ export type Address = `0x${string}`
 export function parseAddress(text: string, label = 'address', {allowZero = false} = {}): Address {
   const raw = String(text ?? '').trim()
   if (!/^0x[0-9a-fA-F]{40}$/.test(raw)) {
-    throw usageError('INVALID_ADDRESS', `The ${label} ${JSON.stringify(raw)} is not an address.`, {
+    throw nectarError('INVALID_ADDRESS', `The ${label} ${JSON.stringify(raw)} is not an address.`, {
       hint: 'An address is 0x followed by 40 hex digits.',
     })
   }
   if (!isAddress(raw, {strict: true})) {
-    throw usageError('BAD_CHECKSUM', `The ${label} ${raw} has a bad EIP-55 checksum.`, {
+    throw nectarError('BAD_CHECKSUM', `The ${label} ${raw} has a bad EIP-55 checksum.`, {
       hint: `Check it for typos; if it is right, write it all in lower case (${raw.toLowerCase()}).`,
     })
   }
   const address = getAddress(raw)
   if (!allowZero && address === zeroAddress) {
-    throw usageError('ZERO_ADDRESS', `The ${label} is the zero address.`, {hint: 'Tokens sent there are lost; give a real address.'})
+    throw nectarError('ZERO_ADDRESS', `The ${label} is the zero address.`, {hint: 'Tokens sent there are lost; give a real address.'})
   }
   return address
 }

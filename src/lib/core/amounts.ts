@@ -1,4 +1,4 @@
-import {usageError} from './errors.js'
+import {nectarError} from './errors.js'
 
 /** 2^256 - 1: nothing on chain can hold more. */
 export const MAX_UINT256 = (1n << 256n) - 1n
@@ -26,27 +26,27 @@ export function parseAmount(text: string, options: ParseAmountOptions = {}): big
   const {allowZero = false, decimals = 18, label = 'amount', max = MAX_UINT256, unit = ''} = options
   const raw = String(text ?? '').trim().replaceAll('_', '')
   const shown = JSON.stringify(String(text ?? ''))
-  if (raw === '') throw usageError('INVALID_AMOUNT', `The ${label} is empty.`, {hint: `Give a number such as 1.5${unit ? ' ' + unit : ''}.`})
-  if (raw.startsWith('-')) throw usageError('INVALID_AMOUNT', `The ${label} ${shown} is negative.`, {hint: 'Amounts must be zero or more.'})
+  if (raw === '') throw nectarError('INVALID_AMOUNT', `The ${label} is empty.`, {hint: `Give a number such as 1.5${unit ? ' ' + unit : ''}.`})
+  if (raw.startsWith('-')) throw nectarError('INVALID_AMOUNT', `The ${label} ${shown} is negative.`, {hint: 'Amounts must be zero or more.'})
   const match = DECIMAL.exec(raw)
   if (!match) {
-    throw usageError('INVALID_AMOUNT', `The ${label} ${shown} is not a decimal number.`, {
+    throw nectarError('INVALID_AMOUNT', `The ${label} ${shown} is not a decimal number.`, {
       hint: `Write it as digits with an optional decimal point, e.g. 12.5${unit ? ' ' + unit : ''} (no exponents or commas).`,
     })
   }
   const whole = match[1] ?? '0'
   const fraction = match[2] ?? match[3] ?? ''
   if (fraction.replace(/0+$/, '').length > decimals) {
-    throw usageError('TOO_MANY_DECIMALS', `The ${label} ${shown} has more than ${decimals} decimals.`, {
+    throw nectarError('TOO_MANY_DECIMALS', `The ${label} ${shown} has more than ${decimals} decimals.`, {
       hint: `${unit || 'This unit'} has ${decimals} decimals; the smallest step is 0.${'0'.repeat(Math.max(0, decimals - 1))}1.`,
     })
   }
-  if (whole.length > 90) throw usageError('AMOUNT_TOO_LARGE', `The ${label} ${shown} is absurdly large.`, {hint: 'Check the number of digits.'})
+  if (whole.length > 90) throw nectarError('AMOUNT_TOO_LARGE', `The ${label} ${shown} is absurdly large.`, {hint: 'Check the number of digits.'})
   const value = BigInt(whole) * 10n ** BigInt(decimals) + BigInt((fraction.slice(0, decimals) || '0').padEnd(decimals, '0'))
   if (value > max) {
-    throw usageError('AMOUNT_TOO_LARGE', `The ${label} ${shown} is larger than any balance can be.`, {hint: 'Check the number of digits.'})
+    throw nectarError('AMOUNT_TOO_LARGE', `The ${label} ${shown} is larger than any balance can be.`, {hint: 'Check the number of digits.'})
   }
-  if (value === 0n && !allowZero) throw usageError('INVALID_AMOUNT', `The ${label} must be more than 0.`, {hint: 'Give a positive amount.'})
+  if (value === 0n && !allowZero) throw nectarError('INVALID_AMOUNT', `The ${label} must be more than 0.`, {hint: 'Give a positive amount.'})
   return value
 }
 

@@ -1,10 +1,13 @@
 /**
- * The one error type users see. `code` is stable (scripts match on it), `message` is one line,
- * `hint` names the fix, `details` are extra lines shown under the message.
+ * The one error type users see. `code` is stable (scripts match on it) and comes from the catalogue in
+ * error-codes.ts, which also fixes its exit class; `message` is one line, `hint` names the fix,
+ * `details` are extra lines shown under the message.
  */
-export type ExitCode = 0 | 1 | 2 | 130
+import {ERROR_CODES, type ErrorCode, type ErrorKind} from './error-codes.js'
 
-export type ErrorKind = 'usage' | 'runtime' | 'interrupted'
+export type {ErrorCode, ErrorKind} from './error-codes.js'
+
+export type ExitCode = 0 | 1 | 2 | 130
 
 const exitCodes: Record<ErrorKind, ExitCode> = {interrupted: 130, runtime: 1, usage: 2}
 
@@ -15,17 +18,18 @@ export interface NectarErrorOptions {
 }
 
 export class NectarError extends Error {
-  readonly code: string
+  readonly code: ErrorCode
   readonly details: string[]
   readonly hint?: string
   readonly kind: ErrorKind
 
-  constructor(kind: ErrorKind, code: string, message: string, options: NectarErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: NectarErrorOptions = {}) {
     super(message, {cause: options.cause})
+    const info: {exit: ErrorKind; hint?: string} = ERROR_CODES[code]
     this.name = 'NectarError'
-    this.kind = kind
+    this.kind = info.exit
     this.code = code
-    this.hint = options.hint
+    this.hint = options.hint ?? info.hint
     this.details = options.details ?? []
   }
 
@@ -43,14 +47,9 @@ export class NectarError extends Error {
   }
 }
 
-/** Bad input from the user: exit 2, nothing was sent. */
-export function usageError(code: string, message: string, options?: NectarErrorOptions): NectarError {
-  return new NectarError('usage', code, message, options)
-}
-
-/** Something failed at run time (chain, network, revert, file system): exit 1. */
-export function runtimeError(code: string, message: string, options?: NectarErrorOptions): NectarError {
-  return new NectarError('runtime', code, message, options)
+/** The error for `code`; its exit class comes from the catalogue. */
+export function nectarError(code: ErrorCode, message: string, options?: NectarErrorOptions): NectarError {
+  return new NectarError(code, message, options)
 }
 
 export function isNectarError(error: unknown): error is NectarError {

@@ -1,11 +1,11 @@
 import {parseAmount} from './amounts.js'
-import {usageError} from './errors.js'
+import {nectarError} from './errors.js'
 
 /** A whole number in [min, max], or a usage error naming the flag and the value. */
 export function parseCount(text: string, {label, max, min}: {label: string; max: number; min: number}): number {
   const raw = String(text ?? '').trim()
   if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw usageError('INVALID_NUMBER', `${label} ${JSON.stringify(String(text ?? ''))} is not a whole number from ${min} to ${max}.`, {hint: `Give ${label} a whole number from ${min} to ${max}.`})
+    throw nectarError('INVALID_NUMBER', `${label} ${JSON.stringify(String(text ?? ''))} is not a whole number from ${min} to ${max}.`, {hint: `Give ${label} a whole number from ${min} to ${max}.`})
   }
   return Number(raw)
 }
@@ -22,7 +22,7 @@ export function parsePercent(text: string, {label, max, min = 0, signed = false}
   const scale = 10n ** 18n
   const range = `${min}${max === undefined ? ' or more' : ` to ${max}`}`
   if (value < BigInt(min) * scale || (max !== undefined && value > BigInt(max) * scale)) {
-    throw usageError('OUT_OF_RANGE', `${label} ${JSON.stringify(raw)} is out of range: it must be ${range} percent.`, {hint: `Give ${label} a percentage from ${range}.`})
+    throw nectarError('OUT_OF_RANGE', `${label} ${JSON.stringify(raw)} is out of range: it must be ${range} percent.`, {hint: `Give ${label} a percentage from ${range}.`})
   }
   return value
 }

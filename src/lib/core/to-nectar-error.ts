@@ -1,4 +1,4 @@
-import {NectarError, runtimeError, usageError} from './errors.js'
+import {NectarError, nectarError} from './errors.js'
 
 interface ErrorLike {
   cause?: unknown
@@ -35,13 +35,13 @@ export function toNectarError(error: unknown): NectarError {
 
   const first = links[0] ?? {}
   if (first.name === 'ExitPromptError' || first.name === 'AbortPromptError') {
-    return new NectarError('interrupted', 'INTERRUPTED', 'Cancelled at the prompt; nothing was sent.')
+    return nectarError('INTERRUPTED', 'Cancelled at the prompt; nothing was sent.')
   }
 
   // oclif's own parse errors (unknown flag, missing arg, bad option value) are usage errors.
   if (first.oclif && typeof first.oclif.exit === 'number') {
     const message = (first.message ?? 'Invalid usage').split('\n').find((l) => l.trim()) ?? 'Invalid usage'
-    return usageError('USAGE', message.replace(/^Error: /, '').trim(), {
+    return nectarError('USAGE', message.replace(/^Error: /, '').trim(), {
       cause: error,
       details: (first.message ?? '').split('\n').slice(1).map((l) => l.trim()).filter(Boolean),
       hint: 'See --help for the accepted arguments and flags.',
@@ -51,15 +51,15 @@ export function toNectarError(error: unknown): NectarError {
   const revert = links.find((l) => l.name === 'ContractFunctionRevertedError')
   if (revert) {
     const reason = revert.reason ?? (revert.data as {errorName?: string} | undefined)?.errorName
-    return runtimeError('REVERTED', reason ? `The contract reverted: ${reason}` : 'The contract reverted without a reason.', {
+    return nectarError('REVERTED', reason ? `The contract reverted: ${reason}` : 'The contract reverted without a reason.', {
       cause: error,
-      hint: 'Nothing was sent. Check the preconditions shown by --dry-run or `nectar status` commands.',
+      hint: 'Nothing was sent. Check the preconditions with the read-only views (e.g. `nectar supply`, `nectar compute deal ID`).',
     })
   }
 
   const system = links.find((l) => typeof l.code === 'string' && networkCodes.has(l.code as string))
   if (system) {
-    return runtimeError('RPC_UNREACHABLE', `The RPC endpoint did not answer (${system.code}).`, {
+    return nectarError('RPC_UNREACHABLE', `The RPC endpoint did not answer (${system.code}).`, {
       cause: error,
       hint: 'Start the devnet with `nectar devnet up`, or pass a working --rpc-url.',
     })
@@ -67,7 +67,7 @@ export function toNectarError(error: unknown): NectarError {
 
   const viem = links.find((l) => typeof l.shortMessage === 'string')
   if (viem) {
-    return runtimeError('CHAIN_ERROR', viem.shortMessage!.split('\n')[0], {
+    return nectarError('CHAIN_ERROR', viem.shortMessage!.split('\n')[0], {
       cause: error,
       details: viem.details ? [viem.details] : [],
       hint: 'Run again with --debug for the full error.',
@@ -75,5 +75,5 @@ export function toNectarError(error: unknown): NectarError {
   }
 
   const message = first.message?.split('\n')[0] || String(error)
-  return runtimeError('UNEXPECTED', message, {cause: error, hint: 'Run again with --debug for the full error.'})
+  return nectarError('UNEXPECTED', message, {cause: error, hint: 'Run again with --debug for the full error.'})
 }

@@ -4,7 +4,7 @@ import {readFileSync} from 'node:fs'
 
 import {isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument} from 'yaml'
 
-import {usageError} from './errors.js'
+import {type ErrorCode, nectarError} from './errors.js'
 
 export interface YamlFile {
   data: unknown
@@ -13,13 +13,13 @@ export interface YamlFile {
 }
 
 /** Parses YAML text; a syntax error is a usage error `<file> line N: …` with `code`. */
-export function parseYamlText(text: string, file: string, code = 'INVALID_YAML'): YamlFile {
+export function parseYamlText(text: string, file: string, code: ErrorCode = 'INVALID_YAML'): YamlFile {
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: true})
   const problem = doc.errors[0]
   if (problem) {
     const line = lineCounter.linePos(problem.pos[0]).line
-    throw usageError(code, `${file} line ${line}: ${firstLine(problem.message)}.`, {hint: 'Check the indentation and the `key: value` syntax on that line (indent with spaces, not tabs).'})
+    throw nectarError(code, `${file} line ${line}: ${firstLine(problem.message)}.`, {hint: 'Check the indentation and the `key: value` syntax on that line (indent with spaces, not tabs).'})
   }
   const lineAt = (offset: number) => lineCounter.linePos(offset).line
   return {
@@ -50,12 +50,12 @@ export function parseYamlText(text: string, file: string, code = 'INVALID_YAML')
 }
 
 /** Reads and parses a YAML (or JSON) file; an unreadable file is a usage error with `hint`. */
-export function readYamlFile(file: string, {code, hint, unreadableCode}: {code: string; hint: string; unreadableCode: string}): YamlFile {
+export function readYamlFile(file: string, {code, hint, unreadableCode}: {code: ErrorCode; hint: string; unreadableCode: ErrorCode}): YamlFile {
   let text: string
   try {
     text = readFileSync(file, 'utf8')
   } catch (error) {
-    throw usageError(unreadableCode, `Cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, {hint})
+    throw nectarError(unreadableCode, `Cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, {hint})
   }
   return parseYamlText(text, file, code)
 }

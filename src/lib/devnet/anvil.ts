@@ -6,7 +6,7 @@ import {createRequire} from 'node:module'
 import net from 'node:net'
 import path from 'node:path'
 
-import {runtimeError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 import {rpcCall} from '../chain/rpc.js'
 import {DEVNET_CHAIN_ID} from '../config/networks.js'
 
@@ -48,7 +48,7 @@ export function findAnvil(env: NodeJS.ProcessEnv = process.env): string {
     const candidate = path.join(dir, process.platform === 'win32' ? 'anvil.exe' : 'anvil')
     if (existsSync(candidate)) return candidate
   }
-  throw runtimeError('ANVIL_MISSING', 'The devnet needs anvil (Foundry), and none was found.', {
+  throw nectarError('ANVIL_MISSING', 'The devnet needs anvil (Foundry), and none was found.', {
     details: [`Looked for the npm package ${ANVIL_PACKAGE} and for anvil on PATH.`],
     hint: `Install it with \`npm install ${ANVIL_PACKAGE}\` (Linux x64), or install Foundry (https://getfoundry.sh: \`curl -L https://foundry.paradigm.xyz | bash && foundryup\`) so that anvil is on PATH.`,
   })
@@ -114,7 +114,7 @@ export async function waitForRpc(rpcUrl: string, options: {child?: ChildProcess;
   try {
     for (;;) {
       if (exited) {
-        throw runtimeError('DEVNET_START_FAILED', `anvil exited during start-up (${exited}).`, {
+        throw nectarError('DEVNET_START_FAILED', `anvil exited during start-up (${exited}).`, {
           details: logTail(options.logFile),
           hint: options.logFile ? `See the log: ${options.logFile}` : 'Run anvil by hand to see why.',
         })
@@ -126,7 +126,7 @@ export async function waitForRpc(rpcUrl: string, options: {child?: ChildProcess;
         // not up yet
       }
       if (Date.now() > deadline) {
-        throw runtimeError('DEVNET_START_TIMEOUT', `anvil did not answer on ${rpcUrl} within ${Math.round(timeoutMs / 1000)} s.`, {
+        throw nectarError('DEVNET_START_TIMEOUT', `anvil did not answer on ${rpcUrl} within ${Math.round(timeoutMs / 1000)} s.`, {
           details: logTail(options.logFile),
           hint: options.logFile ? `See the log: ${options.logFile}` : 'Run anvil by hand to see why.',
         })
@@ -219,7 +219,7 @@ export async function startAnvilDetached(options: {dataDir: string; port: number
   const paths = devnetPaths(options.dataDir)
   const bin = options.bin ?? findAnvil()
   if (!(await isPortFree(options.port))) {
-    throw runtimeError('PORT_IN_USE', `Port ${options.port} on 127.0.0.1 is already in use.`, {
+    throw nectarError('PORT_IN_USE', `Port ${options.port} on 127.0.0.1 is already in use.`, {
       hint: `Pick another with --port, or stop whatever listens on ${options.port}.`,
     })
   }
@@ -237,7 +237,7 @@ export async function startAnvilDetached(options: {dataDir: string; port: number
     closeSync(log)
   }
   const spawnError = new Promise<never>((_, reject) =>
-    child.once('error', (error) => reject(runtimeError('DEVNET_START_FAILED', `Could not run ${bin}: ${error.message}`, {cause: error}))),
+    child.once('error', (error) => reject(nectarError('DEVNET_START_FAILED', `Could not run ${bin}: ${error.message}`, {cause: error}))),
   )
   spawnError.catch(() => {})
   if (!child.pid) await spawnError

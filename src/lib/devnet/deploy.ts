@@ -12,7 +12,7 @@ import {
 } from 'viem'
 import {type PrivateKeyAccount, privateKeyToAccount} from 'viem/accounts'
 
-import {runtimeError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 import {type ChainClient} from '../chain/client.js'
 import {walletFor} from '../chain/transact.js'
 import {type ContractName} from '../config/store.js'
@@ -113,7 +113,7 @@ export class TxBatch {
         } | null
         if (receipt) {
           if (receipt.status !== '0x1') {
-            throw runtimeError('DEVNET_DEPLOY_FAILED', `Devnet setup step "${tx.label}" reverted (${tx.hash}).`, {
+            throw nectarError('DEVNET_DEPLOY_FAILED', `Devnet setup step "${tx.label}" reverted (${tx.hash}).`, {
               hint: 'Run `nectar devnet reset` to start from a clean chain.',
             })
           }
@@ -122,7 +122,7 @@ export class TxBatch {
           break
         }
         if (Date.now() > deadline) {
-          throw runtimeError('DEVNET_DEPLOY_TIMEOUT', `Devnet setup step "${tx.label}" was not mined (${tx.hash}).`, {
+          throw nectarError('DEVNET_DEPLOY_TIMEOUT', `Devnet setup step "${tx.label}" was not mined (${tx.hash}).`, {
             hint: 'Is the node mining? The devnet expects anvil with automine.',
           })
         }

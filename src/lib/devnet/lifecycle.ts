@@ -2,7 +2,7 @@
 // report, reset and move time.
 import {rmSync} from 'node:fs'
 
-import {runtimeError, usageError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 import {type ChainClient, createChainClient} from '../chain/client.js'
 import {DEVNET_CHAIN_ID, DEVNET_DEFAULT_PORT} from '../config/networks.js'
 import {nectarControllerAbi} from '../contracts/generated/NectarController.js'
@@ -157,7 +157,7 @@ export function parseDays(text: string): number {
   const trimmed = text.trim()
   const days = /^(\d+(\.\d+)?|\.\d+)$/.test(trimmed) ? Number(trimmed) : Number.NaN
   if (!Number.isFinite(days) || days <= 0 || days > MAX_ADVANCE_DAYS) {
-    throw usageError('INVALID_DAYS', `--days must be a positive number of days up to ${MAX_ADVANCE_DAYS}, not ${JSON.stringify(text)}.`, {
+    throw nectarError('INVALID_DAYS', `--days must be a positive number of days up to ${MAX_ADVANCE_DAYS}, not ${JSON.stringify(text)}.`, {
       hint: 'For example: nectar devnet advance --days 30',
     })
   }
@@ -177,7 +177,7 @@ export async function devnetAdvance({dataDir, days}: {dataDir: string; days: num
   if (!(days > 0 && days <= MAX_ADVANCE_DAYS)) parseDays(String(days))
   const status = anvilStatus(dataDir)
   if (!status.running) {
-    throw runtimeError('DEVNET_NOT_RUNNING', 'The devnet is not running.', {hint: 'Start it with `nectar devnet up`.'})
+    throw nectarError('DEVNET_NOT_RUNNING', 'The devnet is not running.', {hint: 'Start it with `nectar devnet up`.'})
   }
   const seconds = Math.round(days * 86_400)
   const client = clientFor(status.rpcUrl!)

@@ -2,7 +2,7 @@
 import {type Address, parseEventLogs, type TransactionReceipt} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
-import {runtimeError, usageError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 import {marketAbi} from '../contracts/generated/Market.js'
 import {oracleUSDAbi} from '../contracts/generated/OracleUSD.js'
 import {providerRegistryAbi} from '../contracts/generated/ProviderRegistry.js'
@@ -80,14 +80,9 @@ export async function requireDeal(client: ChainClient, market: Address, id: bigi
   const deal = await getDeal(client, market, id)
   if (!deal) {
     const amount = await client.readContract({abi: marketAbi, address: market, functionName: 'GetDealsAmount'})
-    throw usageError('NO_SUCH_DEAL', `There is no deal ${id} on this market (ids run 1..${amount}).`, {hint: 'List your deals with `nectar compute deals`.'})
+    throw nectarError('NO_SUCH_DEAL', `There is no deal ${id} on this market (ids run 1..${amount}).`, {hint: 'List your deals with `nectar compute deals`.'})
   }
   return deal
-}
-
-/** The renter of a deal: the only address allowed to run jobs on it (what the provider agent checks). */
-export async function dealConsumer(client: ChainClient, market: Address, id: bigint): Promise<Address> {
-  return (await requireDeal(client, market, id)).consumer
 }
 
 /** Every deal where `party` is supplier, consumer or master, newest first. */
@@ -123,18 +118,6 @@ export async function endpointOf(client: ChainClient, registry: Address, provide
   return client.readContract({abi: providerRegistryAbi, address: registry, args: [provider], functionName: 'endpointOf'})
 }
 
-/** The endpoint of a deal's provider, or a runtime error saying the provider has not registered one. */
-export async function dealEndpoint(client: ChainClient, {market, registry}: {market: Address; registry: Address}, id: bigint): Promise<{deal: Deal; endpoint: string}> {
-  const deal = await requireDeal(client, market, id)
-  const endpoint = await endpointOf(client, registry, deal.supplier)
-  if (!endpoint) {
-    throw runtimeError('NO_ENDPOINT', `The provider ${deal.supplier} of deal ${id} has not published an endpoint.`, {
-      hint: 'The provider must run `nectar provider register --endpoint URL`.',
-    })
-  }
-  return {deal, endpoint}
-}
-
 export interface DealView {
   /** Seconds until endTime for a forward deal; null for spot or closed. */
   secondsLeft: bigint | null
@@ -155,8 +138,8 @@ const isParty = (deal: Deal, who: Address) => [deal.supplier, deal.consumer, dea
 /** Bill's preconditions: the deal is open and the caller is a party. */
 export async function checkBill(client: ChainClient, market: Address, id: bigint, caller: Address): Promise<Deal> {
   const deal = await requireDeal(client, market, id)
-  if (deal.status !== 'accepted') throw runtimeError('DEAL_CLOSED', `Deal ${id} is already closed.`, {hint: 'Only open deals can be billed.'})
-  if (!isParty(deal, caller)) throw runtimeError('NOT_A_PARTY', `${caller} is neither the provider nor the renter of deal ${id}.`, {hint: 'Bill with the account of the provider or the renter (--account).'})
+  if (deal.status !== 'accepted') throw nectarError('DEAL_CLOSED', `Deal ${id} is already closed.`, {hint: 'Only open deals can be billed.'})
+  if (!isParty(deal, caller)) throw nectarError('NOT_A_PARTY', `${caller} is neither the provider nor the renter of deal ${id}.`, {hint: 'Bill with the account of the provider or the renter (--account).'})
   return deal
 }
 
@@ -167,11 +150,11 @@ export async function checkClose(client: ChainClient, market: Address, id: bigin
   const isConsumer = deal.consumer.toLowerCase() === caller.toLowerCase()
   // The close lands in a later block, so compare with the next timestamp (anvil adds at least 1 s).
   if (!isConsumer && block.timestamp + 1n <= deal.startTime + deal.duration) {
-    throw runtimeError('DEAL_NOT_ENDED', `Deal ${id} runs until ${new Date(Number(deal.startTime + deal.duration) * 1000).toISOString()}; before then only the renter may close it.`, {
+    throw nectarError('DEAL_NOT_ENDED', `Deal ${id} runs until ${new Date(Number(deal.startTime + deal.duration) * 1000).toISOString()}; before then only the renter may close it.`, {
       hint: 'Wait for the end, or ask the renter to close it.',
     })
   }
-  if (blacklist && !isConsumer) throw usageError('BLACKLIST_NOT_ALLOWED', 'Only the renter can blacklist the provider when closing.', {hint: 'Drop --blacklist.'})
+  if (blacklist && !isConsumer) throw nectarError('BLACKLIST_NOT_ALLOWED', 'Only the renter can blacklist the provider when closing.', {hint: 'Drop --blacklist.'})
   return deal
 }
 

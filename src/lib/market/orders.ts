@@ -6,7 +6,7 @@ import {type Address, getAddress, type Hex, zeroAddress} from 'viem'
 import {type ChainClient} from '../chain/client.js'
 import {abiWord, runDeployless} from '../chain/deployless.js'
 import {mapLimit} from '../chain/map-limit.js'
-import {runtimeError, usageError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 import {marketAbi} from '../contracts/generated/Market.js'
 import {orderReaderBytecode} from '../contracts/generated/OrderReader.js'
 import {type Benchmarks, benchmarksFromVector, type Netflags, NETFLAGS_QUANTITY, netflagsFromVector} from './benchmarks.js'
@@ -81,7 +81,7 @@ export async function requireOrder(client: ChainClient, market: Address, id: big
   const order = id > 0n ? await getOrder(client, market, id) : undefined
   if (!order) {
     const amount = await getOrdersAmount(client, market)
-    throw usageError('NO_SUCH_ORDER', `There is no order ${id} on this market (ids run 1..${amount}).`, {
+    throw nectarError('NO_SUCH_ORDER', `There is no order ${id} on this market (ids run 1..${amount}).`, {
       hint: 'List the offers with `nectar compute offers`.',
     })
   }
@@ -122,7 +122,7 @@ export async function listOrders(client: ChainClient, options: ListOrdersOptions
     const data = (orderReaderBytecode + abiWord(market) + abiWord(from.toString(16)) + abiWord(count.toString(16))) as Hex
     const hex = (await runDeployless(client, data)).slice(2)
     if (hex.length !== count * RECORD_HEX) {
-      throw runtimeError('READ_FAILED', `Could not read orders from the market at ${market}.`, {hint: 'Check the market address in the network profile.'})
+      throw nectarError('READ_FAILED', `Could not read orders from the market at ${market}.`, {hint: 'Check the market address in the network profile.'})
     }
     const orders: Order[] = []
     for (let i = 0; i < count; i++) {

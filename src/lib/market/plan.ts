@@ -4,7 +4,7 @@
 import {type Address, stringToHex, zeroAddress} from 'viem'
 
 import {parseAddress} from '../core/addresses.js'
-import {NectarError, usageError} from '../core/errors.js'
+import {NectarError, nectarError} from '../core/errors.js'
 import {parseYamlText, readYamlFile, type YamlFile} from '../core/yaml-file.js'
 import {type Benchmarks, benchmarksToVector, type Netflags, netflagsToVector} from './benchmarks.js'
 import {parseBitrate, parseDuration, parsePrice, parseSize, type PriceUnit} from './units.js'
@@ -44,7 +44,7 @@ const IDENTITY = {anonymous: 1, identified: 3, professional: 4, registered: 2} a
 /** Reads and checks a plan file of ONE order; `rate` is needed only for prices in SNM. */
 export function loadPlan(path: string, rate?: bigint): OrderParams {
   const plans = planOrders(readPlanFile(path), path, rate)
-  if (plans.length !== 1) throw usageError('INVALID_PLAN', `${path} line 1: the file lists ${plans.length} orders; this command places one.`, {details: ['field: (top level)'], hint: 'Give a plan with one order (a mapping, not a list); `nectar provider serve --plan` takes a list.'})
+  if (plans.length !== 1) throw nectarError('INVALID_PLAN', `${path} line 1: the file lists ${plans.length} orders; this command places one.`, {details: ['field: (top level)'], hint: 'Give a plan with one order (a mapping, not a list); `nectar provider serve --plan` takes a list.'})
   return plans[0]
 }
 
@@ -62,7 +62,7 @@ export function parsePlan(text: string, file: string, rate?: bigint): OrderParam
 
 function planOrders(doc: YamlFile, file: string, rate?: bigint): OrderParams[] {
   if (!Array.isArray(doc.data)) return [planOrder(doc.data, '', doc.lineOf, file, rate)]
-  if (doc.data.length === 0) throw usageError('INVALID_PLAN', `${file} line 1: the list of orders is empty.`, {details: ['field: (top level)'], hint: 'List at least one order.'})
+  if (doc.data.length === 0) throw nectarError('INVALID_PLAN', `${file} line 1: the list of orders is empty.`, {details: ['field: (top level)'], hint: 'List at least one order.'})
   return doc.data.map((value, i) => planOrder(value, `/${i}`, doc.lineOf, file, rate))
 }
 
@@ -90,7 +90,7 @@ function planOrder(value: unknown, base: string, lineOfDoc: (pointer: string) =>
     }
     const pointer = e.keyword === 'additionalProperties' ? `${e.instancePath}/${params.additionalProperty}` : e.instancePath
     const line = lineOf(pointer)
-    throw usageError('INVALID_PLAN', `${file} line ${line}: ${message}.`, {
+    throw nectarError('INVALID_PLAN', `${file} line ${line}: ${message}.`, {
       details: [`field: ${name}`],
       hint: hintFor(name.replace(/^\[\d+\]\.?/, '')),
     })
@@ -100,7 +100,7 @@ function planOrder(value: unknown, base: string, lineOfDoc: (pointer: string) =>
     try {
       return fn()
     } catch (error) {
-      if (error instanceof NectarError) throw usageError('INVALID_PLAN', `${file} line ${lineOf(pointer)}: ${field(pointer)}: ${error.message}`, {details: [`field: ${field(pointer)}`], hint: error.hint})
+      if (error instanceof NectarError) throw nectarError('INVALID_PLAN', `${file} line ${lineOf(pointer)}: ${field(pointer)}: ${error.message}`, {details: [`field: ${field(pointer)}`], hint: error.hint})
       throw error
     }
   }
@@ -120,9 +120,9 @@ function planOrder(value: unknown, base: string, lineOfDoc: (pointer: string) =>
     storageSize: r.storage === undefined ? 0n : at('/resources/storage/size', () => parseSize(r.storage!.size, 'size')),
   }
   const price = at('/price', () => parsePrice(plan.price, rate, 'price'))
-  if (price.price === 0n) throw usageError('INVALID_PLAN', `${file} line ${lineOf('/price')}: price must be more than 0.`, {details: ['field: price'], hint: 'Give a price such as 0.5usd/h.'})
+  if (price.price === 0n) throw nectarError('INVALID_PLAN', `${file} line ${lineOf('/price')}: price must be more than 0.`, {details: ['field: price'], hint: 'Give a price such as 0.5usd/h.'})
   const tagBytes = new TextEncoder().encode(plan.tag ?? '')
-  if (tagBytes.length > 32) throw usageError('INVALID_PLAN', `${file} line ${lineOf('/tag')}: tag is longer than 32 bytes.`, {details: ['field: tag'], hint: 'Shorten the tag.'})
+  if (tagBytes.length > 32) throw nectarError('INVALID_PLAN', `${file} line ${lineOf('/tag')}: tag is longer than 32 bytes.`, {details: ['field: tag'], hint: 'Shorten the tag.'})
   return {
     benchmarks: benchmarksToVector(values),
     blacklist: zeroAddress,

@@ -2,7 +2,7 @@
 import {type Address} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
-import {usageError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 import {listOrders, type Order} from './orders.js'
 
 /** http(s) URLs only, with a host; returns the normalised URL. */
@@ -11,14 +11,14 @@ export function parseEndpoint(text: string): string {
   try {
     url = new URL(String(text).trim())
   } catch {
-    throw usageError('INVALID_ENDPOINT', `The endpoint ${JSON.stringify(text)} is not a URL.`, {hint: 'Give an http(s) URL such as https://agent.example.org:8080.'})
+    throw nectarError('INVALID_ENDPOINT', `The endpoint ${JSON.stringify(text)} is not a URL.`, {hint: 'Give an http(s) URL such as https://agent.example.org:8080.'})
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw usageError('INVALID_ENDPOINT', `The endpoint ${JSON.stringify(text)} uses ${url.protocol.replace(':', '')}; only http and https are allowed.`, {
+    throw nectarError('INVALID_ENDPOINT', `The endpoint ${JSON.stringify(text)} uses ${url.protocol.replace(':', '')}; only http and https are allowed.`, {
       hint: 'Give an http(s) URL such as https://agent.example.org:8080.',
     })
   }
-  if (!url.hostname) throw usageError('INVALID_ENDPOINT', `The endpoint ${JSON.stringify(text)} has no host.`, {hint: 'Give an http(s) URL such as https://agent.example.org:8080.'})
+  if (!url.hostname) throw nectarError('INVALID_ENDPOINT', `The endpoint ${JSON.stringify(text)} has no host.`, {hint: 'Give an http(s) URL such as https://agent.example.org:8080.'})
   return url.toString().replace(/\/$/, '')
 }
 

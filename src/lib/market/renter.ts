@@ -4,7 +4,7 @@ import {type Address} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
 import {displayAmount} from '../core/amounts.js'
-import {runtimeError, usageError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 import {snmAbi} from '../contracts/generated/SNM.js'
 import {lockedSum, lockPeriod} from './billing.js'
 import {type Order, requireOrder} from './orders.js'
@@ -39,7 +39,7 @@ export async function checkFunds(client: ChainClient, addresses: MarketAddresses
     deployless: true,
   })
   if (balance < lock) {
-    throw runtimeError('INSUFFICIENT_SNM', `${owner} holds ${displayAmount(balance)} SNM; the Market locks ${displayAmount(lock)} SNM for this order.`, {
+    throw nectarError('INSUFFICIENT_SNM', `${owner} holds ${displayAmount(balance)} SNM; the Market locks ${displayAmount(lock)} SNM for this order.`, {
       hint: 'Get more SNM, pick a shorter duration (the lock covers at most 1 day) or a cheaper offer.',
     })
   }
@@ -58,20 +58,20 @@ export async function planQuickBuy(
   {askId, buyer, duration, maxPrice}: {askId: bigint; buyer: Address; duration: bigint; maxPrice?: bigint},
 ): Promise<QuickBuyPlan> {
   const ask = await requireOrder(client, addresses.market, askId)
-  if (ask.type !== 'ask') throw usageError('NOT_AN_ASK', `Order ${askId} is a BID, not an offer.`, {hint: 'Give the id of an ASK from `nectar compute offers`.'})
+  if (ask.type !== 'ask') throw nectarError('NOT_AN_ASK', `Order ${askId} is a BID, not an offer.`, {hint: 'Give the id of an ASK from `nectar compute offers`.'})
   if (ask.status !== 'active') {
-    throw runtimeError('ASK_INACTIVE', `Offer ${askId} is no longer active${ask.dealId > 0n ? ` (taken by deal ${ask.dealId})` : ' (cancelled)'}.`, {hint: 'Pick another offer from `nectar compute offers`.'})
+    throw nectarError('ORDER_INACTIVE', `Offer ${askId} is no longer active${ask.dealId > 0n ? ` (taken by deal ${ask.dealId})` : ' (cancelled)'}.`, {hint: 'Pick another offer from `nectar compute offers`.'})
   }
   if (duration > ask.duration) {
-    throw usageError('DURATION_NOT_ALLOWED', `Offer ${askId} allows ${ask.duration === 0n ? 'spot deals only (--duration 0)' : `up to ${formatDuration(ask.duration)}`}; --duration asks for ${formatDuration(duration)}.`, {
+    throw nectarError('DURATION_NOT_ALLOWED', `Offer ${askId} allows ${ask.duration === 0n ? 'spot deals only (--duration 0)' : `up to ${formatDuration(ask.duration)}`}; --duration asks for ${formatDuration(duration)}.`, {
       hint: ask.duration === 0n ? 'Pass --duration 0.' : `Pass --duration ${formatDuration(ask.duration)} or less (0 for spot), or pick another offer.`,
     })
   }
   if (maxPrice !== undefined && ask.price > maxPrice) {
-    throw usageError('PRICE_ABOVE_CEILING', `Offer ${askId} costs ${usdPerHourText(ask.price)} USD/h, above your ceiling of ${usdPerHourText(maxPrice)} USD/h.`, {hint: 'Raise --max-price or pick a cheaper offer.'})
+    throw nectarError('PRICE_ABOVE_CEILING', `Offer ${askId} costs ${usdPerHourText(ask.price)} USD/h, above your ceiling of ${usdPerHourText(maxPrice)} USD/h.`, {hint: 'Raise --max-price or pick a cheaper offer.'})
   }
   if (ask.counterparty !== '0x0000000000000000000000000000000000000000' && ask.counterparty.toLowerCase() !== buyer.toLowerCase()) {
-    throw runtimeError('ASK_RESERVED', `Offer ${askId} is reserved for ${ask.counterparty}.`, {hint: 'Pick another offer.'})
+    throw nectarError('ASK_RESERVED', `Offer ${askId} is reserved for ${ask.counterparty}.`, {hint: 'Pick another offer.'})
   }
   const rate = await getOracleRate(client, addresses.oracle)
   const lock = lockedSum(ask.price, duration, rate)

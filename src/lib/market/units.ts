@@ -2,7 +2,7 @@
 // formatted back. Sizes are bytes, rates bits/s, durations seconds, prices USD per second x 1e18 (the
 // Market's unit, `price` in SONM's Order).
 import {formatAmount, roundAmount, parseAmount} from '../core/amounts.js'
-import {usageError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 import {calculatePayment, HOUR, WAD} from './billing.js'
 
 const SIZE_UNITS: Record<string, bigint> = {
@@ -34,11 +34,11 @@ const NUMBER_UNIT = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-zA-Z/]*)\s*$/
 
 function scaled(text: string, label: string, multiplier: bigint, what: string): bigint {
   const match = NUMBER_UNIT.exec(text)
-  if (!match) throw usageError('INVALID_UNIT', `The ${label} ${JSON.stringify(text)} is not a ${what}.`, {hint: hintFor(what)})
+  if (!match) throw nectarError('INVALID_UNIT', `The ${label} ${JSON.stringify(text)} is not a ${what}.`, {hint: hintFor(what)})
   const value = parseAmount(match[1], {allowZero: true, decimals: 18, label})
   const exact = value * multiplier
   if (exact % WAD !== 0n) {
-    throw usageError('INVALID_UNIT', `The ${label} ${JSON.stringify(text)} is not a whole number of ${what === 'size' ? 'bytes' : what === 'bitrate' ? 'bits/s' : 'seconds'}.`, {hint: hintFor(what)})
+    throw nectarError('INVALID_UNIT', `The ${label} ${JSON.stringify(text)} is not a whole number of ${what === 'size' ? 'bytes' : what === 'bitrate' ? 'bits/s' : 'seconds'}.`, {hint: hintFor(what)})
   }
   return exact / WAD
 }
@@ -59,7 +59,7 @@ export function parseSize(text: string, label = 'size'): bigint {
   const match = NUMBER_UNIT.exec(String(text))
   const unit = (match?.[2] ?? '').toLowerCase()
   const multiplier = unit === '' ? 1n : SIZE_UNITS[unit]
-  if (!match || multiplier === undefined) throw usageError('INVALID_UNIT', `The ${label} ${JSON.stringify(text)} is not a size.`, {hint: hintFor('size')})
+  if (!match || multiplier === undefined) throw nectarError('INVALID_UNIT', `The ${label} ${JSON.stringify(text)} is not a size.`, {hint: hintFor('size')})
   return scaled(String(text), label, multiplier, 'size')
 }
 
@@ -68,7 +68,7 @@ export function parseBitrate(text: string, label = 'bitrate'): bigint {
   const match = NUMBER_UNIT.exec(String(text))
   const unit = (match?.[2] ?? '').toLowerCase()
   const multiplier = unit === '' ? 1n : RATE_UNITS[unit]
-  if (!match || multiplier === undefined) throw usageError('INVALID_UNIT', `The ${label} ${JSON.stringify(text)} is not a bitrate.`, {hint: hintFor('bitrate')})
+  if (!match || multiplier === undefined) throw nectarError('INVALID_UNIT', `The ${label} ${JSON.stringify(text)} is not a bitrate.`, {hint: hintFor('bitrate')})
   return scaled(String(text), label, multiplier, 'bitrate')
 }
 
@@ -79,12 +79,12 @@ export function parseDuration(text: string | number, label = 'duration'): bigint
   const parts = [...raw.matchAll(/(\d+)\s*([a-z]+)/g)]
   const rebuilt = parts.map((p) => p[0]).join('')
   if (parts.length === 0 || rebuilt.replaceAll(/\s/g, '') !== raw.replaceAll(/\s/g, '')) {
-    throw usageError('INVALID_DURATION', `The ${label} ${JSON.stringify(String(text))} is not a duration.`, {hint: hintFor('duration')})
+    throw nectarError('INVALID_DURATION', `The ${label} ${JSON.stringify(String(text))} is not a duration.`, {hint: hintFor('duration')})
   }
   let total = 0n
   for (const [, amount, unit] of parts) {
     const multiplier = DURATION_UNITS[unit]
-    if (multiplier === undefined) throw usageError('INVALID_DURATION', `The ${label} ${JSON.stringify(String(text))} has an unknown unit "${unit}".`, {hint: hintFor('duration')})
+    if (multiplier === undefined) throw nectarError('INVALID_DURATION', `The ${label} ${JSON.stringify(String(text))} has an unknown unit "${unit}".`, {hint: hintFor('duration')})
     total += BigInt(amount) * multiplier
   }
   return total
@@ -108,7 +108,7 @@ export interface ParsedPrice {
 export function parsePrice(text: string, rate?: bigint, label = 'price'): ParsedPrice {
   const match = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(usd|snm)\s*\/\s*(h|s|hour|sec)\s*$/i.exec(String(text))
   if (!match) {
-    throw usageError('INVALID_PRICE', `The ${label} ${JSON.stringify(String(text))} is not a price.`, {
+    throw nectarError('INVALID_PRICE', `The ${label} ${JSON.stringify(String(text))} is not a price.`, {
       hint: 'Write a price such as 0.5usd/h, 0.0001usd/s or 3snm/h.',
     })
   }
@@ -118,7 +118,7 @@ export function parsePrice(text: string, rate?: bigint, label = 'price'): Parsed
   const unit = `${currency}/${per}` as PriceUnit
   let usdPerSecondWad = value // value is already x1e18
   if (currency === 'snm') {
-    if (rate === undefined || rate === 0n) throw usageError('NO_RATE', `The ${label} is in SNM, which needs the oracle rate.`, {hint: 'Give the price in usd/h or usd/s.'})
+    if (rate === undefined || rate === 0n) throw nectarError('NO_RATE', `The ${label} is in SNM, which needs the oracle rate.`, {hint: 'Give the price in usd/h or usd/s.'})
     usdPerSecondWad = (value * WAD) / rate
     if (per === 'h') usdPerSecondWad = (value * WAD) / (rate * HOUR)
     return {price: usdPerSecondWad, unit, value}

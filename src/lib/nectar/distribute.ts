@@ -8,7 +8,7 @@ import {once} from 'node:events'
 import {createInterface} from 'node:readline'
 
 import {formatAmount, formatDigits, parseAmount} from '../core/amounts.js'
-import {NectarError, runtimeError, usageError} from '../core/errors.js'
+import {NectarError, nectarError} from '../core/errors.js'
 import {INITIAL_SUPPLY, issuanceV2} from './curve.js'
 
 export const ALLOCATIONS_MAGIC = '# nectar-allocations v1'
@@ -98,7 +98,7 @@ function fastAddress(text: string): string | undefined {
 }
 
 function badLine(file: string, line: number, what: string, hint: string): NectarError {
-  return usageError('BAD_ROW', `${file} line ${line}: ${what}; nothing was written.`, {hint})
+  return nectarError('BAD_ROW', `${file} line ${line}: ${what}; nothing was written.`, {hint})
 }
 
 // ---------------------------------------------------------------- reading volumes
@@ -155,7 +155,7 @@ export async function readVolumes(file: string): Promise<MakerVolumes> {
   try {
     await opened
   } catch (error) {
-    throw usageError('FILE_UNREADABLE', `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {hint: 'Check the path.'})
+    throw nectarError('FILE_UNREADABLE', `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {hint: 'Check the path.'})
   }
   const index = new Map<string, number>()
   const addresses: string[] = []
@@ -267,8 +267,8 @@ export interface Distribution extends AllocationMeta {
 }
 
 export function distribute(volumes: MakerVolumes, {fees, initialSupply = INITIAL_SUPPLY, pledged, supply}: DistributeOptions): Distribution {
-  if (volumes.addresses.length === 0) throw usageError('NO_MAKERS', 'The volumes file has no rows.', {hint: 'Give one "address,volume" row per maker.'})
-  if (volumes.total === 0n) throw usageError('ZERO_VOLUME', 'Every maker’s volume is 0, so there is nothing to split by.', {hint: 'Check the volume column.'})
+  if (volumes.addresses.length === 0) throw nectarError('NO_MAKERS', 'The volumes file has no rows.', {hint: 'Give one "address,volume" row per maker.'})
+  if (volumes.total === 0n) throw nectarError('ZERO_VOLUME', 'Every maker’s volume is 0, so there is nothing to split by.', {hint: 'Check the volume column.'})
   const total = issuanceV2(fees, supply, initialSupply)
   return {
     duplicateExamples: volumes.duplicateExamples,
@@ -324,7 +324,7 @@ export async function writeAllocations(file: string, d: Distribution): Promise<v
     await Promise.race([once(out, 'finish'), failed])
   } catch (error) {
     out.destroy()
-    throw runtimeError('WRITE_FAILED', `Cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {hint: 'Check the directory exists and is writable.'})
+    throw nectarError('WRITE_FAILED', `Cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {hint: 'Check the directory exists and is writable.'})
   }
 }
 
@@ -354,7 +354,7 @@ export async function readAllocations(file: string): Promise<Allocations> {
   try {
     await once(input, 'open')
   } catch (error) {
-    throw usageError('FILE_UNREADABLE', `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {hint: 'Check the path.'})
+    throw nectarError('FILE_UNREADABLE', `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {hint: 'Check the path.'})
   }
   const lines = createInterface({crlfDelay: Infinity, input})
   const fix = 'Write the file again with `nectar rewards distribute`; do not edit it by hand.'
@@ -369,12 +369,12 @@ export async function readAllocations(file: string): Promise<Allocations> {
       const line = raw.trim()
       if (line === '') continue
       if (lineNo === 1) {
-        if (!line.startsWith(ALLOCATIONS_MAGIC + ' ')) throw usageError('NOT_ALLOCATIONS', `${file} does not start with the "${ALLOCATIONS_MAGIC}" line.`, {hint: 'Give the file `nectar rewards distribute --out` wrote.'})
+        if (!line.startsWith(ALLOCATIONS_MAGIC + ' ')) throw nectarError('NOT_ALLOCATIONS', `${file} does not start with the "${ALLOCATIONS_MAGIC}" line.`, {hint: 'Give the file `nectar rewards distribute --out` wrote.'})
         const fields = new Map(line.slice(ALLOCATIONS_MAGIC.length).trim().split(/\s+/).map((kv) => kv.split('=') as [string, string]))
         const values: Record<string, bigint> = {}
         for (const name of META_FIELDS) {
           const v = fields.get(name)
-          if (v === undefined || !/^\d+$/.test(v)) throw usageError('BAD_ALLOCATIONS', `${file} line 1: the metadata has no valid ${name}.`, {hint: fix})
+          if (v === undefined || !/^\d+$/.test(v)) throw nectarError('BAD_ALLOCATIONS', `${file} line 1: the metadata has no valid ${name}.`, {hint: fix})
           values[name] = BigInt(v)
         }
         meta = {fees: values.fees, initialSupply: values.initialSupply, makers: Number(values.makers), pledged: values.pledged, supply: values.supply, total: values.total, volume: values.volume}
@@ -382,26 +382,26 @@ export async function readAllocations(file: string): Promise<Allocations> {
       }
       if (line.startsWith('#')) continue
       if (!headerSeen) {
-        if (line !== ALLOCATIONS_HEADER) throw usageError('BAD_ALLOCATIONS', `${file} line ${lineNo}: expected the header "${ALLOCATIONS_HEADER}".`, {hint: fix})
+        if (line !== ALLOCATIONS_HEADER) throw nectarError('BAD_ALLOCATIONS', `${file} line ${lineNo}: expected the header "${ALLOCATIONS_HEADER}".`, {hint: fix})
         headerSeen = true
         continue
       }
       const cells = line.split(',')
-      if (cells.length !== 5) throw usageError('BAD_ALLOCATIONS', `${file} line ${lineNo}: expected 5 columns, found ${cells.length}.`, {hint: fix})
+      if (cells.length !== 5) throw nectarError('BAD_ALLOCATIONS', `${file} line ${lineNo}: expected 5 columns, found ${cells.length}.`, {hint: fix})
       const address = await parseLineAddress(cells[0], lineNo, file)
-      if (seen.has(address)) throw usageError('BAD_ALLOCATIONS', `${file} line ${lineNo}: ${address} appears twice.`, {hint: fix})
+      if (seen.has(address)) throw nectarError('BAD_ALLOCATIONS', `${file} line ${lineNo}: ${address} appears twice.`, {hint: fix})
       seen.add(address)
-      if (!/^\d+$/.test(cells[3]) || !/^\d+$/.test(cells[4])) throw usageError('BAD_ALLOCATIONS', `${file} line ${lineNo}: tokensWei and pledgedWei must be whole numbers.`, {hint: fix})
+      if (!/^\d+$/.test(cells[3]) || !/^\d+$/.test(cells[4])) throw nectarError('BAD_ALLOCATIONS', `${file} line ${lineNo}: tokensWei and pledgedWei must be whole numbers.`, {hint: fix})
       const tokensWei = BigInt(cells[3])
-      if (formatAmount(tokensWei) !== cells[2]) throw usageError('BAD_ALLOCATIONS', `${file} line ${lineNo}: tokens ${cells[2]} does not match tokensWei ${cells[3]}.`, {hint: fix})
+      if (formatAmount(tokensWei) !== cells[2]) throw nectarError('BAD_ALLOCATIONS', `${file} line ${lineNo}: tokens ${cells[2]} does not match tokensWei ${cells[3]}.`, {hint: fix})
       rows.push({address, line: lineNo, pledgedWei: BigInt(cells[4]), tokensWei})
     }
   } finally {
     lines.close()
     input.destroy()
   }
-  if (!meta) throw usageError('NOT_ALLOCATIONS', `${file} is empty.`, {hint: 'Give the file `nectar rewards distribute --out` wrote.'})
-  if (!headerSeen) throw usageError('BAD_ALLOCATIONS', `${file} has no header line "${ALLOCATIONS_HEADER}".`, {hint: fix})
+  if (!meta) throw nectarError('NOT_ALLOCATIONS', `${file} is empty.`, {hint: 'Give the file `nectar rewards distribute --out` wrote.'})
+  if (!headerSeen) throw nectarError('BAD_ALLOCATIONS', `${file} has no header line "${ALLOCATIONS_HEADER}".`, {hint: fix})
   const tokens = rows.reduce((a, r) => a + r.tokensWei, 0n)
   const pledged = rows.reduce((a, r) => a + r.pledgedWei, 0n)
   const problems: string[] = []
@@ -411,7 +411,7 @@ export async function readAllocations(file: string): Promise<Allocations> {
   const expected = issuanceV2(meta.fees, meta.supply, meta.initialSupply)
   if (expected !== meta.total) problems.push(`the total ${meta.total} is not the v2 issuance ${expected} for fees ${meta.fees} at supply ${meta.supply}`)
   if (problems.length > 0) {
-    throw usageError('ALLOCATIONS_MISMATCH', `${file} does not match its metadata line: ${problems[0]}.`, {details: problems.slice(1), hint: fix})
+    throw nectarError('ALLOCATIONS_MISMATCH', `${file} does not match its metadata line: ${problems[0]}.`, {details: problems.slice(1), hint: fix})
   }
   return {meta, rows}
 }

@@ -5,7 +5,7 @@ import {type Address, type LocalAccount, parseEventLogs, zeroAddress} from 'viem
 import {type BatchCall, type BatchOutcome, type BatchResult, type BatchSummary, hashInput, runJournaledBatch} from '../chain/batch.js'
 import {type ChainClient} from '../chain/client.js'
 import {mapLimit} from '../chain/map-limit.js'
-import {runtimeError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 import {necAbi, nectarControllerAbi} from '../contracts/generated/index.js'
 import {type AllocationRow, type Allocations} from './distribute.js'
 import {getSupplyInfo} from './reads.js'
@@ -24,13 +24,13 @@ export interface IssueCheck {
 export async function checkIssuer(client: ChainClient, {account, controller, nec}: {account: Address; controller: Address; nec: Address}): Promise<{liveSupply: bigint; owner: Address}> {
   const owner = await client.readContract({abi: nectarControllerAbi, address: controller, functionName: 'owner'})
   if (owner.toLowerCase() !== account.toLowerCase()) {
-    throw runtimeError('NOT_OWNER', `${account} is not the controller's owner (${owner}); only the owner can issue rewards.`, {
+    throw nectarError('NOT_OWNER', `${account} is not the controller's owner (${owner}); only the owner can issue rewards.`, {
       hint: `Run it as the owner: --account with the owner's keystore (${owner}). Nothing was sent.`,
     })
   }
   const info = await getSupplyInfo(client, {nec})
   if (info.controller.toLowerCase() !== controller.toLowerCase()) {
-    throw runtimeError('NOT_CONTROLLER', `NEC's controller is ${info.controller}, not the profile's ${controller}.`, {hint: 'Fix the controller address in the network profile. Nothing was sent.'})
+    throw nectarError('NOT_CONTROLLER', `NEC's controller is ${info.controller}, not the profile's ${controller}.`, {hint: 'Fix the controller address in the network profile. Nothing was sent.'})
   }
   return {liveSupply: info.snapshotSupply, owner}
 }

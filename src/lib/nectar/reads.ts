@@ -4,7 +4,7 @@ import {abiWord, runDeployless} from '../chain/deployless.js'
 import {mapChunks} from '../chain/map-limit.js'
 
 import {type ChainClient} from '../chain/client.js'
-import {runtimeError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 import {balanceReaderBytecode, necAbi, nectarControllerAbi} from '../contracts/generated/index.js'
 import {INITIAL_SUPPLY, rateV2, supplyCap, redemptionPayout, WEI} from './curve.js'
 
@@ -42,7 +42,7 @@ async function readBalanceChunk(client: ChainClient, nec: Address, owners: reado
   const words = output.length > 2 ? output.slice(2) : ''
   const count = Number.parseInt(words.slice(64, 128), 16)
   if (count !== owners.length) {
-    throw runtimeError('READ_FAILED', `Could not read balances from ${nec}.`, {hint: 'Check that it is an ERC20 token with balanceOf (and balanceOfAt for --block).'})
+    throw nectarError('READ_FAILED', `Could not read balances from ${nec}.`, {hint: 'Check that it is an ERC20 token with balanceOf (and balanceOfAt for --block).'})
   }
   return Array.from({length: count}, (_, i) => BigInt('0x' + words.slice(128 + i * 64, 192 + i * 64)))
 }
@@ -51,7 +51,7 @@ async function readBalanceChunk(client: ChainClient, nec: Address, owners: reado
 export async function assertContract(client: ChainClient, address: Address, what: string): Promise<void> {
   const code = await client.getCode({address})
   if (!code || code === '0x') {
-    throw runtimeError('NO_CONTRACT', `There is no ${what} contract at ${address} on this chain.`, {
+    throw nectarError('NO_CONTRACT', `There is no ${what} contract at ${address} on this chain.`, {
       hint: 'Check the network profile (`nectar network show`), or run `nectar devnet up` for the local chain.',
     })
   }

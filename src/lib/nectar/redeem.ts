@@ -5,7 +5,7 @@ import {type Address, type TransactionReceipt, decodeEventLog, parseAbi} from 'v
 
 import {type ChainClient} from '../chain/client.js'
 import {displayAmount} from '../core/amounts.js'
-import {runtimeError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 import {necAbi, nectarControllerAbi} from '../contracts/generated/index.js'
 import {redemptionPayout, WEI} from './curve.js'
 
@@ -51,18 +51,18 @@ export async function previewRedemption(client: ChainClient, {account, amount, n
     deployless: true,
   })
   if (!burningEnabled) {
-    throw runtimeError('BURNING_DISABLED', 'Burning is disabled on the NEC token, so NEC cannot be redeemed now; nothing was sent.', {
+    throw nectarError('BURNING_DISABLED', 'Burning is disabled on the NEC token, so NEC cannot be redeemed now; nothing was sent.', {
       hint: 'Only the controller owner can enable it (`enableBurning(true)`); `nectar supply` shows the switch.',
     })
   }
   const wanted = amount === 'all' ? balance : amount
   if (wanted === 0n) {
     throw amount === 'all'
-      ? runtimeError('NOTHING_TO_REDEEM', `${account} holds no NEC; nothing was sent.`, {hint: 'Check the account with `nectar balance`.'})
-      : runtimeError('INVALID_AMOUNT', 'The amount must be more than 0.', {hint: 'Give a positive amount.'})
+      ? nectarError('NOTHING_TO_REDEEM', `${account} holds no NEC; nothing was sent.`, {hint: 'Check the account with `nectar balance`.'})
+      : nectarError('INVALID_AMOUNT', 'The amount must be more than 0.', {hint: 'Give a positive amount.'})
   }
   if (balance < wanted) {
-    throw runtimeError('INSUFFICIENT_BALANCE', `${account} holds ${displayAmount(balance)} NEC, less than the ${displayAmount(wanted)} NEC to redeem; nothing was sent.`, {
+    throw nectarError('INSUFFICIENT_BALANCE', `${account} holds ${displayAmount(balance)} NEC, less than the ${displayAmount(wanted)} NEC to redeem; nothing was sent.`, {
       hint: 'The token would return false and burn nothing while still charging gas. Lower the amount, or use --all.',
     })
   }
@@ -72,13 +72,13 @@ export async function previewRedemption(client: ChainClient, {account, amount, n
     client.getBalance({address: controller, blockNumber: block}),
   ])
   if (!controllerCode || controllerCode === '0x') {
-    throw runtimeError('NO_CONTROLLER', `The token's controller ${controller} is not a contract, so a burn would pay nothing; nothing was sent.`, {
+    throw nectarError('NO_CONTROLLER', `The token's controller ${controller} is not a contract, so a burn would pay nothing; nothing was sent.`, {
       hint: 'Redemption needs a NectarController as the token controller.',
     })
   }
   const payout = redemptionPayout(wanted, pledgedFees, totalSupply)
   if (controllerBalance < payout) {
-    throw runtimeError('CONTROLLER_UNDERFUNDED', `The controller holds ${displayAmount(controllerBalance, 18, 18)} ETH, less than the ${displayAmount(payout, 18, 18)} ETH payout; nothing was sent.`, {
+    throw nectarError('CONTROLLER_UNDERFUNDED', `The controller holds ${displayAmount(controllerBalance, 18, 18)} ETH, less than the ${displayAmount(payout, 18, 18)} ETH payout; nothing was sent.`, {
       hint: 'Redeem less, or wait until the controller is topped up (`topUpBalance`).',
     })
   }
@@ -133,12 +133,12 @@ export function readRedemptionReceipt(receipt: TransactionReceipt, {account, con
     if (decoded.eventName === 'LogClaim' && from === controller.toLowerCase() && decoded.args._user.toLowerCase() === account.toLowerCase()) received = decoded.args._amount
   }
   if (burned === undefined) {
-    throw runtimeError('BURN_NOT_DONE', `Transaction ${receipt.transactionHash} was mined but burned nothing (no Burned event).`, {
+    throw nectarError('BURN_NOT_DONE', `Transaction ${receipt.transactionHash} was mined but burned nothing (no Burned event).`, {
       hint: 'The token returned false: the balance changed between the check and the send. Run the command again.',
     })
   }
   if (received === undefined) {
-    throw runtimeError('NO_PAYOUT_EVENT', `Transaction ${receipt.transactionHash} burned NEC but the controller logged no payout.`, {
+    throw nectarError('NO_PAYOUT_EVENT', `Transaction ${receipt.transactionHash} burned NEC but the controller logged no payout.`, {
       hint: 'Check the controller with `nectar supply`; the burn may not have been paid.',
     })
   }

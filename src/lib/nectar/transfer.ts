@@ -2,7 +2,7 @@ import {type Address} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
 import {displayAmount} from '../core/amounts.js'
-import {runtimeError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 import {necAbi, nectarControllerAbi} from '../contracts/generated/index.js'
 
 export interface TransferCheck {
@@ -25,10 +25,10 @@ export async function checkTransfer(client: ChainClient, {amount, from, nec, to}
     ],
     deployless: true,
   })
-  if (!transfersEnabled) throw runtimeError('TRANSFERS_DISABLED', 'NEC transfers are disabled on this token.', {hint: 'Only the controller can enable them again.'})
-  if (to.toLowerCase() === nec.toLowerCase()) throw runtimeError('BAD_RECIPIENT', 'The recipient is the NEC token itself, which refuses transfers.', {hint: 'Check the address.'})
+  if (!transfersEnabled) throw nectarError('TRANSFERS_DISABLED', 'NEC transfers are disabled on this token.', {hint: 'Only the controller can enable them again.'})
+  if (to.toLowerCase() === nec.toLowerCase()) throw nectarError('BAD_RECIPIENT', 'The recipient is the NEC token itself, which refuses transfers.', {hint: 'Check the address.'})
   if (balance < amount) {
-    throw runtimeError('INSUFFICIENT_BALANCE', `${from} holds ${displayAmount(balance)} NEC, less than the ${displayAmount(amount)} NEC to send.`, {
+    throw nectarError('INSUFFICIENT_BALANCE', `${from} holds ${displayAmount(balance)} NEC, less than the ${displayAmount(amount)} NEC to send.`, {
       hint: 'Lower the amount; `nectar balance` shows what you hold.',
     })
   }
@@ -46,7 +46,7 @@ export async function checkTransfer(client: ChainClient, {amount, from, nec, to}
     })
     if (listActive && (!fromOk || !toOk)) {
       const missing = [!fromOk && `the sender ${from}`, !toOk && `the recipient ${to}`].filter(Boolean).join(' and ')
-      throw runtimeError('NOT_WHITELISTED', `The whitelist is active and ${missing} ${!fromOk && !toOk ? 'are' : 'is'} not registered.`, {
+      throw nectarError('NOT_WHITELISTED', `The whitelist is active and ${missing} ${!fromOk && !toOk ? 'are' : 'is'} not registered.`, {
         hint: 'A whitelist admin can register them with `nectar whitelist add ADDRESS`.',
       })
     }

@@ -4,7 +4,7 @@ import {type Address} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
 import {type ContractCall} from '../chain/transact.js'
-import {runtimeError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 import {nectarControllerAbi} from '../contracts/generated/index.js'
 import {getAccountRoles, requireRole} from './whitelist.js'
 
@@ -47,7 +47,7 @@ export async function planOwnerOperation(client: ChainClient, {account, controll
       const action = adding ? `Make ${op.target} a whitelist admin` : `Remove ${op.target} from the whitelist admins`
       if (adding && isAdmin) return {action, unchanged: `${op.target} is already an admin.`}
       if (!adding && !isAdmin) {
-        throw runtimeError('NOT_AN_ADMIN', `${op.target} is not a whitelist admin, so there is nothing to remove; nothing was sent.`, {
+        throw nectarError('ADMIN_NOT_FOUND', `${op.target} is not a whitelist admin, so there is nothing to remove; nothing was sent.`, {
           hint: 'List the admins with `nectar whitelist admins list`.',
         })
       }
@@ -56,7 +56,7 @@ export async function planOwnerOperation(client: ChainClient, {account, controll
     case 'authoriseMaker': {
       requireRole(roles, 'owner', 'authoriseMaker')
       if (!roles.isAdmin) {
-        throw runtimeError('OWNER_NOT_ADMIN', `The owner ${account} is not a whitelist admin: authoriseMaker also registers the maker through register(), which only admins may call, so it would revert; nothing was sent.`, {
+        throw nectarError('OWNER_NOT_ADMIN', `The owner ${account} is not a whitelist admin: authoriseMaker also registers the maker through register(), which only admins may call, so it would revert; nothing was sent.`, {
           hint: `Make the owner an admin first: \`nectar whitelist admins add ${account}\`.`,
         })
       }
@@ -73,7 +73,7 @@ export async function planOwnerOperation(client: ChainClient, {account, controll
       requireRole(roles, 'owner', 'deauthoriseMaker')
       const authorised = await client.readContract({...c, args: [op.target], functionName: 'getAuthorisationStatus'})
       if (!authorised) {
-        throw runtimeError('NOT_A_MAKER', `${op.target} is not an authorised maker, so there is nothing to deauthorise; nothing was sent.`, {
+        throw nectarError('NOT_A_MAKER', `${op.target} is not an authorised maker, so there is nothing to deauthorise; nothing was sent.`, {
           hint: 'Check it with `nectar whitelist status --account ADDRESS`.',
         })
       }

@@ -6,7 +6,7 @@ import {type Address, type Hex, toEventSelector} from 'viem'
 import {type ChainClient} from '../chain/client.js'
 import {abiWord, runDeployless} from '../chain/deployless.js'
 import {mapChunks} from '../chain/map-limit.js'
-import {runtimeError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 import {nectarControllerAbi, registrationReaderBytecode} from '../contracts/generated/index.js'
 
 /** Addresses per eth_call of the RegistrationReader: 32 bytes of initcode each, under the 48 KiB cap (EIP-3860). */
@@ -30,7 +30,7 @@ async function readStatusChunk(client: ChainClient, controller: Address, users: 
   const data = (registrationReaderBytecode + abiWord(controller) + abiWord('40') + abiWord(users.length.toString(16)) + users.map((u) => abiWord(u)).join('')) as Hex
   const bytes = (await runDeployless(client, data)).slice(2)
   if (bytes.length !== users.length * 2) {
-    throw runtimeError('READ_FAILED', `Could not read whitelist entries from ${controller}.`, {
+    throw nectarError('READ_FAILED', `Could not read whitelist entries from ${controller}.`, {
       hint: 'Check that the controller address in the network profile is a NectarController (it needs getRegistrationStatus).',
     })
   }
@@ -83,12 +83,12 @@ export async function getAccountRoles(client: ChainClient, {account, controller}
 /** Refuses (before anything is signed) when `account` lacks `role`, naming the role and who can grant it. */
 export function requireRole(roles: AccountRoles, role: 'admin' | 'owner', action: string): void {
   if (role === 'owner' && !roles.isOwner) {
-    throw runtimeError('NOT_OWNER', `${roles.account} is not the controller's owner, which ${action} needs; nothing was sent.`, {
+    throw nectarError('NOT_OWNER', `${roles.account} is not the controller's owner, which ${action} needs; nothing was sent.`, {
       hint: `Run it as the owner ${roles.owner} (--account).`,
     })
   }
   if (role === 'admin' && !roles.isAdmin) {
-    throw runtimeError('NOT_ADMIN', `${roles.account} is not a whitelist admin, which ${action} needs; nothing was sent.`, {
+    throw nectarError('NOT_ADMIN', `${roles.account} is not a whitelist admin, which ${action} needs; nothing was sent.`, {
       hint: `Use an admin account (--account), or ask the owner ${roles.owner} to run \`nectar whitelist admins add ${roles.account}\`.`,
     })
   }
@@ -108,7 +108,7 @@ export const ADMIN_REMOVED_TOPIC = toEventSelector('AdminRemoved(address)')
 export async function hasEvents(client: ChainClient, controller: Address, topics: readonly Hex[]): Promise<boolean> {
   const code = (await client.getCode({address: controller})) ?? '0x'
   if (code === '0x') {
-    throw runtimeError('NO_CONTRACT', `There is no controller contract at ${controller} on this chain.`, {
+    throw nectarError('NO_CONTRACT', `There is no controller contract at ${controller} on this chain.`, {
       hint: 'Check the network profile (`nectar network show`), or run `nectar devnet up` for the local chain.',
     })
   }

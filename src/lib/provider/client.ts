@@ -6,7 +6,8 @@ import https from 'node:https'
 
 import {type Address, type LocalAccount} from 'viem'
 
-import {runtimeError, usageError} from '../core/errors.js'
+import {isErrorCode} from '../core/error-codes.js'
+import {type ErrorCode, nectarError} from '../core/errors.js'
 import {type JobState} from './agent.js'
 import {signRequest} from './auth.js'
 import {type DealSource, type EndpointSource} from './deals.js'
@@ -49,10 +50,10 @@ export function recordBytes(record: WireRecord): Buffer {
 export async function resolveEndpoint(deals: DealSource, endpoints: EndpointSource, dealId: bigint, override?: string): Promise<{endpoint: string; supplier?: Address}> {
   if (override) return {endpoint: checkEndpoint(override, '--endpoint')}
   const deal = await deals.getDeal(dealId)
-  if (!deal) throw usageError('NO_SUCH_DEAL', `There is no deal ${dealId} on this market.`, {hint: 'List your deals with `nectar compute deals`.'})
+  if (!deal) throw nectarError('NO_SUCH_DEAL', `There is no deal ${dealId} on this market.`, {hint: 'List your deals with `nectar compute deals`.'})
   const endpoint = await endpoints.endpointOf(deal.supplier)
   if (!endpoint) {
-    throw runtimeError('NO_PROVIDER_ENDPOINT', `The provider of deal ${dealId} (${deal.supplier}) has published no agent endpoint.`, {
+    throw nectarError('NO_PROVIDER_ENDPOINT', `The provider of deal ${dealId} (${deal.supplier}) has published no agent endpoint.`, {
       hint: 'Ask the provider to run `nectar provider register --endpoint URL`, or pass --endpoint URL if you know it.',
     })
   }
@@ -64,9 +65,9 @@ function checkEndpoint(text: string, what: string): string {
   try {
     url = new URL(text)
   } catch {
-    throw usageError('INVALID_ENDPOINT', `${what} (${JSON.stringify(text)}) is not a URL.`, {hint: 'An agent endpoint looks like http://host:port or https://host:port.'})
+    throw nectarError('INVALID_ENDPOINT', `${what} (${JSON.stringify(text)}) is not a URL.`, {hint: 'An agent endpoint looks like http://host:port or https://host:port.'})
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usageError('INVALID_ENDPOINT', `${what} (${text}) must be http:// or https://.`, {hint: 'An agent endpoint looks like http://host:port or https://host:port.'})
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw nectarError('INVALID_ENDPOINT', `${what} (${text}) must be http:// or https://.`, {hint: 'An agent endpoint looks like http://host:port or https://host:port.'})
   return text.replace(/\/+$/, '')
 }
 
@@ -85,7 +86,7 @@ function open(target: AgentTarget, method: string, path: string, headers: Record
     const request = transport.request(url, {agent: false, headers: {...headers, ...(body === undefined ? {} : {'content-length': Buffer.byteLength(body), 'content-type': 'application/json'})}, method, timeout: timeoutMs}, (response) => resolve({request, response}))
     request.on('timeout', () => request.destroy(Object.assign(new Error('timed out'), {code: 'ETIMEDOUT'})))
     request.on('error', (error: NodeJS.ErrnoException) =>
-      reject(runtimeError('AGENT_UNREACHABLE', `The provider agent at ${target.endpoint} did not answer (${error.code ?? error.message}).`, {cause: error, hint: unreachableHint(target.endpoint)})),
+      reject(nectarError('AGENT_UNREACHABLE', `The provider agent at ${target.endpoint} did not answer (${error.code ?? error.message}).`, {cause: error, hint: unreachableHint(target.endpoint)})),
     )
     request.setNoDelay(true)
     request.end(body)
@@ -100,19 +101,21 @@ async function readAll(response: http.IncomingMessage): Promise<string> {
 
 /** Turns an agent's error answer into a NectarError with the agent's own reason. */
 function agentError(target: AgentTarget, status: number, text: string) {
-  let code = 'AGENT_ERROR'
+  let remote = 'AGENT_ERROR'
   let message = text.slice(0, 300)
   try {
     const parsed = JSON.parse(text) as {error?: {code?: string; message?: string}}
-    if (parsed.error?.code) code = parsed.error.code
+    if (parsed.error?.code) remote = parsed.error.code
     if (parsed.error?.message) message = parsed.error.message
   } catch {}
-  const prefix = `The provider agent refused (HTTP ${status} ${code}): ${message}`
-  if (status === 400) return usageError(code, prefix, {hint: 'Fix the job spec and run again.'})
-  if (status === 404) return usageError(code, prefix, {hint: 'List the deal’s jobs with `nectar compute jobs DEAL_ID`.'})
-  if (status === 401) return runtimeError(code, prefix, {hint: 'Check this machine’s clock and run again; each request is signed once.'})
-  if (status === 403) return runtimeError(code, prefix, {hint: `Use the account that rented deal ${target.dealId} (--account), and check the deal is open with \`nectar compute deal ${target.dealId}\`.`})
-  return runtimeError(code, prefix, {hint: 'Try again; if it persists, ask the provider to check the agent’s log.'})
+  // The agent's own code when it is one we know (agents of this version answer with catalogue codes).
+  const code: ErrorCode = isErrorCode(remote) ? remote : 'AGENT_ERROR'
+  const prefix = `The provider agent refused (HTTP ${status} ${remote}): ${message}`
+  if (status === 400) return nectarError(code, prefix, {hint: 'Fix the job spec and run again.'})
+  if (status === 404) return nectarError(code, prefix, {hint: 'List the deal’s jobs with `nectar compute jobs DEAL_ID`.'})
+  if (status === 401) return nectarError(code, prefix, {hint: 'Check this machine’s clock and run again; each request is signed once.'})
+  if (status === 403) return nectarError(code, prefix, {hint: `Use the account that rented deal ${target.dealId} (--account), and check the deal is open with \`nectar compute deal ${target.dealId}\`.`})
+  return nectarError(code, prefix, {hint: 'Try again; if it persists, ask the provider to check the agent’s log.'})
 }
 
 /** One signed request with a JSON answer. */
@@ -125,7 +128,7 @@ export async function agentRequest<T>(target: AgentTarget, method: 'GET' | 'POST
   try {
     return JSON.parse(answer) as T
   } catch {
-    throw runtimeError('AGENT_BAD_RESPONSE', `The agent at ${target.endpoint} did not answer with JSON.`, {hint: unreachableHint(target.endpoint)})
+    throw nectarError('AGENT_BAD_RESPONSE', `The agent at ${target.endpoint} did not answer with JSON.`, {hint: unreachableHint(target.endpoint)})
   }
 }
 
@@ -196,10 +199,10 @@ export async function followLogs(target: AgentTarget, options: FollowOptions): P
       return {...result, lastSeq: result.end ? Math.max(lastSeq, 0) : lastSeq, reconnects}
     } catch (error) {
       const retryable = options.follow && connected && (error instanceof StreamBroke || (error as {code?: string}).code === 'AGENT_UNREACHABLE' || (error as {code?: string}).code === 'INTERNAL')
-      if (!retryable) throw error instanceof StreamBroke ? runtimeError('LOG_STREAM_BROKE', `The log stream from ${target.endpoint} broke: ${error.message}.`, {hint: 'Run again with --follow to resume after the last line.'}) : error
+      if (!retryable) throw error instanceof StreamBroke ? nectarError('LOG_STREAM_BROKE', `The log stream from ${target.endpoint} broke: ${error.message}.`, {hint: 'Run again with --follow to resume after the last line.'}) : error
       if (!brokeAt) brokeAt = Date.now()
       if (Date.now() - brokeAt > (options.reconnectForMs ?? 300_000)) {
-        throw runtimeError('AGENT_UNREACHABLE', `Lost the provider agent at ${target.endpoint} and could not reconnect for ${Math.round((Date.now() - brokeAt) / 1000)} s.`, {hint: `${unreachableHint(target.endpoint)} Resume with --follow; it continues after line ${lastSeq}.`})
+        throw nectarError('AGENT_UNREACHABLE', `Lost the provider agent at ${target.endpoint} and could not reconnect for ${Math.round((Date.now() - brokeAt) / 1000)} s.`, {hint: `${unreachableHint(target.endpoint)} Resume with --follow; it continues after line ${lastSeq}.`})
       }
       reconnects++
       options.onReconnect?.(reconnects, (error as Error).message, lastSeq)

@@ -15,7 +15,7 @@ import {existsSync} from 'node:fs'
 import {chmodSync, mkdirSync} from 'node:fs'
 import os from 'node:os'
 
-import {runtimeError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 import {type Executor, type ExecutorCallbacks, type ExecutorHandle, type ExecutorJob} from './executor.js'
 import {type JobSpec} from './job-spec.js'
 import {type StreamName} from './log-store.js'
@@ -470,7 +470,7 @@ export async function openContainerExecutor(options: Omit<ContainerExecutorOptio
   try {
     await engine.ping()
   } catch (error) {
-    throw runtimeError('ENGINE_UNREACHABLE', `Cannot reach the container engine at ${address.url} (from ${address.from}): ${message(error)}.`, {
+    throw nectarError('ENGINE_UNREACHABLE', `Cannot reach the container engine at ${address.url} (from ${address.from}): ${message(error)}.`, {
       hint: 'Start it (`podman system service --time=0 unix:///run/podman/podman.sock &`, or the Docker daemon), or pass --engine-socket; `nectar provider doctor` checks the setup.',
     })
   }

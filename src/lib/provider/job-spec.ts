@@ -4,7 +4,7 @@
 // YAML or JSON, and its errors name the line.
 import path from 'node:path'
 
-import {usageError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 import {readYamlFile} from '../core/yaml-file.js'
 import validate from './validate-job.gen.js'
 
@@ -72,7 +72,7 @@ function filePathProblem(p: string): string | undefined {
 export function parseJobSpec(value: unknown, source = 'the job spec', lineOf?: (pointer: string) => number): JobSpec {
   const problem = jobSpecProblem(value)
   if (problem) {
-    throw usageError('INVALID_JOB_SPEC', `${source}${lineOf ? ` line ${lineOf(problem.field)}` : ''}: ${problem.message}.`, {
+    throw nectarError('INVALID_JOB_SPEC', `${source}${lineOf ? ` line ${lineOf(problem.field)}` : ''}: ${problem.message}.`, {
       details: problem.field ? [`field: ${problem.field}`] : [],
       hint: 'A job spec has command, args, env, files, timeLimit (and image, for container executors) and nothing else.',
     })

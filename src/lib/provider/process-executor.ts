@@ -6,7 +6,7 @@ import {spawn} from 'node:child_process'
 import {chmodSync, mkdirSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
-import {usageError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 import {type Executor, type ExecutorCallbacks, type ExecutorHandle, type ExecutorJob} from './executor.js'
 import {type JobSpec} from './job-spec.js'
 
@@ -24,7 +24,7 @@ export function checkProcessExecutorAllowed(options: {allow: boolean; chainId: n
   const onDevnet = options.devnet && options.chainId === options.devnetChainId
   if (onDevnet) return undefined
   if (!options.allow) {
-    throw usageError('PROCESS_EXECUTOR_REFUSED', `The process executor runs renters' commands on this host, so it is refused on chain ${options.chainId} (not the devnet).`, {
+    throw nectarError('PROCESS_EXECUTOR_REFUSED', `The process executor runs renters' commands on this host, so it is refused on chain ${options.chainId} (not the devnet).`, {
       hint: 'Use a container executor, or pass --allow-process-executor if you trust every renter.',
     })
   }

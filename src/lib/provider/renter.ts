@@ -4,7 +4,7 @@ import {type Writable} from 'node:stream'
 import {type Address, type LocalAccount} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
-import {usageError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 import {type JobState} from './agent.js'
 import {type AgentTarget, type EndRecord, resolveEndpoint, submitAndFollow} from './client.js'
 import {chainDealSource, chainEndpointSource} from './deals.js'
@@ -12,12 +12,12 @@ import {type JobSpec, parseDuration} from './job-spec.js'
 import {logWriter} from './log-output.js'
 
 export function parseDealId(text: string): bigint {
-  if (!/^\d{1,30}$/.test(text) || BigInt(text) === 0n) throw usageError('INVALID_DEAL_ID', `Deal id ${JSON.stringify(text)} is not a deal number.`, {hint: 'Give the deal number, e.g. 12 (see `nectar compute deals`).'})
+  if (!/^\d{1,30}$/.test(text) || BigInt(text) === 0n) throw nectarError('INVALID_DEAL_ID', `Deal id ${JSON.stringify(text)} is not a deal number.`, {hint: 'Give the deal number, e.g. 12 (see `nectar compute deals`).'})
   return BigInt(text)
 }
 
 export function parseJobId(text: string): string {
-  if (!/^\d{1,12}$/.test(text)) throw usageError('INVALID_JOB_ID', `Job id ${JSON.stringify(text)} is not a job number.`, {hint: 'See the deal’s jobs with `nectar compute jobs DEAL_ID`.'})
+  if (!/^\d{1,12}$/.test(text)) throw nectarError('INVALID_JOB_ID', `Job id ${JSON.stringify(text)} is not a job number.`, {hint: 'See the deal’s jobs with `nectar compute jobs DEAL_ID`.'})
   return String(Number(text))
 }
 
@@ -27,7 +27,7 @@ export function parseSince(text: string, now = Date.now()): number {
   if (back !== undefined) return now - back
   const at = Date.parse(text)
   if (/^\d{4}-\d{2}-\d{2}/.test(text) && Number.isFinite(at)) return at
-  throw usageError('INVALID_SINCE', `--since ${JSON.stringify(text)} is neither a duration nor a time.`, {hint: 'Use a duration such as 10m or 2h, or a time such as 2025-01-31T12:00:00Z.'})
+  throw nectarError('INVALID_SINCE', `--since ${JSON.stringify(text)} is neither a duration nor a time.`, {hint: 'Use a duration such as 10m or 2h, or a time such as 2025-01-31T12:00:00Z.'})
 }
 
 export interface DealTargetOptions {

@@ -1,6 +1,6 @@
 // anvil's ten well-known dev accounts, from the mnemonic "test test test test test test test test
 // test test test junk" (m/44'/60'/0'/0/i). Their keys are public: they sign only on the devnet.
-import {usageError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 
 export const DEVNET_CHAIN_ID = 31337
 
@@ -43,7 +43,7 @@ export function devAccountsAllowed(devnet: boolean, chainId: number): boolean {
 /** Returns the dev account, or refuses when the active network is not the devnet on chain id 31337. */
 export function requireDevAccount(account: DevAccount, devnet: boolean, chainId: number): DevAccount {
   if (!devAccountsAllowed(devnet, chainId)) {
-    throw usageError('DEV_ACCOUNT_OFF_DEVNET', `${account.name} is a dev account: dev accounts are public keys and sign only on the devnet.`, {
+    throw nectarError('DEV_ACCOUNT_OFF_DEVNET', `${account.name} is a dev account: dev accounts are public keys and sign only on the devnet.`, {
       details: [`The active network has chain id ${chainId}${devnet ? '' : ' and is not the devnet profile'}.`],
       hint: 'Use --network devnet, or pick your own account with --account NAME (see `nectar wallet list`).',
     })

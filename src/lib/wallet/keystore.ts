@@ -7,7 +7,7 @@ import {promisify} from 'node:util'
 import * as Keystore from 'ox/Keystore'
 import {privateKeyToAddress} from 'viem/accounts'
 
-import {usageError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 
 const scrypt = promisify(crypto.scrypt) as (password: Buffer | string, salt: Buffer, keylen: number, options: crypto.ScryptOptions) => Promise<Buffer>
 const pbkdf2 = promisify(crypto.pbkdf2)
@@ -68,7 +68,7 @@ export function keystoreToText(keystore: KeystoreV3): string {
 }
 
 function invalid(source: string, why: string): never {
-  throw usageError('INVALID_KEYSTORE', `${source} is not a Web3 Secret Storage v3 keystore.`, {
+  throw nectarError('INVALID_KEYSTORE', `${source} is not a Web3 Secret Storage v3 keystore.`, {
     details: [why],
     hint: 'Give a keystore file written by geth, Foundry (cast wallet), ethers or nectar.',
   })
@@ -182,14 +182,14 @@ export async function decryptKeystore(json: unknown, password: string, options: 
   const normalized = password.normalize('NFKC')
   if (privateKey === undefined && normalized !== password) privateKey = tryDecrypt(keystore, await deriveKey(keystore, normalized))
   if (privateKey === undefined) {
-    throw usageError('WRONG_PASSWORD', `Wrong password for ${options.label ?? 'the keystore'}.`, {
+    throw nectarError('WRONG_PASSWORD', `Wrong password for ${options.label ?? 'the keystore'}.`, {
       hint: 'Check the password (NECTAR_PASSWORD, --password-file, or the prompt) and try again.',
     })
   }
   if (privateKey.length !== 66) invalid(source, `It decrypts to ${(privateKey.length - 2) / 2} bytes, not a 32-byte private key.`)
   const stored = keystoreAddress(keystore)
   if (stored && privateKeyToAddress(privateKey).toLowerCase() !== stored) {
-    throw usageError('KEYSTORE_ADDRESS_MISMATCH', `${source} says it holds ${stored}, but its key belongs to ${privateKeyToAddress(privateKey)}.`, {
+    throw nectarError('KEYSTORE_ADDRESS_MISMATCH', `${source} says it holds ${stored}, but its key belongs to ${privateKeyToAddress(privateKey)}.`, {
       hint: 'The file was edited or damaged; do not use it until you know why.',
     })
   }
@@ -201,7 +201,7 @@ export function normalizePrivateKey(text: string): Hex {
   const raw = String(text ?? '').trim()
   const hex = raw.replace(/^0x/i, '')
   const invalidKey = () =>
-    usageError('INVALID_PRIVATE_KEY', 'That private key is not 32 bytes of hex.', {
+    nectarError('INVALID_PRIVATE_KEY', 'That private key is not 32 bytes of hex.', {
       hint: 'A private key is 64 hex digits, optionally after 0x.',
     })
   if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw invalidKey()

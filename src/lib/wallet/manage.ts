@@ -2,7 +2,7 @@
 import {getAddress} from 'viem'
 import {generatePrivateKey, privateKeyToAddress} from 'viem/accounts'
 
-import {usageError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 import {DEV_ACCOUNTS, devAccountsAllowed} from './dev-accounts.js'
 import {decryptKeystore, encryptKeystore, type Hex, normalizePrivateKey, type ScryptParams} from './keystore.js'
 import {findKeystoresByAddress, listKeystores, readKeystoreAt, removeKeystore, saveKeystore, type StoredKeystore, validateWalletName} from './store.js'
@@ -40,7 +40,7 @@ export async function createWallet(configDir: string, name: string, password: st
 
 function checkExpected(address: Hex, expected?: string): void {
   if (expected && expected.toLowerCase() !== address.toLowerCase()) {
-    throw usageError('ADDRESS_MISMATCH', `The key belongs to ${address}, not to the expected ${getAddress(expected)}.`, {
+    throw nectarError('ADDRESS_MISMATCH', `The key belongs to ${address}, not to the expected ${getAddress(expected)}.`, {
       hint: 'Check that you gave the right key or keystore; nothing was written.',
     })
   }

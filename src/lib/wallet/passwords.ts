@@ -2,7 +2,7 @@
 // from the config file.
 import {readFileSync} from 'node:fs'
 
-import {usageError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 
 export interface PasswordSources {
   askPassword?: (message: string) => Promise<string> // undefined when there is no terminal
@@ -16,13 +16,13 @@ export function readPasswordFile(file: string): string {
   try {
     text = readFileSync(file, 'utf8')
   } catch (error) {
-    throw usageError('PASSWORD_FILE_UNREADABLE', `Cannot read the password file ${file}.`, {cause: error, hint: 'Check the path and its permissions.'})
+    throw nectarError('PASSWORD_FILE_UNREADABLE', `Cannot read the password file ${file}.`, {cause: error, hint: 'Check the path and its permissions.'})
   }
   return text.split(/\r?\n/, 1)[0]
 }
 
 function passwordRequired() {
-  return usageError('PASSWORD_REQUIRED', 'A keystore password is needed, and there is no terminal to ask for it.', {
+  return nectarError('PASSWORD_REQUIRED', 'A keystore password is needed, and there is no terminal to ask for it.', {
     hint: 'Set NECTAR_PASSWORD, or pass --password-file FILE.',
   })
 }
@@ -46,11 +46,11 @@ export async function newPassword(o: PasswordSources, prompt = 'Password for the
   else if (o.askPassword) {
     password = await o.askPassword(prompt)
     if (password.length > 0 && (await o.askPassword('Repeat the password:')) !== password) {
-      throw usageError('PASSWORDS_DIFFER', 'The two passwords differ.', {hint: 'Run the command again and type the same password twice.'})
+      throw nectarError('PASSWORDS_DIFFER', 'The two passwords differ.', {hint: 'Run the command again and type the same password twice.'})
     }
   } else throw passwordRequired()
   if (password.length === 0) {
-    throw usageError('EMPTY_PASSWORD', 'The password is empty; a keystore needs a password.', {hint: 'Give a non-empty password (NECTAR_PASSWORD, --password-file or the prompt).'})
+    throw nectarError('EMPTY_PASSWORD', 'The password is empty; a keystore needs a password.', {hint: 'Give a non-empty password (NECTAR_PASSWORD, --password-file or the prompt).'})
   }
   return password
 }

@@ -5,7 +5,7 @@
 import type {LocalAccount} from 'viem'
 
 import {parseAddress} from '../core/addresses.js'
-import {usageError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 import {devAccountsAllowed, findDevAccount, isDevAccountName, requireDevAccount} from './dev-accounts.js'
 import {decryptKeystore, normalizePrivateKey} from './keystore.js'
 import {readPassword} from './passwords.js'
@@ -52,7 +52,7 @@ async function resolve(o: AccountOptions): Promise<Resolved> {
 
   const name = o.name?.trim()
   if (!name) {
-    throw usageError('NO_ACCOUNT', 'No account is selected.', {
+    throw nectarError('NO_ACCOUNT', 'No account is selected.', {
       hint: 'Pass --account NAME, create a keystore with `nectar wallet create NAME`, or choose a default with `nectar config set account NAME`.',
     })
   }
@@ -99,7 +99,7 @@ export async function resolveAccount(o: AccountOptions): Promise<LocalAccount> {
     case 'dev':
       return privateKeyToAccount(resolved.privateKey)
     case 'address':
-      throw usageError('NO_KEY_FOR_ADDRESS', `No keystore holds the key for ${resolved.address}, so nectar cannot sign as it.`, {
+      throw nectarError('NO_KEY_FOR_ADDRESS', `No keystore holds the key for ${resolved.address}, so nectar cannot sign as it.`, {
         hint: 'Import its key with `nectar wallet import NAME`, or pass --account with a keystore name (see `nectar wallet list`).',
       })
     case 'keystore': {

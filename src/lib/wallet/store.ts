@@ -4,7 +4,7 @@ import {chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync,
 import os from 'node:os'
 import path from 'node:path'
 
-import {usageError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 import {atomicWrite} from '../config/store.js'
 import {isDevAccountName} from './dev-accounts.js'
 import {type KeystoreV3, keystoreAddress, keystoreToText, parseKeystoreText} from './keystore.js'
@@ -44,15 +44,15 @@ export function keystorePath(configDir: string, name: string): string {
 /** Checks a name for a new nectar keystore. */
 export function validateWalletName(name: string): string {
   if (!NAME.test(name)) {
-    throw usageError('INVALID_WALLET_NAME', `${JSON.stringify(name)} is not a valid wallet name.`, {
+    throw nectarError('INVALID_WALLET_NAME', `${JSON.stringify(name)} is not a valid wallet name.`, {
       hint: 'Use 1-64 letters, digits, "_", "." or "-", starting with a letter or digit.',
     })
   }
   if (isDevAccountName(name)) {
-    throw usageError('RESERVED_WALLET_NAME', `${name} is reserved for the devnet's dev accounts.`, {hint: 'Choose another name.'})
+    throw nectarError('RESERVED_WALLET_NAME', `${name} is reserved for the devnet's dev accounts.`, {hint: 'Choose another name.'})
   }
   if (/^0x[0-9a-fA-F]{40}$/.test(name)) {
-    throw usageError('INVALID_WALLET_NAME', 'A wallet name cannot be an address.', {hint: 'Choose a name such as alice or maker-1.'})
+    throw nectarError('INVALID_WALLET_NAME', 'A wallet name cannot be an address.', {hint: 'Choose a name such as alice or maker-1.'})
   }
   return name
 }
@@ -60,14 +60,14 @@ export function validateWalletName(name: string): string {
 function readKeystoreFile(file: string, label: string): KeystoreV3 {
   let text: string
   try {
-    if (statSync(file).size > MAX_KEYSTORE_BYTES) throw usageError('INVALID_KEYSTORE', `${label} is too large to be a keystore.`)
+    if (statSync(file).size > MAX_KEYSTORE_BYTES) throw nectarError('INVALID_KEYSTORE', `${label} is too large to be a keystore.`)
     text = readFileSync(file, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw usageError('KEYSTORE_NOT_FOUND', `There is no keystore file ${file}.`, {hint: 'Check the path.'})
+      throw nectarError('KEYSTORE_NOT_FOUND', `There is no keystore file ${file}.`, {hint: 'Check the path.'})
     }
     if ((error as {code?: string}).code === 'INVALID_KEYSTORE') throw error
-    throw usageError('KEYSTORE_UNREADABLE', `Cannot read the keystore file ${file}.`, {cause: error, hint: 'Check its permissions.'})
+    throw nectarError('KEYSTORE_UNREADABLE', `Cannot read the keystore file ${file}.`, {cause: error, hint: 'Check its permissions.'})
   }
   return parseKeystoreText(text, label)
 }
@@ -175,7 +175,7 @@ export function saveKeystore(configDir: string, name: string, keystore: Keystore
   let replaced: string | undefined
   if (existsSync(file)) {
     if (!options.force) {
-      throw usageError('WALLET_EXISTS', `A wallet named ${name} already exists (${file}).`, {
+      throw nectarError('WALLET_EXISTS', `A wallet named ${name} already exists (${file}).`, {
         hint: `Choose another name, or pass --force to replace it (the old file is kept in ${path.join(dir, '.replaced')}).`,
       })
     }
@@ -191,14 +191,14 @@ export function saveKeystore(configDir: string, name: string, keystore: Keystore
 /** Deletes a nectar keystore by name. Foundry keystores and dev accounts are refused. */
 export function removeKeystore(configDir: string, name: string, env: NodeJS.ProcessEnv = process.env): StoredKeystore {
   if (isDevAccountName(name)) {
-    throw usageError('CANNOT_REMOVE_DEV_ACCOUNT', `${name} is a built-in dev account and cannot be removed.`, {
+    throw nectarError('CANNOT_REMOVE_DEV_ACCOUNT', `${name} is a built-in dev account and cannot be removed.`, {
       hint: 'Dev accounts exist only on the devnet; nothing is stored for them.',
     })
   }
   const stored = findKeystore(configDir, name, env)
   if (!stored) throw unknownWallet(configDir, name, env)
   if (stored.source === 'foundry') {
-    throw usageError('CANNOT_REMOVE_FOUNDRY_KEYSTORE', `${name} is a Foundry keystore (${stored.path}); nectar does not delete it.`, {
+    throw nectarError('CANNOT_REMOVE_FOUNDRY_KEYSTORE', `${name} is a Foundry keystore (${stored.path}); nectar does not delete it.`, {
       hint: `Use \`cast wallet remove --name ${name}\` or delete the file yourself.`,
     })
   }
@@ -208,7 +208,7 @@ export function removeKeystore(configDir: string, name: string, env: NodeJS.Proc
 
 export function unknownWallet(configDir: string, name: string, env: NodeJS.ProcessEnv = process.env, extra: string[] = []) {
   const known = [...extra, ...listKeystores(configDir, env).keystores.map((k) => k.name)]
-  return usageError('UNKNOWN_ACCOUNT', `There is no account named ${JSON.stringify(name)}.`, {
+  return nectarError('UNKNOWN_ACCOUNT', `There is no account named ${JSON.stringify(name)}.`, {
     details: [known.length > 0 ? `Known accounts: ${known.join(', ')}.` : 'There are no keystores yet.'],
     hint: 'See `nectar wallet list`, or create one with `nectar wallet create NAME`.',
   })

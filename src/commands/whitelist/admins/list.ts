@@ -1,5 +1,5 @@
 import {BaseCommand} from '../../../lib/cli/base-command.js'
-import {runtimeError} from '../../../lib/core/errors.js'
+import {nectarError} from '../../../lib/core/errors.js'
 import {requireContract} from '../../../lib/config/settings.js'
 
 export default class WhitelistAdminsList extends BaseCommand<typeof WhitelistAdminsList> {
@@ -12,7 +12,7 @@ isAdmin. The mainnet controller emits no admin events, so there the list cannot 
     const client = await this.client()
     const w = await import('../../../lib/nectar/whitelist.js')
     if (!(await w.hasEvents(client, controller, [w.ADMIN_ADDED_TOPIC, w.ADMIN_REMOVED_TOPIC]))) {
-      throw runtimeError('NO_ADMIN_EVENTS', `The controller ${controller} emits no AdminAdded/AdminRemoved events, so its admins cannot be listed here.`, {
+      throw nectarError('NO_ADMIN_EVENTS', `The controller ${controller} emits no AdminAdded/AdminRemoved events, so its admins cannot be listed here.`, {
         hint: 'Ask about one address with `nectar whitelist status --account ADDRESS` (it calls isAdmin).',
       })
     }
