@@ -3,6 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {collectAddresses} from '../lib/core/address-list.js'
 import {formatAmount, displayAmount} from '../lib/core/amounts.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
+import {accountFlag, rpcFlags} from '../lib/cli/flags.js'
 import {nectarError} from '../lib/core/errors.js'
 import {renderTable} from '../lib/cli/render.js'
 import {requireContract} from '../lib/config/settings.js'
@@ -17,6 +18,8 @@ export default class Balance extends BaseCommand<typeof Balance> {
     '<%= config.bin %> <%= command.id %> 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --block 120',
   ]
   static flags = {
+    ...rpcFlags,
+    ...accountFlag,
     block: Flags.string({description: 'Read balances as of this block (from the token’s checkpoints)'}),
     file: Flags.file({description: 'File with one address per line', exists: true}),
   }

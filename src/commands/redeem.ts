@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {displayAmount, formatAmount, parseAmount} from '../lib/core/amounts.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
+import {rpcFlags, signerFlags, txFlags} from '../lib/cli/flags.js'
 import {nectarError} from '../lib/core/errors.js'
 import {renderKeyValues} from '../lib/cli/render.js'
 import {requireContract} from '../lib/config/settings.js'
@@ -17,6 +18,9 @@ sent; the ETH received is read from the receipt's events.`
     '<%= config.bin %> <%= command.id %> --all --account alice --json --yes',
   ]
   static flags = {
+    ...rpcFlags,
+    ...signerFlags,
+    ...txFlags,
     all: Flags.boolean({description: 'Redeem the whole NEC balance of the account'}),
     'dry-run': Flags.boolean({description: 'Show the exact payout and the checks; send nothing'}),
   }

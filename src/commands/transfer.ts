@@ -3,6 +3,7 @@ import {Args} from '@oclif/core'
 import {parseAddress} from '../lib/core/addresses.js'
 import {displayAmount, formatAmount, parseAmount} from '../lib/core/amounts.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
+import {rpcFlags, signerFlags, txFlags} from '../lib/cli/flags.js'
 import {requireContract} from '../lib/config/settings.js'
 
 export default class Transfer extends BaseCommand<typeof Transfer> {
@@ -16,6 +17,7 @@ export default class Transfer extends BaseCommand<typeof Transfer> {
     '<%= config.bin %> <%= command.id %> 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 12.5',
     '<%= config.bin %> <%= command.id %> 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 0.000000000000000001 --account alice --yes --json',
   ]
+  static flags = {...rpcFlags, ...signerFlags, ...txFlags}
 
   public async run() {
     const to = parseAddress(this.args.to, 'recipient')

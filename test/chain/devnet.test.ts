@@ -91,7 +91,7 @@ describe('nectar devnet', () => {
 
     for (const bad of ['0', '-1', 'abc', '36501']) {
       const {stdout} = await runCommand(['devnet', 'advance', '--days', bad, '--json'], {root})
-      expect(JSON.parse(stdout)).toMatchObject({error: {code: 'INVALID_DAYS'}, ok: false})
+      expect(JSON.parse(stdout)).toMatchObject({error: {code: 'INVALID_DURATION'}, ok: false})
     }
   })
 

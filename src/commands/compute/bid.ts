@@ -2,11 +2,12 @@ import {Flags} from '@oclif/core'
 
 import {displayAmount, formatAmount} from '../../lib/core/amounts.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {rpcFlags, signerFlags, txFlags} from '../../lib/cli/flags.js'
 
 export default class ComputeBid extends BaseCommand<typeof ComputeBid> {
   static description = 'Place a BID order from a spec file (same format as an ask plan: the resources are minimums). It locks SNM (1 hour for spot, the duration up to 1 day otherwise, approved exactly); any matching ask can then fill it with OpenDeal(ask, bid).'
   static examples = ['<%= config.bin %> <%= command.id %> --spec bid.yaml', '<%= config.bin %> <%= command.id %> --spec bid.yaml --yes --json']
-  static flags = {spec: Flags.string({description: 'Bid spec file (YAML; schema: schemas/ask-plan.schema.json)', required: true})}
+  static flags = {...rpcFlags, ...signerFlags, ...txFlags,spec: Flags.string({description: 'Bid spec file (YAML; schema: schemas/ask-plan.schema.json)', required: true})}
 
   public async run() {
     const {marketAddresses} = await import('../../lib/market/settings.js')
@@ -29,10 +30,10 @@ export default class ComputeBid extends BaseCommand<typeof ComputeBid> {
     if (funds.needsApproval) {
       await transact(client, `Approve the Market to take exactly ${formatAmount(lock)} SNM`, {abi: snmAbi, address: addresses.snm, args: [addresses.market, lock], functionName: 'approve'}, {account, confirm})
     }
-    const {usdPerHourText, formatDuration} = await import('../../lib/market/units.js')
+    const {usdPerHourText, formatDealDuration} = await import('../../lib/market/units.js')
     const result = await transact(
       client,
-      `Place a BID at ${usdPerHourText(params.price)} USD/h for ${formatDuration(params.duration)}`,
+      `Place a BID at ${usdPerHourText(params.price)} USD/h for ${formatDealDuration(params.duration)}`,
       {abi: marketAbi, address: addresses.market, args: [1, params.counterparty, params.duration, params.price, params.netflags, params.identityLevel, params.blacklist, params.tag, params.benchmarks], functionName: 'PlaceOrder'},
       {account, confirm, details: [['lock', `${formatAmount(lock)} SNM of ${displayAmount(funds.balance)}`]], onSent: (hash) => this.note(`Sent ${hash}…`)},
     )

@@ -2,12 +2,14 @@ import {Args} from '@oclif/core'
 
 import {formatAmount} from '../../lib/core/amounts.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {rpcFlags, signerFlags, txFlags} from '../../lib/cli/flags.js'
 import {parseDealId} from './deal.js'
 
 export default class ComputeBill extends BaseCommand<typeof ComputeBill> {
   static args = {deal: Args.string({description: 'Deal id', required: true})}
   static description = 'Bill a deal: pays the provider for the time since the last bill (price × seconds × oracle rate / 1e18) and reserves the next period; a renter who cannot pay has the deal closed.'
   static examples = ['<%= config.bin %> <%= command.id %> 1 --account dev6', '<%= config.bin %> <%= command.id %> 1 --yes --json']
+  static flags = {...rpcFlags, ...signerFlags, ...txFlags}
 
   public async run() {
     const id = parseDealId(this.args.deal)

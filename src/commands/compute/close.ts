@@ -2,13 +2,14 @@ import {Args, Flags} from '@oclif/core'
 
 import {formatAmount} from '../../lib/core/amounts.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {rpcFlags, signerFlags, txFlags} from '../../lib/cli/flags.js'
 import {parseDealId} from './deal.js'
 
 export default class ComputeClose extends BaseCommand<typeof ComputeClose> {
   static args = {deal: Args.string({description: 'Deal id', required: true})}
   static description = 'Close a deal: bills the time used, closes it and refunds the rest of the escrow to the renter. Before a forward deal ends only the renter may close; only the renter may blacklist the provider.'
   static examples = ['<%= config.bin %> <%= command.id %> 1', '<%= config.bin %> <%= command.id %> 1 --blacklist --yes --json']
-  static flags = {blacklist: Flags.boolean({description: 'Blacklist the provider (renter only): it can no longer take your orders'})}
+  static flags = {...rpcFlags, ...signerFlags, ...txFlags,blacklist: Flags.boolean({description: 'Blacklist the provider (renter only): it can no longer take your orders'})}
 
   public async run() {
     const id = parseDealId(this.args.deal)

@@ -2,12 +2,13 @@ import {Flags} from '@oclif/core'
 
 import {displayAmount} from '../../lib/core/amounts.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {accountFlag, rpcFlags} from '../../lib/cli/flags.js'
 import {renderTable} from '../../lib/cli/render.js'
 
 export default class ComputeDeals extends BaseCommand<typeof ComputeDeals> {
   static description = 'List your deals, as renter or provider: status, time left and SNM paid so far.'
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --all --account dev6 --json']
-  static flags = {all: Flags.boolean({description: 'Include closed deals'})}
+  static flags = {...rpcFlags, ...accountFlag,all: Flags.boolean({description: 'Include closed deals'})}
 
   public async run() {
     const {marketAddresses} = await import('../../lib/market/settings.js')
@@ -15,7 +16,7 @@ export default class ComputeDeals extends BaseCommand<typeof ComputeDeals> {
     const me = await this.accountAddress()
     const client = await this.client()
     const {dealJson, getOracleRate, listDeals} = await import('../../lib/market/deals.js')
-    const {formatDuration} = await import('../../lib/market/units.js')
+    const {formatDealDuration} = await import('../../lib/market/units.js')
     const [deals, rate, block] = await Promise.all([listDeals(client, {market: addresses.market, party: me}), getOracleRate(client, addresses.oracle), client.getBlock({blockTag: 'latest'})])
     const shown = deals.filter((d) => this.flags.all || d.status === 'accepted')
     const rows = shown.map((d) => dealJson(d, block.timestamp, rate))
@@ -30,7 +31,7 @@ export default class ComputeDeals extends BaseCommand<typeof ComputeDeals> {
               d.consumer.toLowerCase() === me.toLowerCase() ? 'renter' : 'provider',
               d.status,
               d.consumer.toLowerCase() === me.toLowerCase() ? d.supplier : d.consumer,
-              rows[i].secondsLeft === null ? (d.status === 'accepted' ? 'spot' : '-') : formatDuration(BigInt(rows[i].secondsLeft!)) || '0s',
+              rows[i].secondsLeft === null ? (d.status === 'accepted' ? 'spot' : '-') : formatDealDuration(BigInt(rows[i].secondsLeft!)) || '0s',
               displayAmount(d.totalPayout),
               displayAmount(d.blockedBalance),
             ]),

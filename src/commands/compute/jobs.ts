@@ -1,13 +1,14 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {rpcFlags, signerFlags} from '../../lib/cli/flags.js'
 import {renderTable} from '../../lib/cli/render.js'
 
 export default class ComputeJobs extends BaseCommand<typeof ComputeJobs> {
   static args = {deal: Args.string({description: 'Deal id', required: true})}
   static summary = 'List the jobs of a deal with their status.'
   static examples = ['<%= config.bin %> <%= command.id %> 12', '<%= config.bin %> <%= command.id %> 12 --json']
-  static flags = {endpoint: Flags.string({description: 'Agent URL (default: the deal provider’s endpoint on chain)'})}
+  static flags = {...rpcFlags, ...signerFlags,endpoint: Flags.string({description: 'Agent URL (default: the deal provider’s endpoint on chain)'})}
 
   public async run() {
     const {parseDealId} = await import('../../lib/provider/renter.js')

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {rpcFlags, signerFlags} from '../../lib/cli/flags.js'
 import {toJsonText} from '../../lib/cli/render.js'
 import {nectarError} from '../../lib/core/errors.js'
 
@@ -17,6 +18,8 @@ export default class ComputeLogs extends BaseCommand<typeof ComputeLogs> {
     '<%= config.bin %> <%= command.id %> 12 --since 10m --json',
   ]
   static flags = {
+    ...rpcFlags,
+    ...signerFlags,
     endpoint: Flags.string({description: 'Agent URL (default: the deal provider’s endpoint on chain)'}),
     follow: Flags.boolean({char: 'f', description: 'Wait for new output until the job ends'}),
     since: Flags.string({description: 'Only output since a duration ago (10m, 2h) or a time (ISO 8601)'}),

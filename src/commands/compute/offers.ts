@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {accountFlag, durationFlag, rpcFlags} from '../../lib/cli/flags.js'
 import {nectarError} from '../../lib/core/errors.js'
 import {renderTable} from '../../lib/cli/render.js'
 
@@ -13,7 +14,9 @@ export default class ComputeOffers extends BaseCommand<typeof ComputeOffers> {
     '<%= config.bin %> <%= command.id %> --max-price 5snm/h --limit 5',
   ]
   static flags = {
-    duration: Flags.string({description: 'Deal length wanted (2h, 1d; 0 = spot): offers must allow at least this'}),
+    ...rpcFlags,
+    ...accountFlag,
+    duration: durationFlag({allowZero: true, description: 'Deal length wanted (2h, 1h30m, 1.5d; 0 = spot): offers must allow at least this'}),
     gpu: Flags.integer({description: 'Minimum number of GPUs', min: 0}),
     limit: Flags.integer({description: 'Show at most this many offers', min: 1}),
     'max-price': Flags.string({description: 'Price ceiling: 0.5usd/h, 0.0001usd/s or 3snm/h (at the oracle rate)'}),
@@ -30,7 +33,7 @@ export default class ComputeOffers extends BaseCommand<typeof ComputeOffers> {
 
   public async run() {
     const {flags} = this
-    const {parseBitrate, parseDuration, parsePrice, parseSize, formatBitrate, formatDuration, formatSize, usdPerHourText, snmPerHourText} = await import('../../lib/market/units.js')
+    const {parseBitrate, parsePrice, parseSize, formatBitrate, formatDealDuration, formatSize, usdPerHourText, snmPerHourText} = await import('../../lib/market/units.js')
     const {NETFLAG_NAMES} = await import('../../lib/market/benchmarks.js')
     const {parseAddress} = await import('../../lib/core/addresses.js')
     const minimums: Record<string, bigint> = {}
@@ -45,7 +48,7 @@ export default class ComputeOffers extends BaseCommand<typeof ComputeOffers> {
     for (const flag of netflags) {
       if (!(NETFLAG_NAMES as readonly string[]).includes(flag)) throw nectarError('INVALID_NETFLAG', `Unknown netflag ${JSON.stringify(flag)}.`, {hint: `Use ${NETFLAG_NAMES.join(', ')}.`})
     }
-    const duration = flags.duration === undefined ? undefined : parseDuration(flags.duration, '--duration')
+    const {duration} = flags
     const provider = flags.provider === undefined ? undefined : parseAddress(flags.provider, '--provider')
     const {marketAddresses} = await import('../../lib/market/settings.js')
     const addresses = marketAddresses(this.settings())
@@ -77,7 +80,7 @@ export default class ComputeOffers extends BaseCommand<typeof ComputeOffers> {
               `${formatBitrate(o.benchmarks.netDownload)} / ${formatBitrate(o.benchmarks.netUpload)}`,
               usdPerHourText(o.price),
               snmPerHourText(o.price, rate),
-              o.duration === 0n ? 'spot' : `≤ ${formatDuration(o.duration)}`,
+              o.duration === 0n ? 'spot' : `≤ ${formatDealDuration(o.duration)}`,
             ]),
             ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
           ),

@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {displayAmount, formatAmount} from '../../lib/core/amounts.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {durationFlag, rpcFlags, signerFlags, txFlags} from '../../lib/cli/flags.js'
 import {nectarError} from '../../lib/core/errors.js'
 import {renderKeyValues, toJsonText} from '../../lib/cli/render.js'
 
@@ -14,7 +15,10 @@ export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
     '<%= config.bin %> <%= command.id %> 5 --duration 0 --max-price 2usd/h --yes --json',
   ]
   static flags = {
-    duration: Flags.string({description: 'Deal length (2h, 30m, 1d); 0 = spot (open-ended, billed hourly)', required: true}),
+    ...rpcFlags,
+    ...signerFlags,
+    ...txFlags,
+    duration: durationFlag({allowZero: true, description: 'Deal length (2h, 1h30m, 1.5d); 0 = spot (open-ended, billed hourly)', required: true}),
     follow: Flags.boolean({char: 'f', dependsOn: ['job'], description: 'With --job: stream the job’s output until it ends, and exit with its status'}),
     job: Flags.string({description: 'Job spec file (YAML or JSON) to run on the deal once it opens'}),
     'max-price': Flags.string({description: 'Refuse if the offer costs more than this (0.5usd/h, 3snm/h)'}),
@@ -30,8 +34,8 @@ export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
   public async run() {
     if (!/^\d{1,30}$/.test(this.args.ask)) throw nectarError('INVALID_ORDER_ID', `The offer id ${JSON.stringify(this.args.ask)} is not a number.`, {hint: 'Give an id from `nectar compute offers`.'})
     const askId = BigInt(this.args.ask)
-    const {parseDuration, parsePrice, snmPerHourText, usdPerHourText, formatDuration} = await import('../../lib/market/units.js')
-    const duration = parseDuration(this.flags.duration, '--duration')
+    const {parsePrice, snmPerHourText, usdPerHourText, formatDealDuration} = await import('../../lib/market/units.js')
+    const {duration} = this.flags
     let spec
     if (this.flags.job !== undefined) {
       const {loadJobSpecFile} = await import('../../lib/provider/job-spec.js')
@@ -50,7 +54,7 @@ export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
     const plan = await planQuickBuy(client, addresses, {askId, buyer: account.address, duration, maxPrice})
     const summary: Array<[string, string]> = [
       ['offer', `${askId} by ${plan.ask.author}`],
-      ['duration', formatDuration(duration)],
+      ['duration', formatDealDuration(duration)],
       ['price', `${usdPerHourText(plan.ask.price)} USD/h = ${snmPerHourText(plan.ask.price, plan.rate)} SNM/h at the oracle rate`],
       ['lock', `${formatAmount(plan.lock)} SNM (${duration === 0n ? '1 hour, spot' : duration < 86_400n ? 'the whole duration' : '1 day'})`],
       ['balance', `${displayAmount(plan.balance)} SNM`],
@@ -71,7 +75,7 @@ export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
       })
       approvalHash = approval.hash
     }
-    const result = await transact(client, `QuickBuy offer ${askId} for ${formatDuration(duration)}`, {abi: marketAbi, address: addresses.market, args: [askId, duration], functionName: 'QuickBuy'}, {
+    const result = await transact(client, `QuickBuy offer ${askId} for ${formatDealDuration(duration)}`, {abi: marketAbi, address: addresses.market, args: [askId, duration], functionName: 'QuickBuy'}, {
       account,
       confirm,
       details: [['lock', `${formatAmount(plan.lock)} SNM`]],

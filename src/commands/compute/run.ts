@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {rpcFlags, signerFlags} from '../../lib/cli/flags.js'
 import {toJsonText} from '../../lib/cli/render.js'
 
 export default class ComputeRun extends BaseCommand<typeof ComputeRun> {
@@ -9,6 +10,8 @@ export default class ComputeRun extends BaseCommand<typeof ComputeRun> {
   static description = `Sends the job spec (YAML or JSON; command, args, env, files, timeLimit) to the provider's agent, signed with the deal's renter key. With --follow, streams the job's stdout to stdout and stderr to stderr and exits with the job's exit status.`
   static examples = ['<%= config.bin %> <%= command.id %> 12 --job job.yaml --follow', '<%= config.bin %> <%= command.id %> 12 --job job.json --json']
   static flags = {
+    ...rpcFlags,
+    ...signerFlags,
     endpoint: Flags.string({description: 'Agent URL (default: the deal provider’s endpoint on chain)'}),
     follow: Flags.boolean({char: 'f', description: 'Stream the job’s output until it ends'}),
     job: Flags.string({description: 'Job spec file (YAML or JSON)', required: true}),

@@ -1,12 +1,13 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {rpcFlags, signerFlags} from '../../lib/cli/flags.js'
 
 export default class ComputeStop extends BaseCommand<typeof ComputeStop> {
   static args = {deal: Args.string({description: 'Deal id', required: true}), job: Args.string({description: 'Job id', required: true})}
   static summary = 'Stop a running job (SIGTERM, then SIGKILL after a grace period).'
   static examples = ['<%= config.bin %> <%= command.id %> 12 3']
-  static flags = {endpoint: Flags.string({description: 'Agent URL (default: the deal provider’s endpoint on chain)'})}
+  static flags = {...rpcFlags, ...signerFlags,endpoint: Flags.string({description: 'Agent URL (default: the deal provider’s endpoint on chain)'})}
 
   public async run() {
     const {parseDealId, parseJobId} = await import('../../lib/provider/renter.js')

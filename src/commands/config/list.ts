@@ -1,10 +1,12 @@
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {accountFlag, rpcFlags} from '../../lib/cli/flags.js'
 import {flatten} from '../../lib/config/keys.js'
 import {renderTable} from '../../lib/cli/render.js'
 
 export default class ConfigList extends BaseCommand<typeof ConfigList> {
   static description = 'List every value set in the config file, and where the effective network, RPC URL and account come from.'
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
+  static flags = {...rpcFlags, ...accountFlag}
 
   public async run() {
     const config = this.loadConfig()

@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {parseAddress} from '../../lib/core/addresses.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {rpcFlags} from '../../lib/cli/flags.js'
 import {nectarError} from '../../lib/core/errors.js'
 import {BUILTIN_NETWORKS} from '../../lib/config/networks.js'
 import {type NetworkProfile, updateConfig} from '../../lib/config/store.js'
@@ -15,6 +16,7 @@ The chain id is read from the RPC endpoint when --chain-id is not given, and che
     '<%= config.bin %> <%= command.id %> staging --rpc-url http://10.0.0.5:8545 --chain-id 1337 --nec 0x… --controller 0x…',
   ]
   static flags = {
+    'rpc-url': rpcFlags['rpc-url'],
     'chain-id': Flags.integer({description: 'Chain id (read from the endpoint when omitted)', min: 1}),
     controller: Flags.string({description: 'NectarController address'}),
     force: Flags.boolean({description: 'Replace an existing profile of that name'}),

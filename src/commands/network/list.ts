@@ -1,10 +1,12 @@
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {rpcFlags} from '../../lib/cli/flags.js'
 import {color, renderTable} from '../../lib/cli/render.js'
 import {listNetworks} from '../../lib/config/networks.js'
 
 export default class NetworkList extends BaseCommand<typeof NetworkList> {
   static description = 'List network profiles; the active one is marked.'
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
+  static flags = {...rpcFlags}
 
   public async run() {
     const active = this.settings().network.name

@@ -1,6 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {rpcFlags} from '../../lib/cli/flags.js'
 import {renderKeyValues} from '../../lib/cli/render.js'
 import {requireNetwork} from '../../lib/config/networks.js'
 
@@ -8,6 +9,7 @@ export default class NetworkShow extends BaseCommand<typeof NetworkShow> {
   static args = {name: Args.string({description: 'Profile name (default: the active network)'})}
   static description = 'Show one network profile.'
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> mainnet --json']
+  static flags = {...rpcFlags}
 
   public async run() {
     const profile = this.args.name ? requireNetwork(this.loadConfig(), this.args.name) : this.settings().network

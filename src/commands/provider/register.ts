@@ -1,11 +1,12 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {rpcFlags, signerFlags, txFlags} from '../../lib/cli/flags.js'
 
 export default class ProviderRegister extends BaseCommand<typeof ProviderRegister> {
   static description = 'Publish your agent\'s http(s) endpoint in the provider registry, so renters find it from a deal alone.'
   static examples = ['<%= config.bin %> <%= command.id %> --endpoint https://agent.example.org:8080', '<%= config.bin %> <%= command.id %> --endpoint http://127.0.0.1:8701 --account dev6 --yes --json']
-  static flags = {endpoint: Flags.string({description: 'http:// or https:// URL of your agent', required: true})}
+  static flags = {...rpcFlags, ...signerFlags, ...txFlags,endpoint: Flags.string({description: 'http:// or https:// URL of your agent', required: true})}
 
   public async run() {
     const {parseEndpoint} = await import('../../lib/market/provider.js')

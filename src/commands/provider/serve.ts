@@ -4,6 +4,7 @@ import path from 'node:path'
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {durationFlag, rpcFlags, signerFlags} from '../../lib/cli/flags.js'
 import {nectarError} from '../../lib/core/errors.js'
 import {requireContract} from '../../lib/config/settings.js'
 
@@ -16,8 +17,10 @@ export default class ProviderServe extends BaseCommand<typeof ProviderServe> {
     "<%= config.bin %> <%= command.id %> --plan ask.yaml --executor container --allow-image 'local/*' --allow-image 'docker.io/library/busybox:*' --pull never",
   ]
   static flags = {
+    ...rpcFlags,
+    ...signerFlags,
     'allow-process-executor': Flags.boolean({description: 'Allow the process executor off the devnet (renters’ commands then run on this host)'}),
-    'bill-interval': Flags.string({default: '1h', description: 'Bill each open deal when its last bill is this old (30m, 1h, 1d)'}),
+    'bill-interval': durationFlag({description: 'Bill each open deal when its last bill is this old (30m, 1h, 1.5h, 1d) [default: 1h]'}),
     'data-dir': Flags.string({description: 'Where jobs and logs are kept (default: <data dir>/provider)'}),
     'allow-image': Flags.string({description: 'Container executor: an image a job may use, as a glob (local/*, docker.io/library/busybox:*); repeatable. No pattern = no image is allowed', multiple: true}),
     'engine-socket': Flags.string({description: 'Container executor: the Docker Engine API socket (default: DOCKER_HOST, else /run/podman/podman.sock, else /var/run/docker.sock)'}),
@@ -54,9 +57,8 @@ export default class ProviderServe extends BaseCommand<typeof ProviderServe> {
     }
     const tls = flags['tls-cert'] && flags['tls-key'] ? {cert: readPem(flags['tls-cert'], '--tls-cert'), key: readPem(flags['tls-key'], '--tls-key')} : undefined
     const {loadPlans} = await import('../../lib/market/plan.js')
-    const {parseDuration} = await import('../../lib/market/units.js')
     loadPlans(flags.plan, 1n) // a bad plan fails before anything starts
-    const billIntervalSeconds = parseDuration(flags['bill-interval'], '--bill-interval')
+    const billIntervalSeconds = flags['bill-interval'] ?? 3600n
     const market = requireContract(settings, 'market')
     const account = await this.signer()
     const supplier = account.address

@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {displayAmount, formatAmount, parseAmount} from '../../lib/core/amounts.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {rpcFlags} from '../../lib/cli/flags.js'
 import {nectarError} from '../../lib/core/errors.js'
 import {parseCount} from '../../lib/core/numbers.js'
 import {renderTable} from '../../lib/cli/render.js'
@@ -18,6 +19,7 @@ controller mints for 1 ETH of fees at that window snapshot supply. The live supp
     '<%= config.bin %> <%= command.id %> --offline --json',
   ]
   static flags = {
+    ...rpcFlags,
     csv: Flags.boolean({description: 'Print the points as CSV (exact decimals) instead of the chart and table'}),
     curve: Flags.string({default: 'v2', description: 'Which equation', options: ['v1', 'v2', 'both']}),
     from: Flags.string({description: 'Lowest supply, NEC (default: the initial supply, 1,000,000,000)'}),

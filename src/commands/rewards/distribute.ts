@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {displayAmount, formatAmount, parseAmount} from '../../lib/core/amounts.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {rpcFlags} from '../../lib/cli/flags.js'
 import {nectarError} from '../../lib/core/errors.js'
 import {renderKeyValues} from '../../lib/cli/render.js'
 
@@ -20,6 +21,7 @@ The output CSV (address,volume,tokens,tokensWei,pledgedWei; addresses in lower c
     '<%= config.bin %> <%= command.id %> --volumes volumes.csv --fees 500 --pledged 500 --supply 1000000000 --out allocations.csv',
   ]
   static flags = {
+    ...rpcFlags,
     fees: Flags.string({description: 'Maker fees of the period, ETH: the NEC total is their v2 issuance', required: true}),
     out: Flags.string({description: 'Write the allocations CSV here (default: stdout; required with --json)'}),
     'pledge-ratio': Flags.string({default: '0.5', description: 'Pledged fees as a fraction of --fees, 0 to 1 (when --pledged is not given)'}),

@@ -4,6 +4,7 @@ import {Flags} from '@oclif/core'
 
 import {displayAmount, formatAmount} from '../../lib/core/amounts.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {confirmFlag, rpcFlags, signerFlags} from '../../lib/cli/flags.js'
 import {nectarError} from '../../lib/core/errors.js'
 import {renderKeyValues} from '../../lib/cli/render.js'
 
@@ -19,6 +20,9 @@ row exactly once. At the end every maker's balance is checked against its alloca
     '<%= config.bin %> <%= command.id %> --allocations allocations.csv --resume',
   ]
   static flags = {
+    ...rpcFlags,
+    ...signerFlags,
+    ...confirmFlag,
     allocations: Flags.string({description: 'Allocations CSV written by `rewards distribute`', required: true}),
     resume: Flags.boolean({description: 'Continue an interrupted run (the same as running the same file again)'}),
   }

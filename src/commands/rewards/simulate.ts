@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {displayAmount, formatAmount, parseAmount} from '../../lib/core/amounts.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {rpcFlags} from '../../lib/cli/flags.js'
 import {nectarError} from '../../lib/core/errors.js'
 import {parseCount, parsePercent} from '../../lib/core/numbers.js'
 import {renderTable} from '../../lib/cli/render.js'
@@ -20,6 +21,7 @@ when it answers, else the initial supply of 1,000,000,000 NEC is used; the outpu
     '<%= config.bin %> <%= command.id %> --fees 2580.9 --share 100 --periods 1 --supply 1002626948 --curve v2 --json',
   ]
   static flags = {
+    ...rpcFlags,
     csv: Flags.boolean({description: 'Print every field as CSV'}),
     curve: Flags.string({default: 'v2', description: 'Issuance equation', options: ['v2', 'v1']}),
     'fee-growth': Flags.string({default: '0', description: 'Growth of fees per period, percent (may be negative)'}),

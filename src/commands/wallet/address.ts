@@ -1,6 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {rpcFlags, signerFlags} from '../../lib/cli/flags.js'
 
 export default class WalletAddress extends BaseCommand<typeof WalletAddress> {
   static args = {
@@ -8,6 +9,7 @@ export default class WalletAddress extends BaseCommand<typeof WalletAddress> {
   }
   static description = 'Print the address of a wallet, or of the active account. Nothing is decrypted when the keystore records its address.'
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> alice', '<%= config.bin %> <%= command.id %> alice --json']
+  static flags = {...rpcFlags, ...signerFlags}
 
   public async run(): Promise<{address: `0x${string}`; name: string | null}> {
     const settings = this.settings()

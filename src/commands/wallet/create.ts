@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {signerFlags} from '../../lib/cli/flags.js'
 import {renderKeyValues} from '../../lib/cli/render.js'
 import {newPassword} from '../../lib/wallet/passwords.js'
 
@@ -15,6 +16,7 @@ export default class WalletCreate extends BaseCommand<typeof WalletCreate> {
     '<%= config.bin %> <%= command.id %> alice --password-file ./pw.txt',
   ]
   static flags = {
+    'password-file': signerFlags['password-file'],
     force: Flags.boolean({description: 'Replace an existing wallet of that name (the old file is kept in keystores/.replaced/).'}),
   }
 

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {signerFlags} from '../../lib/cli/flags.js'
 import {nectarError} from '../../lib/core/errors.js'
 import {renderKeyValues} from '../../lib/cli/render.js'
 import {newPassword, readPassword, readPasswordFile} from '../../lib/wallet/passwords.js'
@@ -23,6 +24,8 @@ A keystore file is decrypted with its password (--password-file, NECTAR_PASSWORD
     '<%= config.bin %> <%= command.id %> bob --keystore ./bob.json --address 0x0123... --json',
   ]
   static flags = {
+    'password-file': signerFlags['password-file'],
+    'private-key': signerFlags['private-key'],
     address: Flags.string({description: 'Refuse the import unless the key belongs to this address.'}),
     force: Flags.boolean({description: 'Replace an existing wallet of that name (the old file is kept in keystores/.replaced/).'}),
     keystore: Flags.file({description: 'Import this v3 keystore file.', exclusive: ['private-key-stdin'], exists: true}),

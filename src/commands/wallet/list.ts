@@ -1,4 +1,5 @@
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {accountFlag, rpcFlags} from '../../lib/cli/flags.js'
 import {color, renderTable} from '../../lib/cli/render.js'
 import {type WalletEntry} from '../../lib/wallet/manage.js'
 
@@ -6,6 +7,7 @@ export default class WalletList extends BaseCommand<typeof WalletList> {
   static description = `List the wallets: nectar keystores, Foundry keystores (~/.foundry/keystores), and the dev accounts dev0..dev9 when the active network is the devnet.
 The default column marks the active account (--account, NECTAR_ACCOUNT, the config's account, or dev0 on the devnet).`
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --network mainnet --json']
+  static flags = {...rpcFlags, ...accountFlag}
 
   public async run(): Promise<{wallets: WalletEntry[]}> {
     const settings = this.settings()

@@ -1,6 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {confirmFlag} from '../../lib/cli/flags.js'
 import {nectarError} from '../../lib/core/errors.js'
 
 export default class WalletRemove extends BaseCommand<typeof WalletRemove> {
@@ -10,6 +11,7 @@ export default class WalletRemove extends BaseCommand<typeof WalletRemove> {
   static description = `Delete a nectar keystore file. Without a backup the key, and whatever the address holds, is lost.
 Foundry keystores and the dev accounts are never removed. Asks for confirmation unless --yes.`
   static examples = ['<%= config.bin %> <%= command.id %> alice', '<%= config.bin %> <%= command.id %> alice --yes --json']
+  static flags = {...confirmFlag}
 
   public async run(): Promise<{address: `0x${string}` | null; name: string; path: string; removed: true; unsetDefault: boolean}> {
     const {findKeystore, removeKeystore, unknownWallet} = await import('../../lib/wallet/store.js')

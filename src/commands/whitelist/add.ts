@@ -4,6 +4,7 @@ import {Flags} from '@oclif/core'
 
 import {collectAddresses} from '../../lib/core/address-list.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {confirmFlag, rpcFlags, signerFlags} from '../../lib/cli/flags.js'
 import {nectarError} from '../../lib/core/errors.js'
 import {renderKeyValues} from '../../lib/cli/render.js'
 import {requireContract} from '../../lib/config/settings.js'
@@ -19,6 +20,9 @@ under a journal: a re-run of the same input (or --resume) after a crash continue
     '<%= config.bin %> <%= command.id %> --file holders.txt --resume --json --yes',
   ]
   static flags = {
+    ...rpcFlags,
+    ...signerFlags,
+    ...confirmFlag,
     'batch-size': Flags.integer({description: 'Addresses per transaction (default: from the block gas limit)', hidden: true, min: 1}),
     file: Flags.file({description: 'File with one address per line (blank lines and # comments skipped; CSV: first field)', exists: true}),
     resume: Flags.boolean({description: 'Resume an interrupted run of the same input (a plain re-run does the same)'}),

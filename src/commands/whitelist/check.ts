@@ -1,5 +1,6 @@
 import {collectAddresses} from '../../lib/core/address-list.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {rpcFlags} from '../../lib/cli/flags.js'
 import {nectarError} from '../../lib/core/errors.js'
 import {renderTable} from '../../lib/cli/render.js'
 import {requireContract} from '../../lib/config/settings.js'
@@ -11,6 +12,7 @@ export default class WhitelistCheck extends BaseCommand<typeof WhitelistCheck> {
     '<%= config.bin %> <%= command.id %> 0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
     '<%= config.bin %> <%= command.id %> 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC --json',
   ]
+  static flags = {...rpcFlags}
   static strict = false
 
   public async run() {

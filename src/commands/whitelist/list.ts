@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {rpcFlags} from '../../lib/cli/flags.js'
 import {nectarError} from '../../lib/core/errors.js'
 import {requireContract} from '../../lib/config/settings.js'
 
@@ -9,6 +10,7 @@ export default class WhitelistList extends BaseCommand<typeof WhitelistList> {
 of block ranges). The mainnet controller emits no whitelist events, so there the list cannot be read.`
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --from-block 19000000 --json']
   static flags = {
+    ...rpcFlags,
     'from-block': Flags.string({description: 'First block to read events from (default 0)'}),
     'page-size': Flags.integer({default: 50_000, description: 'Blocks per eth_getLogs request', min: 1}),
   }

@@ -1,4 +1,5 @@
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {accountFlag, rpcFlags} from '../../lib/cli/flags.js'
 import {renderKeyValues} from '../../lib/cli/render.js'
 import {requireContract} from '../../lib/config/settings.js'
 
@@ -6,6 +7,7 @@ export default class WhitelistStatus extends BaseCommand<typeof WhitelistStatus>
   static description = `Show the whitelist's switches and roles: owner, whether the list and burning are on, the number of admins (from
 AdminAdded/AdminRemoved events where the controller has them), and the active account's roles.`
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --account dev1 --json']
+  static flags = {...rpcFlags, ...accountFlag}
 
   public async run() {
     const settings = this.settings()

@@ -1,18 +1,16 @@
 import {createHash} from 'node:crypto'
 import path from 'node:path'
-import {type Address, type Hex, type LocalAccount, encodeFunctionData, keccak256} from 'viem'
+import {type Address, type Hex, type LocalAccount, keccak256} from 'viem'
 
 import {nectarError} from '../core/errors.js'
 import {toNectarError} from '../core/to-nectar-error.js'
 import {type ChainClient} from './client.js'
 import {Journal, type JournalRecord, now} from './journal.js'
 import {mapLimit} from './map-limit.js'
-import {type ContractCall} from './transact.js'
+import {callData, chooseFees, type WriteCall} from './transact.js'
 
-export interface BatchCall extends ContractCall {
-  /** Stable identity of this item in the input (e.g. "row:12:0xabc…"); the journal is keyed by it. */
-  key: string
-}
+/** A write with a stable identity in the input (e.g. "row:12:0xabc…"); the journal is keyed by it. */
+export type BatchCall = WriteCall & {key: string}
 
 export interface BatchSummary {
   /** Items whose transaction already succeeded in an earlier run. */
@@ -132,7 +130,7 @@ export async function runJournaledBatch(options: BatchOptions, calls: readonly B
     // Simulate everything new before anything new is signed: one bad item stops the whole run.
     const gases = await mapLimit(toSend, 16, async (call) => {
       try {
-        return await client.estimateGas({account, data: encode(call), to: call.address, value: call.value})
+        return await client.estimateGas({account, data: callData(call), to: call.address, value: call.value})
       } catch (error) {
         const reason = toNectarError(error)
         throw nectarError('BATCH_ITEM_FAILS', `Item ${call.key} would fail: ${reason.message}`, {
@@ -159,9 +157,11 @@ export async function runJournaledBatch(options: BatchOptions, calls: readonly B
     await settle(client, journal, inFlight, outcomes, options.onConfirmed)
 
     if (toSend.length > 0) {
-      const fees = await client.estimateFeesPerGas()
+      const fees = await chooseFees(client)
       // Generous cap so a fee rise mid-batch does not strand signed transactions; unused fee is not paid.
-      const maxFeePerGas = fees.maxFeePerGas! * 2n
+      const feeFields = fees.gasPrice === undefined
+        ? {maxFeePerGas: fees.maxFeePerGas! * 2n, maxPriorityFeePerGas: fees.maxPriorityFeePerGas, type: 'eip1559' as const}
+        : {gasPrice: fees.gasPrice, type: 'legacy' as const}
       let nonce = await client.getTransactionCount({address: account.address, blockTag: 'pending'})
       const window = options.window ?? 64
       for (let i = 0; i < toSend.length; i += window) {
@@ -169,14 +169,12 @@ export async function runJournaledBatch(options: BatchOptions, calls: readonly B
         const signed = await Promise.all(chunk.map(async (call, j) => {
           const raw = await account.signTransaction({
             chainId,
-            data: encode(call),
+            data: callData(call),
             gas: (gases[i + j] * 12n) / 10n + 10_000n,
-            maxFeePerGas,
-            maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
             nonce: nonce + j,
             to: call.address,
-            type: 'eip1559',
             value: call.value,
+            ...feeFields,
           })
           return {at: now(), hash: keccak256(raw), key: call.key, nonce: nonce + j, raw, type: 'intent'} as const
         }))
@@ -198,9 +196,6 @@ export async function runJournaledBatch(options: BatchOptions, calls: readonly B
   }
 }
 
-function encode(call: ContractCall): Hex {
-  return encodeFunctionData({abi: call.abi, args: call.args ?? [], functionName: call.functionName} as never)
-}
 
 async function broadcast(client: ChainClient, raw: Hex): Promise<void> {
   try {

@@ -4,7 +4,7 @@ import {Command, Flags, Interfaces} from '@oclif/core'
 import {type LocalAccount} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
-import {type TxPreview} from '../chain/transact.js'
+import {type TransactOptions, type TxPreview} from '../chain/transact.js'
 import {type ConfigData, readConfig} from '../config/store.js'
 import {requireContract, type Settings, requireRpcUrl, resolveSettings} from '../config/settings.js'
 import {NectarError, nectarError} from '../core/errors.js'
@@ -13,17 +13,27 @@ import {color, renderKeyValues, toJsonText} from './render.js'
 import {toNectarError} from '../core/to-nectar-error.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+
+/** The flags of every group, as BaseCommand reads them: a command has only the groups it spreads in. */
+type GroupFlags = Partial<{
+  account: string
+  'gas-limit': bigint
+  'max-fee': bigint
+  network: string
+  nonce: number
+  'password-file': string
+  'priority-fee': bigint
+  'private-key': string
+  'rpc-url': string
+  yes: boolean
+}>
 export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
 
 export abstract class BaseCommand<T extends typeof Command> extends Command {
+  // Only what every command has; the rpc, signer and transaction groups (./flags.ts) are spread in by
+  // the commands that use them.
   static baseFlags = {
-    account: Flags.string({char: 'a', description: 'Account: keystore name, address, or dev0..dev9 on the devnet. Env: NECTAR_ACCOUNT.', helpGroup: 'GLOBAL'}),
     debug: Flags.boolean({description: 'Show full errors with stack traces.', helpGroup: 'GLOBAL'}),
-    network: Flags.string({char: 'n', description: 'Network profile to use. Env: NECTAR_NETWORK.', helpGroup: 'GLOBAL'}),
-    'password-file': Flags.file({description: 'Read the keystore password from this file. Env: NECTAR_PASSWORD.', helpGroup: 'GLOBAL'}),
-    'private-key': Flags.string({description: 'Sign with this raw private key (discouraged; prefer a keystore). Env: NECTAR_PRIVATE_KEY.', helpGroup: 'GLOBAL'}),
-    'rpc-url': Flags.string({char: 'r', description: 'JSON-RPC URL. Env: NECTAR_RPC_URL, ETH_RPC_URL.', helpGroup: 'GLOBAL'}),
-    yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation.', helpGroup: 'GLOBAL'}),
   }
   static enableJsonFlag = true
 
@@ -35,6 +45,13 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   private cachedConfig?: ConfigData
   private cachedSettings?: Settings
   private cachedSigner?: Promise<LocalAccount>
+  /** Every warning shown to a person, also carried in the JSON envelope. */
+  private readonly warnings: string[] = []
+
+  /** The flags of the groups, for the shared code below (a command without a group reads undefined). */
+  private get groupFlags(): GroupFlags {
+    return this.flags as GroupFlags
+  }
 
   protected get configDir(): string {
     return this.config.configDir
@@ -64,7 +81,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** Network, RPC URL and account after flag > env > config > default. */
   protected settings(): Settings {
-    this.cachedSettings ??= resolveSettings(this.flags as never, process.env, this.loadConfig())
+    this.cachedSettings ??= resolveSettings(this.groupFlags, process.env, this.loadConfig())
     return this.cachedSettings
   }
 
@@ -102,8 +119,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       devnet: Boolean(settings.network.devnet),
       env: process.env,
       name: settings.account,
-      passwordFile: this.flags['password-file'],
-      privateKey: this.flags['private-key'],
+      passwordFile: this.groupFlags['password-file'],
+      privateKey: this.groupFlags['private-key'],
       warn: (message: string) => this.warnUser(message),
     }
   }
@@ -143,8 +160,23 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     await this.confirmOrRefuse(`Send this transaction?`)
   }
 
+  /**
+   * What the transaction pipeline needs from the command line: the signer, the confirmation, the
+   * transaction flags (`--gas-limit`, `--max-fee`, `--priority-fee`, `--nonce`) and a note once sent.
+   */
+  protected async sendOptions(details?: Array<[string, string]>): Promise<TransactOptions> {
+    const flags = this.groupFlags
+    return {
+      account: await this.signer(),
+      confirm: (preview) => this.confirmTransaction(preview),
+      details,
+      onSent: (hash) => this.note(`Sent ${hash}; waiting for the receipt…`),
+      overrides: {gasLimit: flags['gas-limit'], maxFeePerGas: flags['max-fee'], maxPriorityFeePerGas: flags['priority-fee'], nonce: flags.nonce},
+    }
+  }
+
   protected async confirmOrRefuse(question: string): Promise<void> {
-    if (this.flags.yes) return
+    if (this.groupFlags.yes) return
     if (!this.canPrompt()) {
       throw nectarError('CONFIRMATION_REQUIRED', 'This sends a transaction and needs confirmation, but there is no terminal to ask.', {
         hint: 'Pass --yes to confirm in scripts and under --json.',
@@ -160,6 +192,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected warnUser(message: string): void {
+    this.warnings.push(message)
     if (!this.jsonEnabled()) process.stderr.write(`${color.yellow('Warning:')} ${message}\n`)
   }
 
@@ -172,12 +205,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     process.stdout.write(toJsonText(json, process.stdout.isTTY ? 2 : 0) + '\n')
   }
 
-  protected toSuccessJson(result: unknown): {data: unknown; ok: true} {
-    return {ok: true, data: result}
+  protected toSuccessJson(result: unknown): {data: unknown; ok: true; warnings?: string[]} {
+    return {ok: true, data: result, ...(this.warnings.length > 0 ? {warnings: [...this.warnings]} : {})}
   }
 
-  protected toErrorJson(error: unknown): {error: ReturnType<NectarError['toJSON']>; ok: false} {
-    return {ok: false, error: toNectarError(error).toJSON()}
+  protected toErrorJson(error: unknown): {error: ReturnType<NectarError['toJSON']>; ok: false; warnings?: string[]} {
+    return {ok: false, error: toNectarError(error).toJSON(), ...(this.warnings.length > 0 ? {warnings: [...this.warnings]} : {})}
   }
 
   public async catch(error: Interfaces.CommandError): Promise<void> {

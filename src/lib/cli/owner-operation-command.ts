@@ -5,9 +5,12 @@ import {type Command} from '@oclif/core'
 import {type OwnerOperationResult} from '../nectar/run-owner-operation.js'
 import {type OwnerOperation} from '../nectar/whitelist-admin.js'
 import {BaseCommand} from './base-command.js'
+import {rpcFlags, signerFlags, txFlags} from './flags.js'
 import {requireContract} from '../config/settings.js'
 
 export abstract class OwnerOperationCommand<T extends typeof Command> extends BaseCommand<T> {
+  static flags = {...rpcFlags, ...signerFlags, ...txFlags}
+
   /** The operation, from the parsed arguments. */
   protected abstract operation(): OwnerOperation
 

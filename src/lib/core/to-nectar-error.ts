@@ -22,6 +22,14 @@ function chain(error: unknown): ErrorLike[] {
   return out
 }
 
+// oclif rewrites the message of an error thrown by a flag's parser to "Parsing --x \n\t<message>\nSee more help with --help".
+const FLAG_PARSE = /^Parsing --\S+ ?\n\t([\s\S]*?)\nSee more help with --help$/
+
+function unwrapFlagParse(error: NectarError): NectarError {
+  const inner = FLAG_PARSE.exec(error.message)?.[1]
+  return inner === undefined ? error : new NectarError(error.code, inner, {cause: error.cause, details: error.details, hint: error.hint})
+}
+
 const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN'])
 
 /**
@@ -29,9 +37,8 @@ const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENO
  * so every failure reaches the user as one line, a hint and the right exit code.
  */
 export function toNectarError(error: unknown): NectarError {
-  if (error instanceof NectarError) return error
   const links = chain(error)
-  for (const link of links) if (link instanceof NectarError) return link
+  for (const link of links) if (link instanceof NectarError) return unwrapFlagParse(link)
 
   const first = links[0] ?? {}
   if (first.name === 'ExitPromptError' || first.name === 'AbortPromptError') {

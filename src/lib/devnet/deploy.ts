@@ -3,18 +3,18 @@
 // the receipts are checked once at the end of each batch.
 import {
   type Abi,
+  type ContractFunctionName,
   type Address,
   type Hash,
   type Hex,
   encodeDeployData,
-  encodeFunctionData,
   getContractAddress,
 } from 'viem'
 import {type PrivateKeyAccount, privateKeyToAccount} from 'viem/accounts'
 
 import {nectarError} from '../core/errors.js'
 import {type ChainClient} from '../chain/client.js'
-import {walletFor} from '../chain/transact.js'
+import {callData, walletFor, type WriteCall} from '../chain/transact.js'
 import {type ContractName} from '../config/store.js'
 import {miniMeTokenFactoryAbi, miniMeTokenFactoryBytecode} from '../contracts/generated/MiniMeTokenFactory.js'
 import {necAbi, necBytecode} from '../contracts/generated/NEC.js'
@@ -71,12 +71,12 @@ export class TxBatch {
     return address
   }
 
-  /** Sends a contract call. */
-  async send(
+  /** Sends a contract call, typed by its ABI like transact(). */
+  async send<const abi extends Abi | readonly unknown[], functionName extends ContractFunctionName<abi, 'nonpayable' | 'payable'>>(
     label: string,
-    call: {abi: Abi; address: Address; args?: readonly unknown[]; functionName: string; gas?: bigint; value?: bigint},
+    call: WriteCall<abi, functionName> & {gas?: bigint},
   ): Promise<Hash> {
-    const data = encodeFunctionData({abi: call.abi, args: call.args ?? [], functionName: call.functionName} as never)
+    const data = callData(call as unknown as WriteCall)
     return this.sendRaw(label, {data, gas: call.gas ?? CALL_GAS, to: call.address, value: call.value})
   }
 

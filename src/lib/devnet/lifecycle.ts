@@ -150,19 +150,8 @@ export async function devnetReset(options: DevnetUpOptions): Promise<DevnetUpRes
   return devnetUp({...options, port: options.port ?? previousPort})
 }
 
-export const MAX_ADVANCE_DAYS = 36_500
-
-/** Parses a --days value: a positive decimal number of days up to 100 years. */
-export function parseDays(text: string): number {
-  const trimmed = text.trim()
-  const days = /^(\d+(\.\d+)?|\.\d+)$/.test(trimmed) ? Number(trimmed) : Number.NaN
-  if (!Number.isFinite(days) || days <= 0 || days > MAX_ADVANCE_DAYS) {
-    throw nectarError('INVALID_DAYS', `--days must be a positive number of days up to ${MAX_ADVANCE_DAYS}, not ${JSON.stringify(text)}.`, {
-      hint: 'For example: nectar devnet advance --days 30',
-    })
-  }
-  return days
-}
+/** How far `devnet advance` may move time: 100 years. */
+export const MAX_ADVANCE_SECONDS = 36_500n * 86_400n
 
 export interface AdvanceResult {
   seconds: number
@@ -172,14 +161,14 @@ export interface AdvanceResult {
   window: null | number
 }
 
-/** Moves devnet time forward by `days` (evm_increaseTime + evm_mine). */
-export async function devnetAdvance({dataDir, days}: {dataDir: string; days: number}): Promise<AdvanceResult> {
-  if (!(days > 0 && days <= MAX_ADVANCE_DAYS)) parseDays(String(days))
+/** Moves devnet time forward by `seconds` (evm_increaseTime + evm_mine). */
+export async function devnetAdvance({dataDir, seconds: span}: {dataDir: string; seconds: bigint}): Promise<AdvanceResult> {
+  if (span <= 0n || span > MAX_ADVANCE_SECONDS) throw nectarError('INVALID_DURATION', `Cannot advance by ${span} s.`, {hint: 'Advance by more than 0 and at most 36500 days.'})
   const status = anvilStatus(dataDir)
   if (!status.running) {
     throw nectarError('DEVNET_NOT_RUNNING', 'The devnet is not running.', {hint: 'Start it with `nectar devnet up`.'})
   }
-  const seconds = Math.round(days * 86_400)
+  const seconds = Number(span)
   const client = clientFor(status.rpcUrl!)
   await client.request({method: 'evm_increaseTime', params: ['0x' + seconds.toString(16)]} as never)
   await client.request({method: 'evm_mine', params: []} as never)

@@ -5,7 +5,7 @@ import {type Address, zeroAddress} from 'viem'
 
 import {type BenchmarkName, type NetflagName} from './benchmarks.js'
 import {type Order} from './orders.js'
-import {formatBitrate, formatDuration, formatSize, snmPerHour, usdPerHour, usdPerHourText} from './units.js'
+import {formatBitrate, formatDealDuration, formatSize, snmPerHour, usdPerHour, usdPerHourText} from './units.js'
 
 export interface OfferFilter {
   /** Deal duration wanted, seconds (0 = spot): the ask's duration must be at least this. */
@@ -41,7 +41,7 @@ export function missesOf(order: Order, filter: OfferFilter): Miss[] {
     misses.push({criterion: 'price', have: `${usdPerHourText(order.price)} USD/h`, want: `<= ${usdPerHourText(filter.maxPrice)} USD/h`})
   }
   if (filter.duration !== undefined && order.duration < filter.duration) {
-    misses.push({criterion: 'duration', have: order.duration === 0n ? 'spot only' : `up to ${formatDuration(order.duration)}`, want: filter.duration === 0n ? 'spot' : formatDuration(filter.duration)})
+    misses.push({criterion: 'duration', have: order.duration === 0n ? 'spot only' : `up to ${formatDealDuration(order.duration)}`, want: filter.duration === 0n ? 'spot' : formatDealDuration(filter.duration)})
   }
   if (filter.provider && order.author.toLowerCase() !== filter.provider.toLowerCase()) misses.push({criterion: 'provider', have: order.author, want: filter.provider})
   if (order.counterparty !== zeroAddress && (!filter.renter || order.counterparty.toLowerCase() !== filter.renter.toLowerCase())) {

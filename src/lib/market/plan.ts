@@ -7,7 +7,8 @@ import {parseAddress} from '../core/addresses.js'
 import {NectarError, nectarError} from '../core/errors.js'
 import {parseYamlText, readYamlFile, type YamlFile} from '../core/yaml-file.js'
 import {type Benchmarks, benchmarksToVector, type Netflags, netflagsToVector} from './benchmarks.js'
-import {parseBitrate, parseDuration, parsePrice, parseSize, type PriceUnit} from './units.js'
+import {parseDurationSeconds} from '../core/durations.js'
+import {parseBitrate, parsePrice, parseSize, type PriceUnit} from './units.js'
 import validatePlan from './validate-ask-plan.gen.js'
 
 export interface PlanFile {
@@ -127,7 +128,7 @@ function planOrder(value: unknown, base: string, lineOfDoc: (pointer: string) =>
     benchmarks: benchmarksToVector(values),
     blacklist: zeroAddress,
     counterparty: plan.counterparty ? at('/counterparty', () => parseAddress(plan.counterparty!, 'counterparty')) : zeroAddress,
-    duration: at('/duration', () => parseDuration(plan.duration, 'duration')),
+    duration: at('/duration', () => parseDurationSeconds(plan.duration, {allowZero: true, label: 'duration'})),
     identityLevel: IDENTITY[plan.identity ?? 'anonymous'],
     netflags: netflagsToVector(plan.netflags ?? {}),
     price: price.price,

@@ -8,7 +8,7 @@ import {nectarError} from '../core/errors.js'
 import {snmAbi} from '../contracts/generated/SNM.js'
 import {lockedSum, lockPeriod} from './billing.js'
 import {type Order, requireOrder} from './orders.js'
-import {formatDuration, usdPerHourText} from './units.js'
+import {formatDealDuration, usdPerHourText} from './units.js'
 import {getOracleRate} from './deals.js'
 
 export interface MarketAddresses {
@@ -63,8 +63,8 @@ export async function planQuickBuy(
     throw nectarError('ORDER_INACTIVE', `Offer ${askId} is no longer active${ask.dealId > 0n ? ` (taken by deal ${ask.dealId})` : ' (cancelled)'}.`, {hint: 'Pick another offer from `nectar compute offers`.'})
   }
   if (duration > ask.duration) {
-    throw nectarError('DURATION_NOT_ALLOWED', `Offer ${askId} allows ${ask.duration === 0n ? 'spot deals only (--duration 0)' : `up to ${formatDuration(ask.duration)}`}; --duration asks for ${formatDuration(duration)}.`, {
-      hint: ask.duration === 0n ? 'Pass --duration 0.' : `Pass --duration ${formatDuration(ask.duration)} or less (0 for spot), or pick another offer.`,
+    throw nectarError('DURATION_NOT_ALLOWED', `Offer ${askId} allows ${ask.duration === 0n ? 'spot deals only (--duration 0)' : `up to ${formatDealDuration(ask.duration)}`}; --duration asks for ${formatDealDuration(duration)}.`, {
+      hint: ask.duration === 0n ? 'Pass --duration 0.' : `Pass --duration ${formatDealDuration(ask.duration)} or less (0 for spot), or pick another offer.`,
     })
   }
   if (maxPrice !== undefined && ask.price > maxPrice) {

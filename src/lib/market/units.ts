@@ -2,6 +2,7 @@
 // formatted back. Sizes are bytes, rates bits/s, durations seconds, prices USD per second x 1e18 (the
 // Market's unit, `price` in SONM's Order).
 import {formatAmount, roundAmount, parseAmount} from '../core/amounts.js'
+import {formatDuration} from '../core/durations.js'
 import {nectarError} from '../core/errors.js'
 import {calculatePayment, HOUR, WAD} from './billing.js'
 
@@ -28,7 +29,6 @@ const RATE_UNITS: Record<string, bigint> = {
   mbps: 10n ** 6n,
 }
 
-const DURATION_UNITS: Record<string, bigint> = {d: 86_400n, h: 3600n, m: 60n, s: 1n, w: 604_800n}
 
 const NUMBER_UNIT = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-zA-Z/]*)\s*$/
 
@@ -47,8 +47,6 @@ function hintFor(what: string): string {
   switch (what) {
     case 'bitrate':
       return 'Write a rate such as 100Mbit/s, 1Gbit/s or 500kbit/s.'
-    case 'duration':
-      return 'Write a duration such as 2h, 30m, 1d, 90s or 1h30m; 0 means a spot deal.'
     default:
       return 'Write a size such as 8GiB, 512MiB, 100GB or 1TiB.'
   }
@@ -70,24 +68,6 @@ export function parseBitrate(text: string, label = 'bitrate'): bigint {
   const multiplier = unit === '' ? 1n : RATE_UNITS[unit]
   if (!match || multiplier === undefined) throw nectarError('INVALID_UNIT', `The ${label} ${JSON.stringify(text)} is not a bitrate.`, {hint: hintFor('bitrate')})
   return scaled(String(text), label, multiplier, 'bitrate')
-}
-
-/** "2h", "30m", "1h30m", "1d", "90s", "0" -> seconds (0 = spot). A bare number is seconds. */
-export function parseDuration(text: string | number, label = 'duration'): bigint {
-  const raw = String(text).trim().toLowerCase()
-  if (/^\d+$/.test(raw)) return BigInt(raw)
-  const parts = [...raw.matchAll(/(\d+)\s*([a-z]+)/g)]
-  const rebuilt = parts.map((p) => p[0]).join('')
-  if (parts.length === 0 || rebuilt.replaceAll(/\s/g, '') !== raw.replaceAll(/\s/g, '')) {
-    throw nectarError('INVALID_DURATION', `The ${label} ${JSON.stringify(String(text))} is not a duration.`, {hint: hintFor('duration')})
-  }
-  let total = 0n
-  for (const [, amount, unit] of parts) {
-    const multiplier = DURATION_UNITS[unit]
-    if (multiplier === undefined) throw nectarError('INVALID_DURATION', `The ${label} ${JSON.stringify(String(text))} has an unknown unit "${unit}".`, {hint: hintFor('duration')})
-    total += BigInt(amount) * multiplier
-  }
-  return total
 }
 
 export type PriceUnit = 'snm/h' | 'snm/s' | 'usd/h' | 'usd/s'
@@ -160,17 +140,9 @@ export function formatBitrate(bits: bigint): string {
   return `${bits} bit/s`
 }
 
-export function formatDuration(seconds: bigint): string {
-  if (seconds === 0n) return 'spot'
-  const parts: string[] = []
-  let left = seconds
-  for (const [name, size] of [['d', 86_400n], ['h', 3600n], ['m', 60n], ['s', 1n]] as const) {
-    if (left >= size) {
-      parts.push(`${left / size}${name}`)
-      left %= size
-    }
-  }
-  return parts.join('')
+/** A deal's duration for people: 0 is a spot deal. */
+export function formatDealDuration(seconds: bigint): string {
+  return seconds === 0n ? 'spot' : formatDuration(seconds)
 }
 
 function trim2(value: bigint, unit: bigint): string {

@@ -3,7 +3,7 @@
 import {type Address} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
-import {type ContractCall} from '../chain/transact.js'
+import {type WriteCall} from '../chain/transact.js'
 import {nectarError} from '../core/errors.js'
 import {nectarControllerAbi} from '../contracts/generated/index.js'
 import {getAccountRoles, requireRole} from './whitelist.js'
@@ -19,7 +19,7 @@ export interface OwnerPlan {
   /** One line for the preview and the result. */
   action: string
   /** The call to send; undefined when the state is already what was asked (nothing to send). */
-  call?: ContractCall
+  call?: WriteCall
   /** Why nothing is sent, when `call` is undefined. */
   unchanged?: string
 }

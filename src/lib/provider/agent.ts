@@ -11,7 +11,7 @@ import {type Address} from 'viem'
 
 import {type DealInfo, type DealSource} from './deals.js'
 import {type Executor, type ExecutorCallbacks, type ExecutorHandle, type ExecutorJob, type JobLimits} from './executor.js'
-import {type JobSpec, parseDuration} from './job-spec.js'
+import {type JobSpec, timeLimitMs} from './job-spec.js'
 import {LogStore} from './log-store.js'
 
 /**
@@ -201,8 +201,8 @@ export class Agent {
 
   private executorJob(state: JobState): ExecutorJob {
     const {spec} = state
-    const timeLimitMs = spec.timeLimit === undefined ? undefined : parseDuration(spec.timeLimit)
-    return {dealId: state.dealId, id: state.id, limits: state.limits, spec, timeLimitMs, workDir: path.join(this.jobDir(state.dealId, state.id), 'work')}
+    const limitMs = spec.timeLimit === undefined ? undefined : timeLimitMs(spec.timeLimit)
+    return {dealId: state.dealId, id: state.id, limits: state.limits, spec, timeLimitMs: limitMs, workDir: path.join(this.jobDir(state.dealId, state.id), 'work')}
   }
 
   private callbacks(live: LiveJob): ExecutorCallbacks {

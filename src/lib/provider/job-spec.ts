@@ -4,6 +4,7 @@
 // YAML or JSON, and its errors name the line.
 import path from 'node:path'
 
+import {parseDurationMs} from '../core/durations.js'
 import {nectarError} from '../core/errors.js'
 import {readYamlFile} from '../core/yaml-file.js'
 import validate from './validate-job.gen.js'
@@ -36,7 +37,7 @@ export interface JobSpecProblem {
 export function jobSpecProblem(value: unknown): JobSpecProblem | undefined {
   if (validate(value)) {
     const spec = value as JobSpec
-    if (spec.timeLimit !== undefined && parseDuration(spec.timeLimit) === undefined) return {field: '/timeLimit', message: `timeLimit ${JSON.stringify(spec.timeLimit)} is not a duration`}
+    if (spec.timeLimit !== undefined && timeLimitMs(spec.timeLimit) === undefined) return {field: '/timeLimit', message: `timeLimit ${JSON.stringify(spec.timeLimit)} is not a duration`}
     for (const [i, file] of (spec.files ?? []).entries()) {
       const problem = filePathProblem(file.path)
       if (problem) return {field: `/files/${i}/path`, message: problem}
@@ -56,7 +57,7 @@ export function jobSpecProblem(value: unknown): JobSpecProblem | undefined {
     const name = (pick.params as {missingProperty: string}).missingProperty
     return {field: `${at}/${name}`, message: `missing field "${name}"${at ? ` in ${at}` : ''}`}
   }
-  if (at === '/timeLimit') return {field: at, message: 'timeLimit must be seconds or a duration such as 90s, 10m, 2h'}
+  if (at === '/timeLimit') return {field: at, message: 'timeLimit must be seconds or a duration such as 90s, 10m, 1h30m, 1.5h'}
   return {field: at, message: `${at || 'the job spec'} ${pick.message}`}
 }
 
@@ -86,13 +87,13 @@ export function loadJobSpecFile(file: string): JobSpec {
   return parseJobSpec(doc.data, file, doc.lineOf)
 }
 
-const UNITS: Record<string, number> = {d: 86_400_000, h: 3_600_000, m: 60_000, ms: 1, s: 1000}
+const MAX_TIME_LIMIT_MS = 366n * 86_400_000n
 
-/** Milliseconds from seconds (number) or "90s", "10m", "1.5h", "2d", "500ms"; undefined when not a duration. */
-export function parseDuration(value: number | string): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) && value > 0 ? value * 1000 : undefined
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(value.trim())
-  if (!match) return undefined
-  const ms = Number(match[1]) * UNITS[match[2] ?? 's']
-  return ms > 0 && ms <= 366 * 86_400_000 ? ms : undefined
+/** A job's time limit in ms (a bare number is seconds); undefined when it is not a duration. */
+export function timeLimitMs(value: number | string): number | undefined {
+  try {
+    return Number(parseDurationMs(value, {label: 'timeLimit', maxMs: MAX_TIME_LIMIT_MS, subSecond: true}))
+  } catch {
+    return undefined
+  }
 }

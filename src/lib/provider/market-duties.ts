@@ -6,14 +6,14 @@
 import {type Address, type Hash, type LocalAccount} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
-import {transact, type TxPreview} from '../chain/transact.js'
+import {transact, type TxPreview, type WriteCall, writeCall} from '../chain/transact.js'
 import {marketAbi} from '../contracts/generated/Market.js'
 import {benchmarksToVector, netflagsToVector} from '../market/benchmarks.js'
 import {billedAmount, BLACKLIST, type Deal, getDeal, getOracleRate, listDeals, orderPlacedId} from '../market/deals.js'
 import {type Order, ORDER_TYPE} from '../market/orders.js'
 import {type OrderParams, loadPlans} from '../market/plan.js'
 import {listProviderAsks} from '../market/provider.js'
-import {formatDuration, usdPerHourText} from '../market/units.js'
+import {formatDealDuration, usdPerHourText} from '../market/units.js'
 import {type MarketDuties} from './agent.js'
 
 export interface MarketDutiesOptions {
@@ -61,9 +61,9 @@ export class ChainMarketDuties implements MarketDuties {
     return this.options.account.address
   }
 
-  private send(action: string, functionName: 'Bill' | 'CloseDeal' | 'PlaceOrder', args: readonly unknown[]) {
-    const {client, log, market} = this.options
-    return transact(client, action, {abi: marketAbi, address: market, args, functionName}, {
+  private send(action: string, call: WriteCall) {
+    const {client, log} = this.options
+    return transact(client, action, call, {
       account: this.options.account,
       confirm: async (preview: TxPreview) => log(`Sending: ${preview.action} (${preview.call}, gas limit ${preview.gas}).`),
       onSent: (hash) => log(`Sent ${hash}.`),
@@ -93,17 +93,12 @@ export class ChainMarketDuties implements MarketDuties {
         listed.set(shape, have - 1)
         continue
       }
-      const result = await this.send(`Place an ASK at ${usdPerHourText(order.price)} USD/h, ${formatDuration(order.duration)}`, 'PlaceOrder', [
-        ORDER_TYPE.ASK,
-        order.counterparty,
-        order.duration,
-        order.price,
-        order.netflags,
-        order.identityLevel,
-        order.blacklist,
-        order.tag,
-        order.benchmarks,
-      ])
+      const result = await this.send(`Place an ASK at ${usdPerHourText(order.price)} USD/h, ${formatDealDuration(order.duration)}`, writeCall({
+        abi: marketAbi,
+        address: market,
+        args: [ORDER_TYPE.ASK, order.counterparty, order.duration, order.price, order.netflags, order.identityLevel, order.blacklist, order.tag, order.benchmarks],
+        functionName: 'PlaceOrder',
+      }))
       const askId = orderPlacedId(result.receipt)
       this.options.log(`Placed ask ${askId} in ${result.hash}.`)
       placed.push({askId, hash: result.hash})
@@ -132,7 +127,7 @@ export class ChainMarketDuties implements MarketDuties {
     for (const deal of deals) {
       if (deal.duration > 0n && now >= deal.startTime + deal.duration) continue
       if (now - deal.lastBillTS < this.options.billIntervalSeconds) continue
-      const result = await this.send(`Bill deal ${deal.id}`, 'Bill', [deal.id])
+      const result = await this.send(`Bill deal ${deal.id}`, writeCall({abi: marketAbi, address: this.options.market, args: [deal.id], functionName: 'Bill'}))
       const paid = billedAmount(result.receipt)
       this.options.log(`Billed deal ${deal.id}: ${paid} SNM wei paid, in ${result.hash}.`)
       billed.push({dealId: deal.id, hash: result.hash, paid})
@@ -146,7 +141,7 @@ export class ChainMarketDuties implements MarketDuties {
     const closed: ClosedDeal[] = []
     for (const deal of deals) {
       if (deal.duration === 0n || now < deal.startTime + deal.duration) continue
-      const result = await this.send(`Close ended deal ${deal.id}`, 'CloseDeal', [deal.id, BLACKLIST.NOBODY])
+      const result = await this.send(`Close ended deal ${deal.id}`, writeCall({abi: marketAbi, address: this.options.market, args: [deal.id, BLACKLIST.NOBODY], functionName: 'CloseDeal'}))
       this.closed.add(deal.id)
       this.options.log(`Closed deal ${deal.id} (ended ${new Date(Number(deal.startTime + deal.duration) * 1000).toISOString()}) in ${result.hash}.`)
       closed.push({dealId: deal.id, hash: result.hash})

@@ -4,11 +4,12 @@ import {type Writable} from 'node:stream'
 import {type Address, type LocalAccount} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
+import {parseDurationMs} from '../core/durations.js'
 import {nectarError} from '../core/errors.js'
 import {type JobState} from './agent.js'
 import {type AgentTarget, type EndRecord, resolveEndpoint, submitAndFollow} from './client.js'
 import {chainDealSource, chainEndpointSource} from './deals.js'
-import {type JobSpec, parseDuration} from './job-spec.js'
+import {type JobSpec} from './job-spec.js'
 import {logWriter} from './log-output.js'
 
 export function parseDealId(text: string): bigint {
@@ -23,8 +24,9 @@ export function parseJobId(text: string): string {
 
 /** --since: a duration back from now (10m, 2h, 90s) or an ISO time; returns ms since the epoch. */
 export function parseSince(text: string, now = Date.now()): number {
-  const back = parseDuration(text)
-  if (back !== undefined) return now - back
+  try {
+    return now - Number(parseDurationMs(text, {label: '--since', subSecond: true}))
+  } catch {}
   const at = Date.parse(text)
   if (/^\d{4}-\d{2}-\d{2}/.test(text) && Number.isFinite(at)) return at
   throw nectarError('INVALID_SINCE', `--since ${JSON.stringify(text)} is neither a duration nor a time.`, {hint: 'Use a duration such as 10m or 2h, or a time such as 2025-01-31T12:00:00Z.'})

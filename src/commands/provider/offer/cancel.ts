@@ -1,12 +1,14 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../../lib/cli/base-command.js'
+import {rpcFlags, signerFlags, txFlags} from '../../../lib/cli/flags.js'
 import {nectarError} from '../../../lib/core/errors.js'
 
 export default class ProviderOfferCancel extends BaseCommand<typeof ProviderOfferCancel> {
   static args = {id: Args.string({description: 'Offer (ASK order) id', required: true})}
   static description = 'Cancel one of your active offers (CancelOrder).'
   static examples = ['<%= config.bin %> <%= command.id %> 4 --account dev6', '<%= config.bin %> <%= command.id %> 4 --yes --json']
+  static flags = {...rpcFlags, ...signerFlags, ...txFlags}
 
   public async run() {
     if (!/^\d{1,30}$/.test(this.args.id)) throw nectarError('INVALID_ORDER_ID', `The offer id ${JSON.stringify(this.args.id)} is not a number.`, {hint: 'Give an id from `nectar provider offer list`.'})

@@ -1,12 +1,16 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../../lib/cli/base-command.js'
+import {rpcFlags, signerFlags, txFlags} from '../../../lib/cli/flags.js'
 import {renderKeyValues} from '../../../lib/cli/render.js'
 
 export default class ProviderOfferCreate extends BaseCommand<typeof ProviderOfferCreate> {
   static description = 'Place an ASK order from a plan file (resources in human units, price, duration, netflags, counterparty), checked against schemas/ask-plan.schema.json; errors name the field and the line.'
   static examples = ['<%= config.bin %> <%= command.id %> --plan ask.yaml', '<%= config.bin %> <%= command.id %> --plan ask.yaml --dry-run --json']
   static flags = {
+    ...rpcFlags,
+    ...signerFlags,
+    ...txFlags,
     'dry-run': Flags.boolean({description: 'Print the encoded PlaceOrder arguments and send nothing'}),
     plan: Flags.string({description: 'Ask plan file (YAML)', required: true}),
   }
@@ -21,7 +25,7 @@ export default class ProviderOfferCreate extends BaseCommand<typeof ProviderOffe
     const rate = await getOracleRate(client, addresses.oracle)
     const params = loadPlan(this.flags.plan, rate)
     const {BENCHMARK_NAMES} = await import('../../../lib/market/benchmarks.js')
-    const {formatDuration, snmPerHourText, usdPerHourText} = await import('../../../lib/market/units.js')
+    const {formatDealDuration, snmPerHourText, usdPerHourText} = await import('../../../lib/market/units.js')
     const args = [2, params.counterparty, params.duration, params.price, params.netflags, params.identityLevel, params.blacklist, params.tag, params.benchmarks] as const
     const shown = {
       benchmarks: Object.fromEntries(BENCHMARK_NAMES.map((n, i) => [n, params.benchmarks[i].toString()])),
@@ -39,7 +43,7 @@ export default class ProviderOfferCreate extends BaseCommand<typeof ProviderOffe
     const account = await this.signer()
     const {transact} = await import('../../../lib/chain/transact.js')
     const {marketAbi} = await import('../../../lib/contracts/generated/Market.js')
-    const result = await transact(client, `Place an ASK at ${usdPerHourText(params.price)} USD/h, ${formatDuration(params.duration)}`, {abi: marketAbi, address: addresses.market, args, functionName: 'PlaceOrder'}, {
+    const result = await transact(client, `Place an ASK at ${usdPerHourText(params.price)} USD/h, ${formatDealDuration(params.duration)}`, {abi: marketAbi, address: addresses.market, args, functionName: 'PlaceOrder'}, {
       account,
       confirm: (p) => this.confirmTransaction(p),
       onSent: (hash) => this.note(`Sent ${hash}…`),

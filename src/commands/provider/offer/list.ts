@@ -1,12 +1,13 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../../lib/cli/base-command.js'
+import {accountFlag, rpcFlags} from '../../../lib/cli/flags.js'
 import {renderTable} from '../../../lib/cli/render.js'
 
 export default class ProviderOfferList extends BaseCommand<typeof ProviderOfferList> {
   static description = 'List your offers (ASK orders): active ones, or all with --all.'
   static examples = ['<%= config.bin %> <%= command.id %> --account dev6', '<%= config.bin %> <%= command.id %> --all --json']
-  static flags = {all: Flags.boolean({description: 'Include taken and cancelled offers'})}
+  static flags = {...rpcFlags, ...accountFlag,all: Flags.boolean({description: 'Include taken and cancelled offers'})}
 
   public async run() {
     const {marketAddresses} = await import('../../../lib/market/settings.js')
@@ -16,7 +17,7 @@ export default class ProviderOfferList extends BaseCommand<typeof ProviderOfferL
     const {getOracleRate} = await import('../../../lib/market/deals.js')
     const {listProviderAsks} = await import('../../../lib/market/provider.js')
     const {offerJson} = await import('../../../lib/market/offers.js')
-    const {formatDuration, formatSize, usdPerHourText} = await import('../../../lib/market/units.js')
+    const {formatDealDuration, formatSize, usdPerHourText} = await import('../../../lib/market/units.js')
     const [asks, rate] = await Promise.all([listProviderAsks(client, addresses.market, me, this.flags.all), getOracleRate(client, addresses.oracle)])
     if (!this.jsonEnabled()) {
       if (asks.length === 0) this.log(`No ${this.flags.all ? '' : 'active '}offers by ${me}.`)
@@ -24,7 +25,7 @@ export default class ProviderOfferList extends BaseCommand<typeof ProviderOfferL
         this.log(
           renderTable(
             ['id', 'status', 'deal', 'cores', 'ram', 'gpu', 'USD/h', 'duration'],
-            asks.map((o) => [o.id.toString(), o.status, o.dealId > 0n ? o.dealId.toString() : '-', o.benchmarks.cpuCores.toString(), formatSize(o.benchmarks.ramSize), o.benchmarks.gpuCount.toString(), usdPerHourText(o.price), formatDuration(o.duration)]),
+            asks.map((o) => [o.id.toString(), o.status, o.dealId > 0n ? o.dealId.toString() : '-', o.benchmarks.cpuCores.toString(), formatSize(o.benchmarks.ramSize), o.benchmarks.gpuCount.toString(), usdPerHourText(o.price), formatDealDuration(o.duration)]),
             ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
           ),
         )

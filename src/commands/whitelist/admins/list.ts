@@ -1,4 +1,5 @@
 import {BaseCommand} from '../../../lib/cli/base-command.js'
+import {rpcFlags} from '../../../lib/cli/flags.js'
 import {nectarError} from '../../../lib/core/errors.js'
 import {requireContract} from '../../../lib/config/settings.js'
 
@@ -6,6 +7,7 @@ export default class WhitelistAdminsList extends BaseCommand<typeof WhitelistAdm
   static description = `List the whitelist admins, rebuilt from the controller's AdminAdded/AdminRemoved events and checked against
 isAdmin. The mainnet controller emits no admin events, so there the list cannot be read.`
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
+  static flags = {...rpcFlags}
 
   public async run() {
     const controller = requireContract(this.settings(), 'controller')
