@@ -14,7 +14,8 @@ export type JournalRecord =
   | {at: string; hash: `0x${string}`; key: string; nonce: number; type: 'dropped'}
   | {at: string; type: 'complete'}
 
-export class Journal {
+/** Records of any shape a journal may hold (a batch's, the sent-transactions log's). */
+export class Journal<R = JournalRecord> {
   readonly file: string
   private fd?: number
 
@@ -27,10 +28,10 @@ export class Journal {
   }
 
   /** Reads every record; a torn last line (the process died mid-write) is ignored, anything else corrupt is an error. */
-  read(): JournalRecord[] {
+  read(): R[] {
     if (!this.exists()) return []
     const lines = readFileSync(this.file, 'utf8').split('\n')
-    const records: JournalRecord[] = []
+    const records: R[] = []
     lines.forEach((line, i) => {
       if (line.trim() === '') return
       try {
@@ -45,7 +46,7 @@ export class Journal {
     return records
   }
 
-  append(...records: JournalRecord[]): void {
+  append(...records: R[]): void {
     if (records.length === 0) return
     if (this.fd === undefined) {
       mkdirSync(path.dirname(this.file), {mode: 0o700, recursive: true})

@@ -17,6 +17,7 @@ import {
 import {nectarError} from '../core/errors.js'
 import {toNectarError} from '../core/to-nectar-error.js'
 import {type ChainClient} from './client.js'
+import {type SentTx} from './sent-log.js'
 
 type Mutability = 'nonpayable' | 'payable'
 
@@ -94,6 +95,8 @@ export interface TransactOptions {
   /** Called with the hash once the transaction is signed, before it is sent. */
   onSent?: (hash: Hash) => void
   overrides?: TxOverrides
+  /** Keeps the signed transaction (fsynced) before it is sent, so it can be looked up or replaced later. */
+  record?: (tx: SentTx) => void
 }
 
 function describeCall(call: WriteCall): string {
@@ -163,20 +166,21 @@ export async function transact<const abi extends Abi | readonly unknown[], funct
     value: call.value ?? 0n,
   }
   await options.confirm(preview)
-  const raw = await account.signTransaction({
-    chainId: preview.chainId,
-    data,
-    gas,
-    nonce,
-    to: call.address,
-    value: call.value,
-    ...(fees.gasPrice === undefined
-      ? {maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas, type: 'eip1559' as const}
-      : {gasPrice: fees.gasPrice, type: 'legacy' as const}),
-  })
+  const raw = await signTx(account, {chainId: preview.chainId, data, fees, gas, nonce, to: call.address, value: call.value})
   const hash = keccak256(raw)
+  options.record?.({action, at: new Date().toISOString(), chainId: preview.chainId, from: account.address, hash, nonce, raw})
   options.onSent?.(hash)
   return sendAndWait(client, raw, hash, nonce, account.address)
+}
+
+/** Signs locally: EIP-1559 fields, or a legacy gas price where the chain has no base fee. */
+export function signTx(account: LocalAccount, tx: {chainId: number; data: Hex; fees: Fees; gas: bigint; nonce: number; to: Address; value?: bigint}): Promise<Hex> {
+  const {fees, ...rest} = tx
+  return account.signTransaction(
+    fees.gasPrice === undefined
+      ? {...rest, maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas, type: 'eip1559'}
+      : {...rest, gasPrice: fees.gasPrice, type: 'legacy'},
+  )
 }
 
 /**
@@ -197,10 +201,22 @@ export async function sendAndWait(client: ChainClient, raw: Hex, hash: Hash, non
     if (known === 'unreachable') throw unconfirmed(hash, nonce, from, error)
   }
   let receipt: TransactionReceipt
+  let replacedBy: Hash | undefined
   try {
-    receipt = await client.waitForTransactionReceipt({hash, pollingInterval: 100, timeout: 10 * 60_000})
+    receipt = await client.waitForTransactionReceipt({
+      hash,
+      // viem follows a replacement (same nonce, e.g. `nectar tx cancel`) and returns ITS receipt: never report that as ours.
+      onReplaced: (replacement) => (replacedBy = replacement.transaction.hash),
+      pollingInterval: 100,
+      timeout: 10 * 60_000,
+    })
   } catch (error) {
     throw unconfirmed(hash, nonce, from, error)
+  }
+  if (replacedBy) {
+    throw nectarError('TX_REPLACED', `Transaction ${hash} was replaced by ${replacedBy} (nonce ${nonce}); it will not be mined.`, {
+      hint: `See what the replacement did with \`nectar tx status ${replacedBy}\`.`,
+    })
   }
   if (receipt.status !== 'success') {
     throw nectarError('TX_FAILED', `Transaction ${hash} was mined but reverted.`, {

@@ -4,6 +4,7 @@ import {Command, Flags, Interfaces} from '@oclif/core'
 import {type LocalAccount} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
+import {recordSent} from '../chain/sent-log.js'
 import {type TransactOptions, type TxPreview} from '../chain/transact.js'
 import {type ConfigData, readConfig} from '../config/store.js'
 import {requireContract, type Settings, requireRpcUrl, resolveSettings} from '../config/settings.js'
@@ -171,6 +172,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       confirm: (preview) => this.confirmTransaction(preview),
       details,
       onSent: (hash) => this.note(`Sent ${hash}; waiting for the receipt…`),
+      record: (tx) => recordSent(this.dataDir, tx),
       overrides: {gasLimit: flags['gas-limit'], maxFeePerGas: flags['max-fee'], maxPriorityFeePerGas: flags['priority-fee'], nonce: flags.nonce},
     }
   }
