@@ -112,6 +112,20 @@ describe('runJournaledBatch', () => {
     expect(await balances(chain.client, [...expected.keys()])).toEqual([...expected.values()])
   })
 
+  test('two runs of the same input at once: the second is refused by the lock, or waits and sends nothing', async () => {
+    const journalDir = mkdtempSync(path.join(tmpdir(), 'nectar-journal-'))
+    const {calls, expected} = mints(20, 123)
+    const base = {account: owner, client: chain.client, confirm: async () => {}, inputHash: hashInput(calls.map((c) => c.key)), journalDir, kind: 'test-mint', window: 5}
+    const first = runJournaledBatch(base, calls)
+    await expect(runJournaledBatch(base, calls)).rejects.toMatchObject({code: 'RUN_LOCKED'})
+    const waited = runJournaledBatch({...base, wait: true}, calls)
+    const [a, b] = await Promise.all([first, waited])
+    expect(a.sent).toBe(20)
+    expect(b.sent).toBe(0)
+    expect(b.resumed).toBe(20)
+    expect(await balances(chain.client, [...expected.keys()])).toEqual([...expected.values()])
+  })
+
   test('an item that would revert stops the run before anything is signed', async () => {
     const journalDir = mkdtempSync(path.join(tmpdir(), 'nectar-journal-'))
     const {calls} = mints(3, 7)

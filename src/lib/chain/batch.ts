@@ -1,4 +1,5 @@
 import {createHash} from 'node:crypto'
+import {mkdirSync} from 'node:fs'
 import path from 'node:path'
 import {type Address, type Hex, type LocalAccount, keccak256} from 'viem'
 
@@ -7,6 +8,7 @@ import {toNectarError} from '../core/to-nectar-error.js'
 import {type ChainClient} from './client.js'
 import {Journal, type JournalRecord, now} from './journal.js'
 import {mapLimit} from './map-limit.js'
+import {acquireRunLock} from './run-lock.js'
 import {callData, chooseFees, type WriteCall} from './transact.js'
 
 /** A write with a stable identity in the input (e.g. "row:12:0xabc…"); the journal is keyed by it. */
@@ -32,6 +34,8 @@ export interface BatchOptions {
   journalDir: string
   kind: string
   onConfirmed?: (key: string) => void
+  /** When another run holds this journal's lock: wait for it (true) or refuse naming its pid. */
+  wait?: boolean
   /** Transactions broadcast before waiting for their receipts. */
   window?: number
 }
@@ -79,6 +83,8 @@ export async function runJournaledBatch(options: BatchOptions, calls: readonly B
   const {account, client} = options
   const chainId = client.chain!.id
   const file = journalPath(options.journalDir, options.kind, chainId, options.inputHash)
+  mkdirSync(path.dirname(file), {mode: 0o700, recursive: true})
+  const lock = await acquireRunLock(`${file}.lock`, {wait: options.wait, what: `${options.kind} with this input`})
   const journal = new Journal(file)
   try {
     const records = journal.read()
@@ -193,6 +199,7 @@ export async function runJournaledBatch(options: BatchOptions, calls: readonly B
     return {journal: file, outcomes: ordered, resumed, sent}
   } finally {
     journal.close()
+    lock.release()
   }
 }
 

@@ -150,6 +150,7 @@ export const ERROR_CODES = {
   RPC_BAD_RESPONSE: {exit: 'runtime', hint: 'Check that the URL points at an Ethereum JSON-RPC node.'},
   RPC_HTTP_ERROR: {exit: 'runtime', hint: 'Check the URL and any API key in it.'},
   RPC_UNREACHABLE: {exit: 'runtime', hint: 'Start the devnet with '},
+  RUN_LOCKED: {exit: 'runtime', hint: 'Let the other run finish, or pass --wait.'},
   STALE_SIGNATURE: {exit: 'runtime'},
   TLS_FILE_UNREADABLE: {exit: 'usage'},
   TOO_MANY_ADDRESSES: {exit: 'usage', hint: 'Split the file.'},
