@@ -12,7 +12,7 @@ const walk = (dir) => (existsSync(dir) ? readdirSync(dir) : []).flatMap((name) =
 })
 
 rmSync('dist', {force: true, recursive: true})
-const entryPoints = [...walk('src/commands'), ...walk('src/entry')]
+const entryPoints = [...walk('src/commands'), ...walk('src/hooks'), ...walk('src/entry')]
 await build({
   banner: {js: "import {createRequire as __nectarCreateRequire} from 'node:module'; const require = __nectarCreateRequire(import.meta.url);"},
   bundle: true,

@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {collectAddresses} from '../lib/core/address-list.js'
 import {formatAmount, displayAmount} from '../lib/core/amounts.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
-import {accountFlag, rpcFlags} from '../lib/cli/flags.js'
+import {accountFlag, inputFileFlag, rpcFlags} from '../lib/cli/flags.js'
 import {nectarError} from '../lib/core/errors.js'
 import {renderTable} from '../lib/cli/render.js'
 import {requireContract} from '../lib/config/settings.js'
@@ -21,7 +21,7 @@ export default class Balance extends BaseCommand<typeof Balance> {
     ...rpcFlags,
     ...accountFlag,
     block: Flags.string({description: 'Read balances as of this block (from the token’s checkpoints)'}),
-    file: Flags.file({description: 'File with one address per line', exists: true}),
+    file: inputFileFlag({description: 'File with one address per line'}),
   }
   static strict = false
 

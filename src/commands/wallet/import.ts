@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {signerFlags} from '../../lib/cli/flags.js'
+import {inputFileFlag, signerFlags} from '../../lib/cli/flags.js'
 import {nectarError} from '../../lib/core/errors.js'
 import {renderKeyValues} from '../../lib/cli/render.js'
 import {newPassword, readPassword, readPasswordFile} from '../../lib/wallet/passwords.js'
@@ -28,8 +28,8 @@ A keystore file is decrypted with its password (--password-file, NECTAR_PASSWORD
     'private-key': signerFlags['private-key'],
     address: Flags.string({description: 'Refuse the import unless the key belongs to this address.'}),
     force: Flags.boolean({description: 'Replace an existing wallet of that name (the old file is kept in keystores/.replaced/).'}),
-    keystore: Flags.file({description: 'Import this v3 keystore file.', exclusive: ['private-key-stdin'], exists: true}),
-    'new-password-file': Flags.file({description: 'With --keystore: encrypt the imported key under the password in this file instead of the old one.', dependsOn: ['keystore']}),
+    keystore: inputFileFlag({description: 'Import this v3 keystore file.', exclusive: ['private-key-stdin']}),
+    'new-password-file': inputFileFlag({description: 'With --keystore: encrypt the imported key under the password in this file instead of the old one.', dependsOn: ['keystore']}),
     'private-key-stdin': Flags.boolean({description: 'Read the raw private key from stdin.'}),
   }
 

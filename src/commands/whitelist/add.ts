@@ -4,7 +4,7 @@ import {Flags} from '@oclif/core'
 
 import {collectAddresses} from '../../lib/core/address-list.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {confirmFlag, rpcFlags, signerFlags} from '../../lib/cli/flags.js'
+import {confirmFlag, inputFileFlag, rpcFlags, signerFlags} from '../../lib/cli/flags.js'
 import {nectarError} from '../../lib/core/errors.js'
 import {renderKeyValues} from '../../lib/cli/render.js'
 import {requireContract} from '../../lib/config/settings.js'
@@ -24,7 +24,7 @@ under a journal: a re-run of the same input (or --resume) after a crash continue
     ...signerFlags,
     ...confirmFlag,
     'batch-size': Flags.integer({description: 'Addresses per transaction (default: from the block gas limit)', hidden: true, min: 1}),
-    file: Flags.file({description: 'File with one address per line (blank lines and # comments skipped; CSV: first field)', exists: true}),
+    file: inputFileFlag({description: 'File with one address per line (blank lines and # comments skipped; CSV: first field)'}),
     resume: Flags.boolean({description: 'Resume an interrupted run of the same input (a plain re-run does the same)'}),
   }
   static strict = false

@@ -8,10 +8,11 @@ import {recordSent} from '../chain/sent-log.js'
 import {type TransactOptions, type TxPreview} from '../chain/transact.js'
 import {type ConfigData, readConfig} from '../config/store.js'
 import {requireContract, type Settings, requireRpcUrl, resolveSettings} from '../config/settings.js'
-import {NectarError, nectarError} from '../core/errors.js'
+import {nectarError} from '../core/errors.js'
 import {createProgress, type Progress} from './progress.js'
 import {color, renderKeyValues, toJsonText} from './render.js'
 import {toNectarError} from '../core/to-nectar-error.js'
+import {errorEnvelope, reportError} from './report-error.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 
@@ -65,7 +66,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   public async init(): Promise<void> {
     await super.init()
     process.once('SIGINT', () => {
-      if (!this.jsonEnabled()) process.stderr.write('\nInterrupted.\n')
+      if (!this.jsonEnabled()) process.stderr.write('\n')
+      reportError(nectarError('INTERRUPTED', 'Interrupted.'), this.jsonEnabled(), this.warnings)
       process.exit(130)
     })
     const {args, argv, flags} = await this.parse(this.ctor as typeof BaseCommand)
@@ -211,21 +213,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return {ok: true, data: result, ...(this.warnings.length > 0 ? {warnings: [...this.warnings]} : {})}
   }
 
-  protected toErrorJson(error: unknown): {error: ReturnType<NectarError['toJSON']>; ok: false; warnings?: string[]} {
-    return {ok: false, error: toNectarError(error).toJSON(), ...(this.warnings.length > 0 ? {warnings: [...this.warnings]} : {})}
+  protected toErrorJson(error: unknown): ReturnType<typeof errorEnvelope> {
+    return errorEnvelope(toNectarError(error), this.warnings)
   }
 
   public async catch(error: Interfaces.CommandError): Promise<void> {
-    const nectarError = toNectarError(error)
-    process.exitCode = nectarError.exitCode
-    if (this.jsonEnabled()) {
-      this.logJson(this.toErrorJson(nectarError))
-    } else {
-      const lines = [`${color.red('Error:')} ${nectarError.message}`]
-      for (const detail of nectarError.details) lines.push(`  ${detail}`)
-      if (nectarError.hint) lines.push(`${color.cyan('Hint:')} ${nectarError.hint}`)
-      process.stderr.write(lines.join('\n') + '\n')
-    }
+    // jsonEnabled() reads the parsed flags; a parse error (an unknown flag, an extra argument) comes before them.
+    const json = this.argv.includes('--json')
+    reportError(toNectarError(error), json, this.warnings)
     if (this.argv.includes('--debug')) process.stderr.write(String((error as Error)?.stack ?? error) + '\n')
   }
 

@@ -4,7 +4,16 @@
 import {Flags} from '@oclif/core'
 
 import {parseAmount} from '../core/amounts.js'
+import {checkInputFile} from '../core/files.js'
 import {type DurationOptions, parseDurationMs, parseDurationSeconds} from '../core/durations.js'
+
+/** A path to an existing, readable regular file (a directory or a missing file is a one-line usage error). */
+export const inputFileFlag = Flags.custom<string>({
+  parse: async (input, _context, options) => {
+    checkInputFile(input, {label: `--${options.name}`})
+    return input
+  },
+})
 
 /** Which network and node: every command that reads or writes the chain. */
 export const rpcFlags = {
@@ -20,7 +29,7 @@ export const accountFlag = {
 /** Who signs: commands that send transactions or sign agent requests. */
 export const signerFlags = {
   ...accountFlag,
-  'password-file': Flags.file({description: 'Read the keystore password from this file. Env: NECTAR_PASSWORD.', helpGroup: 'SIGNER'}),
+  'password-file': inputFileFlag({description: 'Read the keystore password from this file. Env: NECTAR_PASSWORD.', helpGroup: 'SIGNER'}),
   'private-key': Flags.string({description: 'Sign with this raw private key (discouraged; prefer a keystore). Env: NECTAR_PRIVATE_KEY.', helpGroup: 'SIGNER'}),
 }
 

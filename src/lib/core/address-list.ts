@@ -1,5 +1,5 @@
-import {readFileSync} from 'node:fs'
 
+import {readInputFile} from './files.js'
 import {parseAddress} from './addresses.js'
 import {NectarError, nectarError} from './errors.js'
 
@@ -35,12 +35,7 @@ export function collectAddresses(args: readonly string[], file: string | undefin
     }
   })
   if (file !== undefined) {
-    let text: string
-    try {
-      text = readFileSync(file, 'utf8')
-    } catch (error) {
-      throw nectarError('FILE_UNREADABLE', `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {hint: 'Check the path.'})
-    }
+    const text = readInputFile(file, {label: 'the address file'})
     const lines = text.split(/\r?\n/)
     let count = 0
     lines.forEach((line, i) => {

@@ -1,6 +1,6 @@
 import {getAddress, isAddress, zeroAddress} from 'viem'
 
-import {nectarError} from './errors.js'
+import {nectarError, quote} from './errors.js'
 
 export type Address = `0x${string}`
 
@@ -11,7 +11,7 @@ export type Address = `0x${string}`
 export function parseAddress(text: string, label = 'address', {allowZero = false} = {}): Address {
   const raw = String(text ?? '').trim()
   if (!/^0x[0-9a-fA-F]{40}$/.test(raw)) {
-    throw nectarError('INVALID_ADDRESS', `The ${label} ${JSON.stringify(raw)} is not an address.`, {
+    throw nectarError('INVALID_ADDRESS', `The ${label} ${quote(raw)} is not an address.`, {
       hint: 'An address is 0x followed by 40 hex digits.',
     })
   }

@@ -52,6 +52,12 @@ export function nectarError(code: ErrorCode, message: string, options?: NectarEr
   return new NectarError(code, message, options)
 }
 
+/** User input inside a message: JSON-quoted and cut to 200 characters, so a huge line is never echoed whole. */
+export function quote(text: string, max = 200): string {
+  const value = String(text)
+  return value.length <= max ? JSON.stringify(value) : `${JSON.stringify(value.slice(0, max))}… (${value.length.toLocaleString('en-US')} characters)`
+}
+
 export function isNectarError(error: unknown): error is NectarError {
   return error instanceof NectarError
 }

@@ -50,7 +50,7 @@ export function toNectarError(error: unknown): NectarError {
     const message = (first.message ?? 'Invalid usage').split('\n').find((l) => l.trim()) ?? 'Invalid usage'
     return nectarError('USAGE', message.replace(/^Error: /, '').trim(), {
       cause: error,
-      details: (first.message ?? '').split('\n').slice(1).map((l) => l.trim()).filter(Boolean),
+      details: (first.message ?? '').split('\n').slice(1).map((l) => l.trim()).filter((l) => l && l !== 'See more help with --help'),
       hint: 'See --help for the accepted arguments and flags.',
     })
   }

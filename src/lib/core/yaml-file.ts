@@ -1,7 +1,7 @@
 // Reading YAML (and so JSON) input files with the line of every value, so that a schema error can
 // name the field AND the line: the ask plan and the job spec both go through here.
-import {readFileSync} from 'node:fs'
 
+import {readInputFile} from './files.js'
 import {isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument} from 'yaml'
 
 import {type ErrorCode, nectarError} from './errors.js'
@@ -51,12 +51,7 @@ export function parseYamlText(text: string, file: string, code: ErrorCode = 'INV
 
 /** Reads and parses a YAML (or JSON) file; an unreadable file is a usage error with `hint`. */
 export function readYamlFile(file: string, {code, hint, unreadableCode}: {code: ErrorCode; hint: string; unreadableCode: ErrorCode}): YamlFile {
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (error) {
-    throw nectarError(unreadableCode, `Cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, {hint})
-  }
+  const text = readInputFile(file, {code: unreadableCode, hint, maxBytes: 16 << 20})
   return parseYamlText(text, file, code)
 }
 

@@ -3,11 +3,12 @@
 // memory as text. Per maker only the merged volume (bigint) and one float per split are kept.
 // Nothing here imports viem: addresses are checked with a regex, and mixed-case ones against their
 // EIP-55 checksum (viem, loaded only when such an address is seen).
-import {createReadStream, createWriteStream} from 'node:fs'
 import {once} from 'node:events'
+import {createReadStream, createWriteStream} from 'node:fs'
 import {createInterface} from 'node:readline'
 
 import {formatAmount, formatDigits, parseAmount} from '../core/amounts.js'
+import {checkInputFile} from '../core/files.js'
 import {NectarError, nectarError} from '../core/errors.js'
 import {INITIAL_SUPPLY, issuanceV2} from './curve.js'
 
@@ -150,13 +151,8 @@ export interface MakerVolumes {
  * duplicates. The first bad row stops the read with a usage error naming its line.
  */
 export async function readVolumes(file: string): Promise<MakerVolumes> {
+  checkInputFile(file, {label: 'the volumes file'})
   const input = createReadStream(file, {encoding: 'utf8', highWaterMark: 1 << 20})
-  const opened = once(input, 'open')
-  try {
-    await opened
-  } catch (error) {
-    throw nectarError('FILE_UNREADABLE', `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {hint: 'Check the path.'})
-  }
   const index = new Map<string, number>()
   const addresses: string[] = []
   const volumes: bigint[] = []
@@ -350,12 +346,8 @@ const META_FIELDS = ['total', 'pledged', 'makers', 'fees', 'supply', 'initialSup
  * supply. Anything off is a usage error naming the line or the total; nothing is sent.
  */
 export async function readAllocations(file: string): Promise<Allocations> {
+  checkInputFile(file, {label: 'the allocations file'})
   const input = createReadStream(file, {encoding: 'utf8', highWaterMark: 1 << 20})
-  try {
-    await once(input, 'open')
-  } catch (error) {
-    throw nectarError('FILE_UNREADABLE', `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {hint: 'Check the path.'})
-  }
   const lines = createInterface({crlfDelay: Infinity, input})
   const fix = 'Write the file again with `nectar rewards distribute`; do not edit it by hand.'
   let meta: AllocationMeta | undefined

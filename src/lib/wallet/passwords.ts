@@ -1,7 +1,7 @@
 // Keystore passwords come from --password-file (first line), NECTAR_PASSWORD, or a prompt; never
 // from the config file.
-import {readFileSync} from 'node:fs'
 
+import {readInputFile} from '../core/files.js'
 import {nectarError} from '../core/errors.js'
 
 export interface PasswordSources {
@@ -12,12 +12,7 @@ export interface PasswordSources {
 
 /** The first line of a password file, without its line ending. */
 export function readPasswordFile(file: string): string {
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (error) {
-    throw nectarError('PASSWORD_FILE_UNREADABLE', `Cannot read the password file ${file}.`, {cause: error, hint: 'Check the path and its permissions.'})
-  }
+  const text = readInputFile(file, {code: 'PASSWORD_FILE_UNREADABLE', hint: 'Check the path and its permissions.', label: 'the password file', maxBytes: 1 << 20})
   return text.split(/\r?\n/, 1)[0]
 }
 
