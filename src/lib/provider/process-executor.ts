@@ -7,7 +7,7 @@
 // read the agent's environment, data dir or config dir. Without bubblewrap, jobs run as plain child
 // processes in their own process group, with this user's rights: for the devnet and trusted renters only.
 import {spawn} from 'node:child_process'
-import {chmodSync, mkdirSync, writeFileSync} from 'node:fs'
+import {chmodSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -108,13 +108,22 @@ export class ProcessExecutor implements Executor {
     const env: Record<string, string> = {...base, ...job.spec.env}
     const args = job.spec.args ?? []
     let child: ReturnType<typeof spawn>
+    /** The host pid of the job's PID namespace init (bwrap's child), from bwrap's --info-fd. */
+    let initPid: number | undefined
     if (sandboxed) {
       // bwrap reports a missing command only as its own exit 1: look it up first, as it will.
       if (!sandboxCommand(job.spec.command, env.PATH ?? '', job.workDir)) {
         return failed(`command ${JSON.stringify(job.spec.command)} not found in the sandbox (a job sees the system dirs and its work dir ${SANDBOX_WORKDIR})`)
       }
       const argv = bwrapArgs({args, command: job.spec.command, env, hide: this.hide, outbound: Boolean(job.limits?.outbound), workDir: job.workDir})
-      child = spawn(this.sandbox.bwrap, argv, {cwd: job.workDir, detached: true, env: {}, stdio: ['ignore', 'pipe', 'pipe']})
+      child = spawn(this.sandbox.bwrap, ['--info-fd', '3', ...argv], {cwd: job.workDir, detached: true, env: {}, stdio: ['ignore', 'pipe', 'pipe', 'pipe']})
+      let info = ''
+      const infoPipe = child.stdio[3] as NodeJS.ReadableStream
+      infoPipe.on('data', (chunk: Buffer) => {
+        info += chunk.toString()
+        const pid = /"child-pid"\s*:\s*(\d+)/.exec(info)?.[1]
+        if (pid) initPid = Number(pid)
+      })
     } else {
       child = spawn(job.spec.command, args, {cwd: job.workDir, detached: true, env, stdio: ['ignore', 'pipe', 'pipe']})
     }
@@ -124,18 +133,20 @@ export class ProcessExecutor implements Executor {
         process.kill(pid, signal)
       } catch {}
     }
-    // Unsandboxed: the job's process group. Sandboxed: every process of the job (all descendants of
-    // bwrap, whatever session or group they moved to) gets SIGTERM; SIGKILL goes to the namespace's
-    // init (the kernel then kills everything in the namespace) and to bwrap's group as well.
+    // Unsandboxed: the job's process group. Sandboxed: SIGTERM to every process of the job (all
+    // descendants of bwrap, whatever session or group they moved to) but the namespace's init, which
+    // would ignore it; SIGKILL to that init (the kernel then kills everything in the namespace), to
+    // every process found, and to bwrap's own group.
     const signalJob = (signal: NodeJS.Signals) => {
       if (child.pid === undefined || exited) return
       if (sandboxed) {
-        const inside = descendants(child.pid)
-        // bwrap's own child is the namespace's init: it ignores SIGTERM from outside, and SIGKILL to
-        // it kills the whole namespace.
-        if (signal === 'SIGKILL') for (const p of inside) send(p.pid, 'SIGKILL')
-        else for (const p of inside) if (p.ppid !== child.pid) send(p.pid, signal)
-        if (signal !== 'SIGKILL') return
+        const isInit = (p: {pid: number; ppid: number}) => (initPid === undefined ? p.ppid === child.pid : p.pid === initPid)
+        if (signal !== 'SIGKILL') {
+          for (const p of descendants(child.pid)) if (!isInit(p)) send(p.pid, signal)
+          return
+        }
+        if (initPid !== undefined) send(initPid, 'SIGKILL')
+        for (const p of descendants(child.pid)) send(p.pid, 'SIGKILL')
       }
       try {
         process.kill(-child.pid, signal)
@@ -161,8 +172,9 @@ export class ProcessExecutor implements Executor {
     })
     // 'close' comes after both pipes are drained, so every byte was delivered before onExit.
     // When the leader exits, the job is over (as a container stops with its main process): whatever
-    // it left running is killed, which also closes the pipes it may still hold. In the sandbox the
-    // namespace's init has done so already (it dies with the job's main process).
+    // it left running is killed, which also closes the pipes it may still hold. In the sandbox, bwrap
+    // exits with the job's main process and --die-with-parent then kills the namespace's init, which
+    // takes every process of the namespace with it.
     child.on('exit', () => {
       if (child.pid === undefined) return
       try {
@@ -171,16 +183,31 @@ export class ProcessExecutor implements Executor {
     })
     child.on('close', (code, signal) => {
       // bwrap exits 128+N when the job died of signal N: a job we killed is reported with its signal.
-      if (sandboxed && reason && code !== null && code > 128) {
-        const name = signalName(code - 128)
-        if (name) return finish(null, name, reason)
-      }
-      finish(code, signal, reason)
+      const name = sandboxed && reason && code !== null && code > 128 ? signalName(code - 128) : undefined
+      const end = () => (name ? finish(null, name, reason) : finish(code, signal, reason))
+      // The job has ended when its namespace has: wait (briefly) for the init to be gone.
+      if (sandboxed && initPid !== undefined) void untilDead(initPid, 2000).then(end)
+      else end()
     })
     if (job.timeLimitMs !== undefined) {
       limitTimer = setTimeout(() => kill(`time limit of ${formatMs(job.timeLimitMs!)} exceeded`), job.timeLimitMs)
     }
     return {kill, pid: child.pid}
+  }
+}
+
+/** Resolves once `pid` has exited (gone, or a zombie), or after `ms`. */
+async function untilDead(pid: number, ms: number): Promise<void> {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    } catch {
+      return
+    }
+    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return
+    await new Promise((resolve) => setTimeout(resolve, 5))
   }
 }
 
