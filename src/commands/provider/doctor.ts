@@ -27,7 +27,7 @@ export default class ProviderDoctor extends BaseCommand<typeof ProviderDoctor> {
     }
     if (failed.length > 0) {
       throw nectarError('DOCTOR_CHECKS_FAILED', `${failed.length} of ${report.checks.length} checks failed on ${report.engine}: ${failed.map((c) => c.name).join(', ')}.`, {
-        details: report.checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}${c.fix ? ` — fix: ${c.fix}` : ''}`),
+        details: report.checks.map((c) => `${c.ok ? (c.warn ? 'WARN' : 'ok  ') : 'FAIL'} ${c.name}: ${c.detail}${c.fix ? ` — fix: ${c.fix}` : ''}`),
         hint: failed[0].fix,
       })
     }
