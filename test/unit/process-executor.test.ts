@@ -4,7 +4,7 @@
 // Without bwrap on this machine the sandbox tests are SKIPPED with a notice; NECTAR_REQUIRE_SANDBOX=1
 // (CI) makes that a failure.
 import {spawn} from 'node:child_process'
-import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -17,6 +17,7 @@ import {type ExecutorHandle, type ExecutorJob} from '../../src/lib/provider/exec
 import {type JobSpec} from '../../src/lib/provider/job-spec.js'
 import {ProcessExecutor, type ProcessExecutorOptions} from '../../src/lib/provider/process-executor.js'
 import {probeSandbox} from '../../src/lib/provider/sandbox.js'
+import {ESCAPERS, escapersRunning, markedProcesses} from '../setup/processes.js'
 import {until} from '../setup/spawn-cli.js'
 
 const probe = probeSandbox()
@@ -30,21 +31,6 @@ mkdirSync(repoTmp, {recursive: true})
 const root = mkdtempSync(path.join(repoTmp, 'process-executor-'))
 let jobCount = 0
 afterAll(() => rmSync(root, {force: true, recursive: true}))
-
-/** The pids of live processes whose environment carries `mark` (children inherit it through setsid, fork and nohup). */
-function marked(mark: string): Array<{cmdline: string; pid: number}> {
-  const found: Array<{cmdline: string; pid: number}> = []
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue
-    try {
-      if (!readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`NECTAR_TEST_MARK=${mark}`)) continue
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
-      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue // a zombie is already dead
-      found.push({cmdline: readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ').trim(), pid: Number(entry)})
-    } catch {}
-  }
-  return found
-}
 
 interface Run {
   ended: Promise<{code: number | null; reason?: string; signal: NodeJS.Signals | null}>
@@ -65,14 +51,9 @@ function run(executor: ProcessExecutor, spec: JobSpec, job: Partial<ExecutorJob>
   return {ended, handle, job: full, output}
 }
 
-/** A job that leaves a setsid'd, a double-forked and a nohup'd sleep behind, then waits. */
-const escapers = (mark: string, then = 'sleep 300'): JobSpec => ({
-  args: ['-c', `setsid sleep 301 & (sleep 302 &) & nohup sleep 303 >/dev/null 2>&1 & echo started; ${then}`],
-  command: 'sh',
-  env: {NECTAR_TEST_MARK: mark},
-})
-const SLEEPS = ['sleep 301', 'sleep 302', 'sleep 303']
-const allSleeping = (mark: string) => SLEEPS.every((s) => marked(mark).some((p) => p.cmdline === s))
+const escapers = (mark: string, then = 'sleep 300'): JobSpec => ({args: ['-c', ESCAPERS(then)], command: 'sh', env: {NECTAR_TEST_MARK: mark}})
+const marked = markedProcesses
+const allSleeping = escapersRunning
 
 describe.skipIf(!probe.ok && !required)('process executor in the bubblewrap sandbox', () => {
   const executor = (options: ProcessExecutorOptions = {}) => new ProcessExecutor({killGraceMs: 300, ...options})
