@@ -3,9 +3,10 @@
 // fresh /proc of its PID namespace, a private /tmp, a minimal /dev, the system dirs and a short list of
 // /etc files read-only, and its work dir read-write at /work. Nothing else of the host is mounted: not
 // the agent's data dir (other jobs' logs and work dirs), not its config dir (keystores), not $HOME.
-// Inside, the job runs as uid/gid 65534 with no capabilities. When the job's main process ends, or
-// bwrap is killed, or the agent dies (--die-with-parent), the namespace's init dies and the kernel kills
-// every process left in it: a setsid, double-forked or nohup'd child cannot outlive its job.
+// Inside, the job runs as uid/gid 65534 with no capabilities. bwrap exits with the job's main process,
+// and --die-with-parent makes the namespace's init die with bwrap (so also when bwrap is killed or the
+// agent dies): the kernel then kills every process left in the namespace, so a setsid, double-forked or
+// nohup'd child cannot outlive its job. (Without --die-with-parent the init would wait for them all.)
 import {spawnSync} from 'node:child_process'
 import {accessSync, constants, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync} from 'node:fs'
 import os from 'node:os'
