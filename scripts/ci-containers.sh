@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Sets up a container engine for the container-executor tests on a CI machine of this kind (Debian 12,
-# root, no systemd, hard RLIMIT_NOFILE 20000, cgroup v1 hybrid): Podman with the runc runtime, a config
-# whose rlimits fit inside the machine's hard limits, a tiny image `local/busybox` built from Debian's
-# busybox-static with no registry, and Podman's Docker-compatible API socket in the background.
+# Installs bubblewrap (the process executor's sandbox) and sets up a container engine for the
+# container-executor tests on a CI machine of this kind (Debian 12, root, no systemd, hard
+# RLIMIT_NOFILE 20000, cgroup v1 hybrid): Podman with the runc runtime, a config whose rlimits fit
+# inside the machine's hard limits, a tiny image `local/busybox` built from Debian's busybox-static
+# with no registry, and Podman's Docker-compatible API socket in the background.
 # See /work/shared/reference/containers.md for why each piece is there.
 #
 # Usage: scripts/ci-containers.sh WORKDIR
@@ -15,12 +16,12 @@ WORK=$(cd "$WORK" && pwd)
 cd "$WORK"
 t0=$(date +%s.%N)
 export DEBIAN_FRONTEND=noninteractive
-if ! command -v podman >/dev/null || ! command -v runc >/dev/null || ! command -v curl >/dev/null; then
+if ! command -v podman >/dev/null || ! command -v runc >/dev/null || ! command -v curl >/dev/null || ! command -v bwrap >/dev/null; then
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends podman runc catatonit curl ca-certificates >/dev/null
+  apt-get install -y -qq --no-install-recommends podman runc catatonit curl ca-certificates bubblewrap >/dev/null
 fi
 t1=$(date +%s.%N)
-echo "ci-containers: podman + runc installed in $(awk "BEGIN{printf \"%.1f\", $t1-$t0}") s (apt-get update + install)"
+echo "ci-containers: podman + runc + bubblewrap installed in $(awk "BEGIN{printf \"%.1f\", $t1-$t0}") s (apt-get update + install)"
 
 # rlimits no higher than this machine's hard limits (podman asks for nofile=1048576 otherwise, and
 # sets its own NPROC to 32768, so any container value above that fails).

@@ -5,8 +5,8 @@ import {nectarError} from '../../lib/core/errors.js'
 import {renderTable} from '../../lib/cli/render.js'
 
 export default class ProviderDoctor extends BaseCommand<typeof ProviderDoctor> {
-  static summary = 'Check that this machine can run renters’ jobs in containers.'
-  static description = `Checks the container engine behind the container executor: is the socket reachable, which engine and API version, whether it applies memory, CPU and pids limits (cgroup version), whether a probe container from an allowed image really gets no network, a read-only root fs with a writable /tmp and a non-root user, and which allowed images are present. Prints one row per check with what to fix; exits 1 when any check fails. The engine socket is --engine-socket, else DOCKER_HOST, else /run/podman/podman.sock, else /var/run/docker.sock.`
+  static summary = 'Check that this machine can run renters’ jobs in containers (and contain process jobs).'
+  static description = `Checks the container engine behind the container executor: is the socket reachable, which engine and API version, whether it applies memory, CPU and pids limits (cgroup version), whether a probe container from an allowed image really gets no network, a read-only root fs with a writable /tmp and a non-root user, and which allowed images are present; then whether bubblewrap can sandbox the process executor's jobs (a warning, not a failure, when it cannot). Prints one row per check with what to fix; exits 1 when any check fails. The engine socket is --engine-socket, else DOCKER_HOST, else /run/podman/podman.sock, else /var/run/docker.sock.`
   static examples = [
     "<%= config.bin %> <%= command.id %> --allow-image 'local/*'",
     "<%= config.bin %> <%= command.id %> --engine-socket /run/podman/podman.sock --allow-image 'docker.io/library/busybox:*' --json",
@@ -17,15 +17,17 @@ export default class ProviderDoctor extends BaseCommand<typeof ProviderDoctor> {
   }
 
   public async run() {
-    const {runDoctor} = await import('../../lib/provider/engine-doctor.js')
+    const {runDoctor, sandboxCheck} = await import('../../lib/provider/engine-doctor.js')
+    const {probeSandbox} = await import('../../lib/provider/sandbox.js')
     const report = await runDoctor({allowImages: this.flags['allow-image'] ?? [], engineSocket: this.flags['engine-socket']})
+    report.checks.push(sandboxCheck(probeSandbox()))
     const failed = report.checks.filter((c) => !c.ok)
     if (!this.jsonEnabled()) {
-      this.log(renderTable(['check', 'result', 'detail', 'fix'], report.checks.map((c) => [c.name, c.ok ? 'ok' : 'FAIL', c.detail, c.fix ?? ''])))
+      this.log(renderTable(['check', 'result', 'detail', 'fix'], report.checks.map((c) => [c.name, c.ok ? (c.warn ? 'WARN' : 'ok') : 'FAIL', c.detail, c.fix ?? ''])))
     }
     if (failed.length > 0) {
       throw nectarError('DOCTOR_CHECKS_FAILED', `${failed.length} of ${report.checks.length} checks failed on ${report.engine}: ${failed.map((c) => c.name).join(', ')}.`, {
-        details: report.checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}${c.fix ? ` — fix: ${c.fix}` : ''}`),
+        details: report.checks.map((c) => `${c.ok ? (c.warn ? 'WARN' : 'ok  ') : 'FAIL'} ${c.name}: ${c.detail}${c.fix ? ` — fix: ${c.fix}` : ''}`),
         hint: failed[0].fix,
       })
     }

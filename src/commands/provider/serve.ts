@@ -10,7 +10,7 @@ import {requireContract} from '../../lib/config/settings.js'
 
 export default class ProviderServe extends BaseCommand<typeof ProviderServe> {
   static summary = 'Run the provider agent: accept jobs from your deals’ renters, run them, serve their logs.'
-  static description = `A long-running agent. It keeps the asks of the plan file listed (placing each one missing at start, and again when a deal on it ends; never twice, even across restarts), bills its open deals every --bill-interval, closes forward deals whose time is up (each transaction is logged to stderr: starting the agent is the consent), and accepts a job for a deal only when the request is signed by the deal's renter (checked on chain). It runs jobs with the executor (in a container through the Docker Engine API — Docker or Podman — by default; as a host process on the devnet), keeps their output in an append-only log in the data dir, and serves start/status/stop/logs over HTTP(S). Jobs of a deal are killed when the deal closes. After a crash, a restart follows its containers again or reports the jobs as ended or interrupted. Prints the listening URL (under --json, one envelope with {url, pid}); everything else goes to stderr. Stop it with Ctrl-C or SIGTERM.`
+  static description = `A long-running agent. It keeps the asks of the plan file listed (placing each one missing at start, and again when a deal on it ends; never twice, even across restarts), bills its open deals every --bill-interval, closes forward deals whose time is up (each transaction is logged to stderr: starting the agent is the consent), and accepts a job for a deal only when the request is signed by the deal's renter (checked on chain). It runs jobs with the executor (in a container through the Docker Engine API — Docker or Podman — by default; as a host process on the devnet, contained by bubblewrap: its own PID and network namespaces, only the system dirs and its work dir mounted; where bubblewrap cannot run, the devnet runs it uncontained with a warning, and elsewhere that needs --allow-unsandboxed), keeps their output in an append-only log in the data dir, and serves start/status/stop/logs over HTTP(S). Jobs of a deal are killed when the deal closes. After a crash, a restart follows its containers again or reports the jobs as ended or interrupted. Prints the listening URL (under --json, one envelope with {url, pid}); everything else goes to stderr. Stop it with Ctrl-C or SIGTERM.`
   static examples = [
     '<%= config.bin %> <%= command.id %> --plan ask.yaml --port 8701',
     '<%= config.bin %> <%= command.id %> --plan ask.yaml --bill-interval 30m --port 8443 --tls-cert cert.pem --tls-key key.pem',
@@ -20,6 +20,7 @@ export default class ProviderServe extends BaseCommand<typeof ProviderServe> {
     ...rpcFlags,
     ...signerFlags,
     'allow-process-executor': Flags.boolean({description: 'Allow the process executor off the devnet (renters’ commands then run on this host)'}),
+    'allow-unsandboxed': Flags.boolean({description: 'Process executor off the devnet: run jobs even where the bubblewrap sandbox cannot (they then see this user’s files and processes)'}),
     'bill-interval': durationFlag({description: 'Bill each open deal when its last bill is this old (30m, 1h, 1.5h, 1d) [default: 1h]'}),
     'data-dir': Flags.string({description: 'Where jobs and logs are kept (default: <data dir>/provider)'}),
     'allow-image': Flags.string({description: 'Container executor: an image a job may use, as a glob (local/*, docker.io/library/busybox:*); repeatable. No pattern = no image is allowed', multiple: true}),
@@ -41,11 +42,17 @@ export default class ProviderServe extends BaseCommand<typeof ProviderServe> {
     const {flags} = this
     const settings = this.settings()
     const {DEVNET_CHAIN_ID} = await import('../../lib/config/networks.js')
-    const {checkProcessExecutorAllowed, ProcessExecutor} = await import('../../lib/provider/process-executor.js')
+    const {checkProcessExecutorAllowed, checkSandboxAllowed, ProcessExecutor} = await import('../../lib/provider/process-executor.js')
     const onDevnet = Boolean(settings.network.devnet) && settings.network.chainId === DEVNET_CHAIN_ID
     const executorName = flags.executor ?? (onDevnet ? 'process' : 'container')
+    let sandbox: import('../../lib/provider/sandbox.js').SandboxProbe | undefined
     if (executorName === 'process') {
       const warning = checkProcessExecutorAllowed({allow: flags['allow-process-executor'], chainId: settings.network.chainId, devnet: Boolean(settings.network.devnet), devnetChainId: DEVNET_CHAIN_ID})
+      // Can jobs be contained here? Checked once: without the sandbox, only the devnet (or the operator's
+      // --allow-unsandboxed) runs them, and the executor warns once.
+      const {probeSandbox} = await import('../../lib/provider/sandbox.js')
+      sandbox = probeSandbox()
+      checkSandboxAllowed({allowUnsandboxed: flags['allow-unsandboxed'], onDevnet, sandbox})
       if (warning) this.warnToStderr(warning)
     }
     const readPem = (file: string, flag: string) => {
@@ -70,8 +77,11 @@ export default class ProviderServe extends BaseCommand<typeof ProviderServe> {
     const dealSource = cachedDealSource(chainDealSource(client, market), 1000)
     const log = (message: string) => process.stderr.write(`${new Date().toISOString()} ${message}\n`)
     const dataDir = path.resolve(flags['data-dir'] ?? path.join(this.dataDir, 'provider'))
-    let executor: import('../../lib/provider/executor.js').Executor = new ProcessExecutor({killGraceMs: flags['kill-grace']})
-    if (executorName === 'container') {
+    let executor: import('../../lib/provider/executor.js').Executor
+    if (executorName === 'process') {
+      executor = new ProcessExecutor({hide: [dataDir, this.dataDir, this.configDir], killGraceMs: flags['kill-grace'], sandbox, warn: (message) => this.warnToStderr(message)})
+      if (sandbox?.ok) log(`Process executor: each job runs in a sandbox, ${sandbox.detail}.`)
+    } else {
       const {openContainerExecutor} = await import('../../lib/provider/container-executor.js')
       const {agentIdOf} = await import('../../lib/provider/agent.js')
       const opened = await openContainerExecutor({agentId: agentIdOf(dataDir), allowImages: flags['allow-image'] ?? [], engineSocket: flags['engine-socket'], killGraceMs: flags['kill-grace'], pull: flags.pull as 'missing'})
@@ -102,7 +112,7 @@ export default class ProviderServe extends BaseCommand<typeof ProviderServe> {
       throw error
     }
     agent.start()
-    const info = {dataDir: agent.dataDir, executor: executor.name, pid: process.pid, supplier, url: running.url}
+    const info = {dataDir: agent.dataDir, executor: executor.name, pid: process.pid, ...(sandbox ? {sandboxed: sandbox.ok} : {}), supplier, url: running.url}
     if (this.jsonEnabled()) this.logJson(this.toSuccessJson(info))
     else {
       this.log(running.url)

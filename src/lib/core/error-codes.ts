@@ -143,6 +143,7 @@ export const ERROR_CODES = {
   PORT_IN_USE: {exit: 'usage'},
   PRICE_ABOVE_CEILING: {exit: 'usage', hint: 'Raise --max-price or pick a cheaper offer.'},
   PROCESS_EXECUTOR_REFUSED: {exit: 'usage', hint: 'Use a container executor, or pass --allow-process-executor if you trust every renter.'},
+  PROCESS_SANDBOX_UNAVAILABLE: {exit: 'usage', hint: 'Install bubblewrap (apt-get install bubblewrap), or pass --allow-unsandboxed if you trust every renter.'},
   READ_FAILED: {exit: 'runtime', hint: 'Check that the controller address in the network profile is a NectarController (it needs getRegistrationStatus).'},
   REPLAYED: {exit: 'runtime'},
   RESERVED_WALLET_NAME: {exit: 'usage', hint: 'Choose another name.'},

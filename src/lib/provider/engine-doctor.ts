@@ -6,13 +6,25 @@ import os from 'node:os'
 import path from 'node:path'
 
 import {connectEngine, ContainerExecutor, type EngineAddress, imageAllowed, resolveEngine} from './container-executor.js'
+import {type SandboxProbe} from './sandbox.js'
 
 export interface DoctorCheck {
   detail: string
-  /** What to do when it failed. */
+  /** What to do when it failed (or, with `warn`, what would make it better). */
   fix?: string
   name: string
   ok: boolean
+  /** Not a failure, but worth the operator's attention (shown as WARN). */
+  warn?: boolean
+}
+
+/**
+ * The process executor's sandbox: bubblewrap, probed as `provider serve --executor process` probes it.
+ * Its absence does not fail the doctor (the container executor does not need it): it is a warning.
+ */
+export function sandboxCheck(probe: SandboxProbe): DoctorCheck {
+  if (probe.ok) return {detail: probe.detail, name: 'process sandbox', ok: true}
+  return {detail: `${probe.detail}: \`--executor process\` jobs would run uncontained (the devnet only, or with --allow-unsandboxed)`, fix: 'Install bubblewrap (apt-get install bubblewrap); where the host forbids user namespaces, allow them or use the container executor.', name: 'process sandbox', ok: true, warn: true}
 }
 
 export interface DoctorReport {

@@ -1,20 +1,34 @@
-// Runs a job's command as a child process on the host: no shell, its own process group (so a stop
-// reaches its children), stdout and stderr captured apart, a minimal environment (the agent's own
-// environment, keys included, never leaks into a job), a time limit (SIGTERM, then SIGKILL).
-// For the devnet and trusted renters only: a renter's command runs with the agent's user rights.
+// Runs a job's command as a child process on the host: no shell, stdout and stderr captured apart, a
+// scrubbed environment (PATH, HOME, LANG and the spec's env: the agent's own environment, keys
+// included, never reaches a job), its work dir 0700, a time limit (SIGTERM, then SIGKILL).
+// Where bubblewrap runs (checked once, when the executor is made), each job is contained by it
+// (sandbox.ts): its own PID namespace, so no process of the job outlives it (setsid, double fork and
+// nohup included), and a file system holding only the system dirs and its own work dir, so it cannot
+// read the agent's environment, data dir or config dir. Without bubblewrap, jobs run as plain child
+// processes in their own process group, with this user's rights: for the devnet and trusted renters only.
 import {spawn} from 'node:child_process'
-import {chmodSync, mkdirSync, writeFileSync} from 'node:fs'
+import {chmodSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 
 import {nectarError} from '../core/errors.js'
 import {type Executor, type ExecutorCallbacks, type ExecutorHandle, type ExecutorJob} from './executor.js'
 import {type JobSpec} from './job-spec.js'
+import {bwrapArgs, descendants, probeSandbox, SANDBOX_PATH, SANDBOX_WORKDIR, type SandboxProbe, sandboxCommand, unsandboxedWarning} from './sandbox.js'
 
 export interface ProcessExecutorOptions {
+  /** The bubblewrap binary: a path, or a name on the agent's PATH. Default `bwrap`. */
+  bwrap?: string
+  /** Host paths a sandboxed job must not see even when they lie under a system dir (the agent's data and config dirs). */
+  hide?: readonly string[]
   /** Between SIGTERM and SIGKILL. Default 5 s. */
   killGraceMs?: number
-  /** PATH for jobs. Default: the agent's PATH. */
+  /** PATH for jobs. Default: the system dirs in the sandbox; the agent's PATH without it. */
   path?: string
+  /** The sandbox check already made (`provider serve` decides on it first); else the executor makes it. */
+  sandbox?: SandboxProbe
+  /** Told once, when the executor is made, if jobs will run without the sandbox. */
+  warn?: (message: string) => void
 }
 
 export const DEVNET_ONLY_WARNING = "The process executor runs renters' commands directly on this host, with this user's rights. Use it only with renters you trust."
@@ -31,14 +45,35 @@ export function checkProcessExecutorAllowed(options: {allow: boolean; chainId: n
   return DEVNET_ONLY_WARNING
 }
 
+/**
+ * Off the devnet, a process executor without its sandbox is refused unless the operator said so
+ * (--allow-unsandboxed). On the devnet it is allowed: the executor warns once.
+ */
+export function checkSandboxAllowed(options: {allowUnsandboxed: boolean; onDevnet: boolean; sandbox: SandboxProbe}): void {
+  if (options.sandbox.ok || options.onDevnet || options.allowUnsandboxed) return
+  throw nectarError('PROCESS_SANDBOX_UNAVAILABLE', `The process executor cannot contain jobs on this host: ${options.sandbox.detail}.`, {
+    hint: 'Install bubblewrap (apt-get install bubblewrap) and check it with `nectar provider doctor`, or pass --allow-unsandboxed if you trust every renter.',
+  })
+}
+
 export class ProcessExecutor implements Executor {
   readonly name = 'process'
+  /** Whether jobs run in the bubblewrap sandbox (decided once, when the executor is made). */
+  readonly sandbox: SandboxProbe
+  private readonly hide: readonly string[]
   private readonly killGraceMs: number
   private readonly pathEnv: string
 
   constructor(options: ProcessExecutorOptions = {}) {
     this.killGraceMs = options.killGraceMs ?? 5000
-    this.pathEnv = options.path ?? process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'
+    this.sandbox = options.sandbox ?? probeSandbox(options.bwrap)
+    this.hide = options.hide ?? []
+    this.pathEnv = options.path ?? (this.sandbox.ok ? SANDBOX_PATH : (process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'))
+    if (!this.sandbox.ok) options.warn?.(unsandboxedWarning(this.sandbox))
+  }
+
+  get sandboxed(): boolean {
+    return this.sandbox.ok
   }
 
   refuse(spec: JobSpec): string | undefined {
@@ -58,31 +93,72 @@ export class ProcessExecutor implements Executor {
     }
     let limitTimer: NodeJS.Timeout | undefined
     let killTimer: NodeJS.Timeout | undefined
-
-    try {
-      writeFiles(job)
-    } catch (error) {
-      queueMicrotask(() => finish(null, null, `failed to start: cannot write the job's files (${(error as Error).message})`))
+    const failed = (why: string): ExecutorHandle => {
+      queueMicrotask(() => finish(null, null, `failed to start: ${why}`))
       return {kill() {}}
     }
-    const env: Record<string, string> = {HOME: job.workDir, LANG: 'C.UTF-8', PATH: this.pathEnv, TMPDIR: job.workDir, ...job.spec.env}
-    const child = spawn(job.spec.command, job.spec.args ?? [], {cwd: job.workDir, detached: true, env, stdio: ['ignore', 'pipe', 'pipe']})
 
-    const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      prepareWorkDir(job)
+    } catch (error) {
+      return failed(`cannot write the job's files (${(error as Error).message})`)
+    }
+    const sandboxed = this.sandbox.ok
+    const base: Record<string, string> = sandboxed ? {HOME: SANDBOX_WORKDIR, LANG: 'C.UTF-8', PATH: this.pathEnv} : {HOME: job.workDir, LANG: 'C.UTF-8', PATH: this.pathEnv, TMPDIR: job.workDir}
+    const env: Record<string, string> = {...base, ...job.spec.env}
+    const args = job.spec.args ?? []
+    let child: ReturnType<typeof spawn>
+    /** The host pid of the job's PID namespace init (bwrap's child), from bwrap's --info-fd. */
+    let initPid: number | undefined
+    if (sandboxed) {
+      // bwrap reports a missing command only as its own exit 1: look it up first, as it will.
+      if (!sandboxCommand(job.spec.command, env.PATH ?? '', job.workDir)) {
+        return failed(`command ${JSON.stringify(job.spec.command)} not found in the sandbox (a job sees the system dirs and its work dir ${SANDBOX_WORKDIR})`)
+      }
+      const argv = bwrapArgs({args, command: job.spec.command, env, hide: this.hide, outbound: Boolean(job.limits?.outbound), workDir: job.workDir})
+      child = spawn(this.sandbox.bwrap, ['--info-fd', '3', ...argv], {cwd: job.workDir, detached: true, env: {}, stdio: ['ignore', 'pipe', 'pipe', 'pipe']})
+      let info = ''
+      const infoPipe = child.stdio[3] as NodeJS.ReadableStream
+      infoPipe.on('data', (chunk: Buffer) => {
+        info += chunk.toString()
+        const pid = /"child-pid"\s*:\s*(\d+)/.exec(info)?.[1]
+        if (pid) initPid = Number(pid)
+      })
+    } else {
+      child = spawn(job.spec.command, args, {cwd: job.workDir, detached: true, env, stdio: ['ignore', 'pipe', 'pipe']})
+    }
+
+    const send = (pid: number, signal: NodeJS.Signals) => {
+      try {
+        process.kill(pid, signal)
+      } catch {}
+    }
+    // Unsandboxed: the job's process group. Sandboxed: SIGTERM to every process of the job (all
+    // descendants of bwrap, whatever session or group they moved to) but the namespace's init, which
+    // would ignore it; SIGKILL to that init (the kernel then kills everything in the namespace), to
+    // every process found, and to bwrap's own group.
+    const signalJob = (signal: NodeJS.Signals) => {
       if (child.pid === undefined || exited) return
+      if (sandboxed) {
+        const isInit = (p: {pid: number; ppid: number}) => (initPid === undefined ? p.ppid === child.pid : p.pid === initPid)
+        if (signal !== 'SIGKILL') {
+          for (const p of descendants(child.pid)) if (!isInit(p)) send(p.pid, signal)
+          return
+        }
+        if (initPid !== undefined) send(initPid, 'SIGKILL')
+        for (const p of descendants(child.pid)) send(p.pid, 'SIGKILL')
+      }
       try {
         process.kill(-child.pid, signal)
       } catch {
-        try {
-          child.kill(signal)
-        } catch {}
+        send(child.pid, signal)
       }
     }
     const kill = (why: string) => {
       if (exited || reason) return
       reason = why
-      signalGroup('SIGTERM')
-      killTimer = setTimeout(() => signalGroup('SIGKILL'), this.killGraceMs)
+      signalJob('SIGTERM')
+      killTimer = setTimeout(() => signalJob('SIGKILL'), this.killGraceMs)
       killTimer.unref()
     }
 
@@ -90,23 +166,59 @@ export class ProcessExecutor implements Executor {
     child.stderr!.on('data', (chunk: Buffer) => callbacks.onOutput('stderr', chunk))
     child.on('error', (error: NodeJS.ErrnoException) => {
       // spawn failures (ENOENT, EACCES) arrive here and no 'close' may follow a failed spawn.
-      if (child.pid === undefined) finish(null, null, `failed to start: ${error.code === 'ENOENT' ? `command ${JSON.stringify(job.spec.command)} not found` : error.message}`)
+      if (child.pid !== undefined) return
+      if (sandboxed) finish(null, null, `failed to start: the sandbox ${this.sandbox.bwrap} could not run (${error.message})`)
+      else finish(null, null, `failed to start: ${error.code === 'ENOENT' ? `command ${JSON.stringify(job.spec.command)} not found` : error.message}`)
     })
     // 'close' comes after both pipes are drained, so every byte was delivered before onExit.
     // When the leader exits, the job is over (as a container stops with its main process): whatever
-    // it left running in its group is killed, which also closes the pipes it may still hold.
+    // it left running is killed, which also closes the pipes it may still hold. In the sandbox, bwrap
+    // exits with the job's main process and --die-with-parent then kills the namespace's init, which
+    // takes every process of the namespace with it.
     child.on('exit', () => {
       if (child.pid === undefined) return
       try {
         process.kill(-child.pid, 'SIGKILL')
       } catch {}
     })
-    child.on('close', (code, signal) => finish(code, signal, reason))
+    child.on('close', (code, signal) => {
+      // bwrap exits 128+N when the job died of signal N: a job we killed is reported with its signal.
+      const name = sandboxed && reason && code !== null && code > 128 ? signalName(code - 128) : undefined
+      const end = () => (name ? finish(null, name, reason) : finish(code, signal, reason))
+      // The job has ended when its namespace has: wait (briefly) for the init to be gone.
+      if (sandboxed && initPid !== undefined) void untilDead(initPid, 2000).then(end)
+      else end()
+    })
     if (job.timeLimitMs !== undefined) {
       limitTimer = setTimeout(() => kill(`time limit of ${formatMs(job.timeLimitMs!)} exceeded`), job.timeLimitMs)
     }
     return {kill, pid: child.pid}
   }
+}
+
+/** Resolves once `pid` has exited (gone, or a zombie), or after `ms`. */
+async function untilDead(pid: number, ms: number): Promise<void> {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    } catch {
+      return
+    }
+    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
+function signalName(n: number): NodeJS.Signals | undefined {
+  return (Object.entries(os.constants.signals) as Array<[NodeJS.Signals, number]>).find(([, value]) => value === n)?.[0]
+}
+
+/** The job's work dir, mode 0700, with the spec's files in it. */
+function prepareWorkDir(job: ExecutorJob): void {
+  writeFiles(job)
+  chmodSync(job.workDir, 0o700)
 }
 
 /** Writes the spec's files into the job's working directory (paths checked to stay inside it). */
