@@ -1,11 +1,7 @@
-import {readFileSync} from 'node:fs'
-import path from 'node:path'
-
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {durationFlag, rpcFlags, signerFlags} from '../../lib/cli/flags.js'
-import {nectarError} from '../../lib/core/errors.js'
 import {requireContract} from '../../lib/config/settings.js'
 
 export default class ProviderServe extends BaseCommand<typeof ProviderServe> {
@@ -37,76 +33,20 @@ export default class ProviderServe extends BaseCommand<typeof ProviderServe> {
     'tls-key': Flags.string({dependsOn: ['tls-cert'], description: 'TLS private key (PEM)'}),
   }
 
-  public async run() {
-    const {flags} = this
+  public async run(): Promise<never> {
     const settings = this.settings()
-    const {DEVNET_CHAIN_ID} = await import('../../lib/config/networks.js')
-    const {checkProcessExecutorAllowed, ProcessExecutor} = await import('../../lib/provider/process-executor.js')
-    const onDevnet = Boolean(settings.network.devnet) && settings.network.chainId === DEVNET_CHAIN_ID
-    const executorName = flags.executor ?? (onDevnet ? 'process' : 'container')
-    if (executorName === 'process') {
-      const warning = checkProcessExecutorAllowed({allow: flags['allow-process-executor'], chainId: settings.network.chainId, devnet: Boolean(settings.network.devnet), devnetChainId: DEVNET_CHAIN_ID})
-      if (warning) this.warnToStderr(warning)
-    }
-    const readPem = (file: string, flag: string) => {
-      try {
-        return readFileSync(file)
-      } catch (error) {
-        throw nectarError('TLS_FILE_UNREADABLE', `Cannot read ${flag} ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, {hint: `Pass the path of a PEM file to ${flag}.`})
-      }
-    }
-    const tls = flags['tls-cert'] && flags['tls-key'] ? {cert: readPem(flags['tls-cert'], '--tls-cert'), key: readPem(flags['tls-key'], '--tls-key')} : undefined
-    const {loadPlans} = await import('../../lib/market/plan.js')
-    loadPlans(flags.plan, 1n) // a bad plan fails before anything starts
-    const billIntervalSeconds = flags['bill-interval'] ?? 3600n
+    const {launchAgent, prepareAgent} = await import('../../lib/provider/launch-agent.js')
+    const setup = prepareAgent(this.flags, {dataDir: this.dataDir, network: settings.network, warn: (message) => this.warnUser(message)})
     const market = requireContract(settings, 'market')
     const account = await this.signer()
-    const supplier = account.address
     const client = await this.client()
-    const {ChainMarketDuties} = await import('../../lib/provider/market-duties.js')
-    const {cachedDealSource, chainDealSource} = await import('../../lib/provider/deals.js')
-    const {Agent} = await import('../../lib/provider/agent.js')
-    const {startServer} = await import('../../lib/provider/server.js')
-    const dealSource = cachedDealSource(chainDealSource(client, market), 1000)
     const log = (message: string) => process.stderr.write(`${new Date().toISOString()} ${message}\n`)
-    const dataDir = path.resolve(flags['data-dir'] ?? path.join(this.dataDir, 'provider'))
-    let executor: import('../../lib/provider/executor.js').Executor = new ProcessExecutor({killGraceMs: flags['kill-grace']})
-    if (executorName === 'container') {
-      const {openContainerExecutor} = await import('../../lib/provider/container-executor.js')
-      const {agentIdOf} = await import('../../lib/provider/agent.js')
-      const opened = await openContainerExecutor({agentId: agentIdOf(dataDir), allowImages: flags['allow-image'] ?? [], engineSocket: flags['engine-socket'], killGraceMs: flags['kill-grace'], pull: flags.pull as 'missing'})
-      executor = opened.executor
-      log(`Container executor on ${opened.address.url}; allowed images: ${(flags['allow-image'] ?? []).join(', ') || 'none (pass --allow-image)'}; pull ${flags.pull}.`)
-    }
-    const agent = Agent.open({
-      dataDir,
-      dealPollMs: flags.poll,
-      dealSource,
-      executor,
-      log,
-      market: new ChainMarketDuties({account, billIntervalSeconds, client, log, market, oracle: settings.network.contracts?.oracle}),
-      marketPollMs: flags['market-poll'],
-      plan: flags.plan,
-      supplier,
-    })
-    const reconciled = await agent.reconcile()
-    if (reconciled.adopted + reconciled.interrupted + reconciled.removed > 0) log(`After the restart: ${reconciled.adopted} job(s) followed again, ${reconciled.interrupted} interrupted, ${reconciled.removed} leftover container(s) removed.`)
-    let running
-    try {
-      running = await startServer({agent, dealSource, heartbeatMs: flags.heartbeat, host: flags.host, port: flags.port, supplier, tls})
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code
-      if (code === 'EADDRINUSE' || code === 'EACCES') {
-        throw nectarError('PORT_IN_USE', `Cannot listen on ${flags.host}:${flags.port} (${code}).`, {hint: 'Pick another --port (or --port 0 for any free port), or stop what listens there.'})
-      }
-      throw error
-    }
-    agent.start()
-    const info = {dataDir: agent.dataDir, executor: executor.name, pid: process.pid, supplier, url: running.url}
+    const launched = await launchAgent(client, {...setup, account, log, market, oracle: settings.network.contracts?.oracle})
+    const {info} = launched
     if (this.jsonEnabled()) this.logJson(this.toSuccessJson(info))
     else {
-      this.log(running.url)
-      log(`Provider agent for ${supplier} on chain ${settings.network.chainId}, listening on ${running.url}; data in ${agent.dataDir}.`)
+      this.log(info.url)
+      log(`Provider agent for ${info.supplier} on chain ${settings.network.chainId}, listening on ${info.url}; data in ${info.dataDir}.`)
     }
     // Stay up until SIGINT/SIGTERM, then stop the jobs (recorded as killed), close, and exit 0.
     process.removeAllListeners('SIGINT')
@@ -114,14 +54,7 @@ export default class ProviderServe extends BaseCommand<typeof ProviderServe> {
       process.once('SIGINT', resolve)
       process.once('SIGTERM', resolve)
     })
-    log('Shutting down: stopping running jobs…')
-    await agent.shutdown('the provider agent shut down')
-    await running.close()
-    log('Stopped.')
+    await launched.stop()
     process.exit(0)
-  }
-
-  private warnToStderr(message: string): void {
-    process.stderr.write(`Warning: ${message}\n`)
   }
 }
