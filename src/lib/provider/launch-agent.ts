@@ -148,18 +148,11 @@ export async function launchAgent(client: ChainClient, options: LaunchAgentParam
   })
   const reconciled = await agent.reconcile()
   if (reconciled.adopted + reconciled.interrupted + reconciled.removed > 0) log(`After the restart: ${reconciled.adopted} job(s) followed again, ${reconciled.interrupted} interrupted, ${reconciled.removed} leftover container(s) removed.`)
-  let running
-  try {
-    running = await startServer({agent, dealSource, heartbeatMs: options.heartbeatMs, host: options.host, port: options.port, supplier, tls: options.tls})
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'EADDRINUSE' || code === 'EACCES') {
-      throw nectarError('PORT_IN_USE', `Cannot listen on ${options.host}:${options.port} (${code}).`, {hint: 'Pick another --port (or --port 0 for any free port), or stop what listens there.'})
-    }
-    throw error
-  }
+  const server = await startServer({agent, dealSource, heartbeatMs: options.heartbeatMs, host: options.host, port: options.port, supplier, tls: options.tls}).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') throw error
+    throw nectarError('PORT_IN_USE', `Cannot listen on ${options.host}:${options.port} (${error.code}).`, {hint: 'Pick another --port (or --port 0 for any free port), or stop what listens there.'})
+  })
   agent.start()
-  const server = running
   return {
     agent,
     info: {dataDir: agent.dataDir, executor: executor.name, pid: process.pid, supplier, url: server.url},
