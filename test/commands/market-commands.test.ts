@@ -153,7 +153,7 @@ describe('provider', () => {
     const id = created.json.data.askId
     const found = await run(['compute', 'offers', '--min-cores', '12', '--min-net-down', '300Mbit/s', '--max-price', '0.75usd/h', '--json'])
     expect(found.json.data.offers.map((o: {id: string}) => o.id)).toContain(id)
-    const listed = await run(['provider', 'offer', 'list', '--private-key', PROVIDER, '--json'])
+    const listed = await run(['provider', 'offer', 'list', '--account', provider, '--json'])
     expect(listed.json.data.offers.map((o: {id: string}) => o.id)).toContain(id)
     const cancelled = await run(['provider', 'offer', 'cancel', id, '--private-key', PROVIDER, '--yes', '--json'])
     expect(cancelled.json.ok).toBe(true)

@@ -3,7 +3,7 @@ import {Args} from '@oclif/core'
 import {formatAmount} from '../../lib/core/amounts.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {rpcFlags, signerFlags, txFlags} from '../../lib/cli/flags.js'
-import {parseDealId} from './deal.js'
+import type {BillReport} from '../../lib/market/deal-payments.js'
 
 export default class ComputeBill extends BaseCommand<typeof ComputeBill> {
   static args = {deal: Args.string({description: 'Deal id', required: true})}
@@ -11,23 +11,16 @@ export default class ComputeBill extends BaseCommand<typeof ComputeBill> {
   static examples = ['<%= config.bin %> <%= command.id %> 1 --account dev6', '<%= config.bin %> <%= command.id %> 1 --yes --json']
   static flags = {...rpcFlags, ...signerFlags, ...txFlags}
 
-  public async run() {
-    const id = parseDealId(this.args.deal)
+  public async run(): Promise<BillReport> {
+    const {parseDealId} = await import('../../lib/market/ids.js')
+    const dealId = parseDealId(this.args.deal)
     const {marketAddresses} = await import('../../lib/market/settings.js')
     const addresses = marketAddresses(this.settings())
     const client = await this.client()
-    const account = await this.signer()
-    const {checkBill, dealAfterPayment} = await import('../../lib/market/deals.js')
-    await checkBill(client, addresses.market, id, account.address)
-    const {transact} = await import('../../lib/chain/transact.js')
-    const {marketAbi} = await import('../../lib/contracts/generated/Market.js')
-    const result = await transact(client, `Bill deal ${id}`, {abi: marketAbi, address: addresses.market, args: [id], functionName: 'Bill'}, {
-      account,
-      confirm: (p) => this.confirmTransaction(p),
-      onSent: (hash) => this.note(`Sent ${hash}; waiting for the receipt…`),
-    })
-    const {deal, json, paid} = await dealAfterPayment(client, addresses, id, result.receipt)
-    this.log(`Billed deal ${id}: ${formatAmount(paid)} SNM paid to ${deal.master}; deal is ${deal.status} (${result.hash}).`)
-    return {deal: json, paid: paid.toString(), txHash: result.hash}
+    const {billDeal, dealAfterPayment} = await import('../../lib/market/deal-payments.js')
+    const payment = await billDeal(client, {dealId, market: addresses.market}, await this.sendOptions())
+    const {deal, json} = await dealAfterPayment(client, addresses, payment)
+    this.log(`Billed deal ${dealId}: ${formatAmount(payment.paid)} SNM paid to ${deal.master}; deal is ${deal.status} (${payment.txHash}).`)
+    return {deal: json, paid: payment.paid, txHash: payment.txHash}
   }
 }

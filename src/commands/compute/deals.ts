@@ -4,13 +4,14 @@ import {displayAmount} from '../../lib/core/amounts.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {accountFlag, rpcFlags} from '../../lib/cli/flags.js'
 import {renderTable} from '../../lib/cli/render.js'
+import type {DealsReport} from '../../lib/market/deals.js'
 
 export default class ComputeDeals extends BaseCommand<typeof ComputeDeals> {
   static description = 'List your deals, as renter or provider: status, time left and SNM paid so far.'
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --all --account dev6 --json']
   static flags = {...rpcFlags, ...accountFlag,all: Flags.boolean({description: 'Include closed deals'})}
 
-  public async run() {
+  public async run(): Promise<DealsReport> {
     const {marketAddresses} = await import('../../lib/market/settings.js')
     const addresses = marketAddresses(this.settings())
     const me = await this.accountAddress()

@@ -3,6 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {rpcFlags, signerFlags} from '../../lib/cli/flags.js'
 import {renderTable} from '../../lib/cli/render.js'
+import type {JobsReport} from '../../lib/provider/renter.js'
 
 export default class ComputeJobs extends BaseCommand<typeof ComputeJobs> {
   static args = {deal: Args.string({description: 'Deal id', required: true})}
@@ -10,8 +11,8 @@ export default class ComputeJobs extends BaseCommand<typeof ComputeJobs> {
   static examples = ['<%= config.bin %> <%= command.id %> 12', '<%= config.bin %> <%= command.id %> 12 --json']
   static flags = {...rpcFlags, ...signerFlags,endpoint: Flags.string({description: 'Agent URL (default: the deal provider’s endpoint on chain)'})}
 
-  public async run() {
-    const {parseDealId} = await import('../../lib/provider/renter.js')
+  public async run(): Promise<JobsReport> {
+    const {parseDealId} = await import('../../lib/market/ids.js')
     const dealId = parseDealId(this.args.deal)
     const target = await this.dealAgent(dealId, this.flags.endpoint)
     const {listJobs} = await import('../../lib/provider/client.js')
@@ -24,6 +25,6 @@ export default class ComputeJobs extends BaseCommand<typeof ComputeJobs> {
         this.log(renderTable(['job', 'status', 'exit', 'command', 'started', 'reason'], rows))
       }
     }
-    return {dealId: dealId.toString(), jobs}
+    return {dealId, jobs}
   }
 }

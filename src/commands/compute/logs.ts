@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {rpcFlags, signerFlags} from '../../lib/cli/flags.js'
 import {toJsonText} from '../../lib/cli/render.js'
-import {nectarError} from '../../lib/core/errors.js'
+import type {JobLogsReport} from '../../lib/provider/renter.js'
 
 export default class ComputeLogs extends BaseCommand<typeof ComputeLogs> {
   static args = {
@@ -33,33 +33,17 @@ export default class ComputeLogs extends BaseCommand<typeof ComputeLogs> {
     process.stdout.write(toJsonText(json, 0) + '\n')
   }
 
-  public async run() {
+  public async run(): Promise<JobLogsReport> {
     const {flags} = this
-    const {parseDealId, parseJobId, parseSince} = await import('../../lib/provider/renter.js')
+    const {parseDealId} = await import('../../lib/market/ids.js')
+    const {parseJobId, parseSince, readJobLogs} = await import('../../lib/provider/renter.js')
     const dealId = parseDealId(this.args.deal)
+    const jobId = this.args.job === undefined ? undefined : parseJobId(this.args.job)
     const since = flags.since === undefined ? undefined : parseSince(flags.since)
     const target = await this.dealAgent(dealId, flags.endpoint)
-    const {followLogs, listJobs} = await import('../../lib/provider/client.js')
-    let jobId = this.args.job === undefined ? undefined : parseJobId(this.args.job)
-    if (jobId === undefined) {
-      const jobs = await listJobs(target)
-      if (jobs.length === 0) throw nectarError('NO_JOBS', `Deal ${dealId} has no jobs yet.`, {hint: `Start one with \`nectar compute run ${dealId} --job job.json\`.`})
-      jobId = jobs.at(-1)!.id
-    }
-    const {logWriter} = await import('../../lib/provider/log-output.js')
-    const result = await followLogs(target, {
-      follow: flags.follow,
-      jobId,
-      onReconnect: (attempt, reason, after) => this.note(`Connection lost (${reason}); reconnecting (attempt ${attempt}), resuming after line ${after}…`),
-      onRecords: logWriter({json: this.jsonEnabled(), stderr: process.stderr, stdout: process.stdout, timestamps: flags.timestamps}),
-      since,
-      stream: flags.stream as 'stderr' | 'stdout' | undefined,
-      tail: flags.tail,
-    })
-    if (result.end) {
-      this.note(`Job ${jobId} ${result.end.status}${result.end.reason ? ` (${result.end.reason})` : ''}; exit status ${result.end.exitStatus}.`)
-      if (flags.follow) process.exitCode = result.end.exitStatus
-    }
-    return {dealId: dealId.toString(), end: result.end ?? null, jobId, lastSeq: result.lastSeq, reconnects: result.reconnects, running: Boolean(result.eof)}
+    const output = {json: this.jsonEnabled(), note: (m: string) => this.note(m), stderr: process.stderr, stdout: process.stdout, timestamps: flags.timestamps}
+    const report = await readJobLogs(target, {...output, follow: flags.follow, jobId, since, stream: flags.stream as 'stderr' | 'stdout' | undefined, tail: flags.tail})
+    if (flags.follow && report.end) process.exitCode = report.end.exitStatus
+    return report
   }
 }

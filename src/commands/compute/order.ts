@@ -1,10 +1,10 @@
 import {Args, Flags} from '@oclif/core'
 
-import {displayAmount, formatAmount} from '../../lib/core/amounts.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {durationFlag, rpcFlags, signerFlags, txFlags} from '../../lib/cli/flags.js'
-import {nectarError} from '../../lib/core/errors.js'
 import {renderKeyValues, toJsonText} from '../../lib/cli/render.js'
+import type {RentReport} from '../../lib/market/rent-offer.js'
+import type {RentAndRunReport} from '../../lib/provider/renter.js'
 
 export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
   static args = {ask: Args.string({description: 'Id of the offer (ASK order) to take', required: true})}
@@ -31,74 +31,27 @@ export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
     else super.logJson(json)
   }
 
-  public async run() {
-    if (!/^\d{1,30}$/.test(this.args.ask)) throw nectarError('INVALID_ORDER_ID', `The offer id ${JSON.stringify(this.args.ask)} is not a number.`, {hint: 'Give an id from `nectar compute offers`.'})
-    const askId = BigInt(this.args.ask)
-    const {parsePrice, snmPerHourText, usdPerHourText, formatDealDuration} = await import('../../lib/market/units.js')
-    const {duration} = this.flags
-    let spec
-    if (this.flags.job !== undefined) {
-      const {loadJobSpecFile} = await import('../../lib/provider/job-spec.js')
-      spec = loadJobSpecFile(this.flags.job) // a bad spec fails before anything is sent
-    }
+  public async run(): Promise<RentAndRunReport | RentReport> {
+    const {flags} = this
+    const {parseOrderId} = await import('../../lib/market/ids.js')
+    const askId = parseOrderId(this.args.ask, 'Give an id from `nectar compute offers`.')
+    const spec = flags.job === undefined ? undefined : (await import('../../lib/provider/job-spec.js')).loadJobSpecFile(flags.job) // checked before anything is sent
     const {marketAddresses} = await import('../../lib/market/settings.js')
     const addresses = marketAddresses(this.settings())
     const client = await this.client()
-    const account = await this.signer()
-    let maxPrice: bigint | undefined
-    if (this.flags['max-price'] !== undefined) {
-      const {getOracleRate} = await import('../../lib/market/deals.js')
-      maxPrice = parsePrice(this.flags['max-price'], await getOracleRate(client, addresses.oracle), '--max-price').price
-    }
-    const {planQuickBuy} = await import('../../lib/market/renter.js')
-    const plan = await planQuickBuy(client, addresses, {askId, buyer: account.address, duration, maxPrice})
-    const summary: Array<[string, string]> = [
-      ['offer', `${askId} by ${plan.ask.author}`],
-      ['duration', formatDealDuration(duration)],
-      ['price', `${usdPerHourText(plan.ask.price)} USD/h = ${snmPerHourText(plan.ask.price, plan.rate)} SNM/h at the oracle rate`],
-      ['lock', `${formatAmount(plan.lock)} SNM (${duration === 0n ? '1 hour, spot' : duration < 86_400n ? 'the whole duration' : '1 day'})`],
-      ['balance', `${displayAmount(plan.balance)} SNM`],
-      ['allowance', plan.needsApproval ? `${displayAmount(plan.allowance)} SNM: approve exactly ${formatAmount(plan.lock)} SNM first` : `${displayAmount(plan.allowance)} SNM (enough; no approval)`],
-    ]
-    if (!this.jsonEnabled()) this.logToStderr(renderKeyValues(summary))
-    const {transact} = await import('../../lib/chain/transact.js')
-    const {marketAbi} = await import('../../lib/contracts/generated/Market.js')
-    const {snmAbi} = await import('../../lib/contracts/generated/SNM.js')
-    const confirm = (p: Parameters<typeof this.confirmTransaction>[0]) => this.confirmTransaction(p)
-    let approvalHash: string | null = null
-    if (plan.needsApproval) {
-      const approval = await transact(client, `Approve the Market to take exactly ${formatAmount(plan.lock)} SNM`, {abi: snmAbi, address: addresses.snm, args: [addresses.market, plan.lock], functionName: 'approve'}, {
-        account,
-        confirm,
-        details: [['amount', `${formatAmount(plan.lock)} SNM`]],
-        onSent: (hash) => this.note(`Sent approval ${hash}…`),
-      })
-      approvalHash = approval.hash
-    }
-    const result = await transact(client, `QuickBuy offer ${askId} for ${formatDealDuration(duration)}`, {abi: marketAbi, address: addresses.market, args: [askId, duration], functionName: 'QuickBuy'}, {
-      account,
-      confirm,
-      details: [['lock', `${formatAmount(plan.lock)} SNM`]],
-      onSent: (hash) => this.note(`Sent ${hash}; waiting for DealOpened…`),
-    })
-    const {dealJson, dealOpenedId, requireDeal} = await import('../../lib/market/deals.js')
-    const dealId = dealOpenedId(result.receipt)
-    if (dealId === undefined) throw nectarError('NO_DEAL_OPENED', `QuickBuy ${result.hash} opened no deal.`, {hint: 'Check the transaction with --debug.'})
-    const deal = await requireDeal(client, addresses.market, dealId)
-    const block = await client.getBlock({blockNumber: result.blockNumber})
-    const opened = `Deal ${dealId} opened with ${deal.supplier} in ${result.hash} (block ${result.blockNumber}); ${formatAmount(deal.blockedBalance)} SNM in escrow.`
-    const out = {approvalTx: approvalHash, approved: plan.needsApproval ? plan.lock.toString() : '0', deal: dealJson(deal, block.timestamp, plan.rate), lock: plan.lock.toString(), txHash: result.hash}
+    const {rentedOfferText, rentOffer, rentPlanLines, rentReport} = await import('../../lib/market/rent-offer.js')
+    const showPlan = (plan: Parameters<typeof rentPlanLines>[0]) => this.jsonEnabled() || this.logToStderr(renderKeyValues(rentPlanLines(plan)))
+    const rented = await rentOffer(client, {addresses, askId, duration: flags.duration, maxPrice: flags['max-price'], onPlan: showPlan}, await this.sendOptions())
     if (!spec) {
-      this.log(opened)
-      return out
+      this.log(rentedOfferText(rented))
+      return rentReport(rented)
     }
-    // stdout belongs to the job from here on.
-    this.note(opened)
+    this.note(rentedOfferText(rented)) // stdout belongs to the job from here on
     const {runJob} = await import('../../lib/provider/renter.js')
-    const target = await this.dealAgent(dealId)
-    const {end, job} = await runJob(target, {follow: this.flags.follow, json: this.jsonEnabled(), note: (m) => this.note(m), spec, stderr: process.stderr, stdout: process.stdout, timestamps: this.flags.timestamps})
-    if (!this.flags.follow && !this.jsonEnabled()) this.log(`Job ${job.id} started on deal ${dealId}. Follow it with: nectar compute logs ${dealId} ${job.id} --follow`)
+    const target = await this.dealAgent(rented.deal.id)
+    const {end, job} = await runJob(target, {follow: flags.follow, json: this.jsonEnabled(), note: (m) => this.note(m), spec, stderr: process.stderr, stdout: process.stdout, timestamps: flags.timestamps})
+    if (!flags.follow && !this.jsonEnabled()) this.log(`Job ${job.id} started on deal ${rented.deal.id}. Follow it with: nectar compute logs ${rented.deal.id} ${job.id} --follow`)
     if (end) process.exitCode = end.exitStatus
-    return {...out, endpoint: target.endpoint, job, jobEnd: end}
+    return {...rentReport(rented), endpoint: target.endpoint, job, jobEnd: end}
   }
 }

@@ -3,6 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {rpcFlags, signerFlags} from '../../lib/cli/flags.js'
 import {toJsonText} from '../../lib/cli/render.js'
+import type {RunJobReport} from '../../lib/provider/renter.js'
 
 export default class ComputeRun extends BaseCommand<typeof ComputeRun> {
   static args = {deal: Args.string({description: 'Deal id', required: true})}
@@ -23,9 +24,10 @@ export default class ComputeRun extends BaseCommand<typeof ComputeRun> {
     process.stdout.write(toJsonText(json, 0) + '\n')
   }
 
-  public async run() {
+  public async run(): Promise<RunJobReport> {
     const {flags} = this
-    const {parseDealId, runJob} = await import('../../lib/provider/renter.js')
+    const {parseDealId} = await import('../../lib/market/ids.js')
+    const {runJob} = await import('../../lib/provider/renter.js')
     const {loadJobSpecFile} = await import('../../lib/provider/job-spec.js')
     const dealId = parseDealId(this.args.deal)
     const spec = loadJobSpecFile(flags.job)
@@ -33,6 +35,6 @@ export default class ComputeRun extends BaseCommand<typeof ComputeRun> {
     const {job, end} = await runJob(target, {follow: flags.follow, json: this.jsonEnabled(), note: (m) => this.note(m), spec, stderr: process.stderr, stdout: process.stdout, timestamps: flags.timestamps})
     if (!flags.follow && !this.jsonEnabled()) this.log(`Job ${job.id} started. Follow it with: nectar compute logs ${dealId} ${job.id} --follow`)
     if (end) process.exitCode = end.exitStatus
-    return {dealId: dealId.toString(), end, endpoint: target.endpoint, job}
+    return {dealId, end, endpoint: target.endpoint, job}
   }
 }

@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {nectarError} from '../../lib/core/errors.js'
 import {renderTable} from '../../lib/cli/render.js'
+import type {DoctorReport} from '../../lib/provider/engine-doctor.js'
 
 export default class ProviderDoctor extends BaseCommand<typeof ProviderDoctor> {
   static summary = 'Check that this machine can run renters’ jobs in containers (and contain process jobs).'
@@ -16,7 +17,7 @@ export default class ProviderDoctor extends BaseCommand<typeof ProviderDoctor> {
     'engine-socket': Flags.string({description: 'The Docker Engine API socket (default: DOCKER_HOST, else /run/podman/podman.sock, else /var/run/docker.sock)'}),
   }
 
-  public async run() {
+  public async run(): Promise<DoctorReport> {
     const {runDoctor, sandboxCheck} = await import('../../lib/provider/engine-doctor.js')
     const {probeSandbox} = await import('../../lib/provider/sandbox.js')
     const report = await runDoctor({allowImages: this.flags['allow-image'] ?? [], engineSocket: this.flags['engine-socket']})

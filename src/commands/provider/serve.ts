@@ -1,16 +1,12 @@
-import {readFileSync} from 'node:fs'
-import path from 'node:path'
-
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {durationFlag, rpcFlags, signerFlags} from '../../lib/cli/flags.js'
-import {nectarError} from '../../lib/core/errors.js'
 import {requireContract} from '../../lib/config/settings.js'
 
 export default class ProviderServe extends BaseCommand<typeof ProviderServe> {
   static summary = 'Run the provider agent: accept jobs from your deals’ renters, run them, serve their logs.'
-  static description = `A long-running agent. It keeps the asks of the plan file listed (placing each one missing at start, and again when a deal on it ends; never twice, even across restarts), bills its open deals every --bill-interval, closes forward deals whose time is up (each transaction is logged to stderr: starting the agent is the consent), and accepts a job for a deal only when the request is signed by the deal's renter (checked on chain). It runs jobs with the executor (in a container through the Docker Engine API — Docker or Podman — by default; as a host process on the devnet, contained by bubblewrap: its own PID and network namespaces, only the system dirs and its work dir mounted; where bubblewrap cannot run, the devnet runs it uncontained with a warning, and elsewhere that needs --allow-unsandboxed), keeps their output in an append-only log in the data dir, and serves start/status/stop/logs over HTTP(S). Jobs of a deal are killed when the deal closes. After a crash, a restart follows its containers again or reports the jobs as ended or interrupted. Prints the listening URL (under --json, one envelope with {url, pid}); everything else goes to stderr. Stop it with Ctrl-C or SIGTERM.`
+  static description = `A long-running agent. It keeps the asks of the plan file listed (placing each one missing at start, and again when a deal on it ends; never twice, even across restarts), bills its open deals every --bill-interval, closes forward deals whose time is up (each transaction is logged to stderr: starting the agent is the consent), and accepts a job for a deal only when the request is signed by the deal's renter (checked on chain). It runs jobs with the executor (in a container through the Docker Engine API — Docker or Podman — by default; as a host process on the devnet), keeps their output in an append-only log in the data dir, and serves start/status/stop/logs over HTTP(S). Jobs of a deal are killed when the deal closes. After a crash, a restart follows its containers again or reports the jobs as ended or interrupted. Prints the listening URL (under --json, one envelope with {url, pid}); everything else goes to stderr. Stop it with Ctrl-C or SIGTERM.`
   static examples = [
     '<%= config.bin %> <%= command.id %> --plan ask.yaml --port 8701',
     '<%= config.bin %> <%= command.id %> --plan ask.yaml --bill-interval 30m --port 8443 --tls-cert cert.pem --tls-key key.pem',
@@ -21,6 +17,7 @@ export default class ProviderServe extends BaseCommand<typeof ProviderServe> {
     ...signerFlags,
     'allow-process-executor': Flags.boolean({description: 'Allow the process executor off the devnet (renters’ commands then run on this host)'}),
     'allow-unsandboxed': Flags.boolean({description: 'Process executor off the devnet: run jobs even where the bubblewrap sandbox cannot (they then see this user’s files and processes)'}),
+      checkSandboxAllowed({allowUnsandboxed: flags['allow-unsandboxed'], onDevnet, sandbox})
     'bill-interval': durationFlag({description: 'Bill each open deal when its last bill is this old (30m, 1h, 1.5h, 1d) [default: 1h]'}),
     'data-dir': Flags.string({description: 'Where jobs and logs are kept (default: <data dir>/provider)'}),
     'allow-image': Flags.string({description: 'Container executor: an image a job may use, as a glob (local/*, docker.io/library/busybox:*); repeatable. No pattern = no image is allowed', multiple: true}),
@@ -38,85 +35,20 @@ export default class ProviderServe extends BaseCommand<typeof ProviderServe> {
     'tls-key': Flags.string({dependsOn: ['tls-cert'], description: 'TLS private key (PEM)'}),
   }
 
-  public async run() {
-    const {flags} = this
+  public async run(): Promise<never> {
     const settings = this.settings()
-    const {DEVNET_CHAIN_ID} = await import('../../lib/config/networks.js')
-    const {checkProcessExecutorAllowed, checkSandboxAllowed, ProcessExecutor} = await import('../../lib/provider/process-executor.js')
-    const onDevnet = Boolean(settings.network.devnet) && settings.network.chainId === DEVNET_CHAIN_ID
-    const executorName = flags.executor ?? (onDevnet ? 'process' : 'container')
-    let sandbox: import('../../lib/provider/sandbox.js').SandboxProbe | undefined
-    if (executorName === 'process') {
-      const warning = checkProcessExecutorAllowed({allow: flags['allow-process-executor'], chainId: settings.network.chainId, devnet: Boolean(settings.network.devnet), devnetChainId: DEVNET_CHAIN_ID})
-      // Can jobs be contained here? Checked once: without the sandbox, only the devnet (or the operator's
-      // --allow-unsandboxed) runs them, and the executor warns once.
-      const {probeSandbox} = await import('../../lib/provider/sandbox.js')
-      sandbox = probeSandbox()
-      checkSandboxAllowed({allowUnsandboxed: flags['allow-unsandboxed'], onDevnet, sandbox})
-      if (warning) this.warnToStderr(warning)
-    }
-    const readPem = (file: string, flag: string) => {
-      try {
-        return readFileSync(file)
-      } catch (error) {
-        throw nectarError('TLS_FILE_UNREADABLE', `Cannot read ${flag} ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, {hint: `Pass the path of a PEM file to ${flag}.`})
-      }
-    }
-    const tls = flags['tls-cert'] && flags['tls-key'] ? {cert: readPem(flags['tls-cert'], '--tls-cert'), key: readPem(flags['tls-key'], '--tls-key')} : undefined
-    const {loadPlans} = await import('../../lib/market/plan.js')
-    loadPlans(flags.plan, 1n) // a bad plan fails before anything starts
-    const billIntervalSeconds = flags['bill-interval'] ?? 3600n
+    const {launchAgent, prepareAgent} = await import('../../lib/provider/launch-agent.js')
+    const setup = prepareAgent(this.flags, {configDir: this.configDir, dataDir: this.dataDir, network: settings.network, warn: (message) => this.warnUser(message)})
     const market = requireContract(settings, 'market')
     const account = await this.signer()
-    const supplier = account.address
     const client = await this.client()
-    const {ChainMarketDuties} = await import('../../lib/provider/market-duties.js')
-    const {cachedDealSource, chainDealSource} = await import('../../lib/provider/deals.js')
-    const {Agent} = await import('../../lib/provider/agent.js')
-    const {startServer} = await import('../../lib/provider/server.js')
-    const dealSource = cachedDealSource(chainDealSource(client, market), 1000)
     const log = (message: string) => process.stderr.write(`${new Date().toISOString()} ${message}\n`)
-    const dataDir = path.resolve(flags['data-dir'] ?? path.join(this.dataDir, 'provider'))
-    let executor: import('../../lib/provider/executor.js').Executor
-    if (executorName === 'process') {
-      executor = new ProcessExecutor({hide: [dataDir, this.dataDir, this.configDir], killGraceMs: flags['kill-grace'], sandbox, warn: (message) => this.warnToStderr(message)})
-      if (sandbox?.ok) log(`Process executor: each job runs in a sandbox, ${sandbox.detail}.`)
-    } else {
-      const {openContainerExecutor} = await import('../../lib/provider/container-executor.js')
-      const {agentIdOf} = await import('../../lib/provider/agent.js')
-      const opened = await openContainerExecutor({agentId: agentIdOf(dataDir), allowImages: flags['allow-image'] ?? [], engineSocket: flags['engine-socket'], killGraceMs: flags['kill-grace'], pull: flags.pull as 'missing'})
-      executor = opened.executor
-      log(`Container executor on ${opened.address.url}; allowed images: ${(flags['allow-image'] ?? []).join(', ') || 'none (pass --allow-image)'}; pull ${flags.pull}.`)
-    }
-    const agent = Agent.open({
-      dataDir,
-      dealPollMs: flags.poll,
-      dealSource,
-      executor,
-      log,
-      market: new ChainMarketDuties({account, billIntervalSeconds, client, log, market, oracle: settings.network.contracts?.oracle}),
-      marketPollMs: flags['market-poll'],
-      plan: flags.plan,
-      supplier,
-    })
-    const reconciled = await agent.reconcile()
-    if (reconciled.adopted + reconciled.interrupted + reconciled.removed > 0) log(`After the restart: ${reconciled.adopted} job(s) followed again, ${reconciled.interrupted} interrupted, ${reconciled.removed} leftover container(s) removed.`)
-    let running
-    try {
-      running = await startServer({agent, dealSource, heartbeatMs: flags.heartbeat, host: flags.host, port: flags.port, supplier, tls})
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code
-      if (code === 'EADDRINUSE' || code === 'EACCES') {
-        throw nectarError('PORT_IN_USE', `Cannot listen on ${flags.host}:${flags.port} (${code}).`, {hint: 'Pick another --port (or --port 0 for any free port), or stop what listens there.'})
-      }
-      throw error
-    }
-    agent.start()
-    const info = {dataDir: agent.dataDir, executor: executor.name, pid: process.pid, ...(sandbox ? {sandboxed: sandbox.ok} : {}), supplier, url: running.url}
+    const launched = await launchAgent(client, {...setup, account, log, market, oracle: settings.network.contracts?.oracle})
+    const {info} = launched
     if (this.jsonEnabled()) this.logJson(this.toSuccessJson(info))
     else {
-      this.log(running.url)
-      log(`Provider agent for ${supplier} on chain ${settings.network.chainId}, listening on ${running.url}; data in ${agent.dataDir}.`)
+      this.log(info.url)
+      log(`Provider agent for ${info.supplier} on chain ${settings.network.chainId}, listening on ${info.url}; data in ${info.dataDir}.`)
     }
     // Stay up until SIGINT/SIGTERM, then stop the jobs (recorded as killed), close, and exit 0.
     process.removeAllListeners('SIGINT')
@@ -124,14 +56,7 @@ export default class ProviderServe extends BaseCommand<typeof ProviderServe> {
       process.once('SIGINT', resolve)
       process.once('SIGTERM', resolve)
     })
-    log('Shutting down: stopping running jobs…')
-    await agent.shutdown('the provider agent shut down')
-    await running.close()
-    log('Stopped.')
+    await launched.stop()
     process.exit(0)
-  }
-
-  private warnToStderr(message: string): void {
-    process.stderr.write(`Warning: ${message}\n`)
   }
 }

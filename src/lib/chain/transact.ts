@@ -99,6 +99,11 @@ export interface TransactOptions {
   record?: (tx: SentTx) => void
 }
 
+/** The caller's send options with an action's own preview lines first (the amounts it alone knows). */
+export function withDetails(send: TransactOptions, details: Array<[string, string]>): TransactOptions {
+  return {...send, details: [...details, ...(send.details ?? [])]}
+}
+
 function describeCall(call: WriteCall): string {
   const args = ((call.args ?? []) as readonly unknown[]).map((a) => (Array.isArray(a) ? `[${a.length} items]` : String(a)))
   return `${call.functionName}(${args.join(', ')})`

@@ -175,6 +175,14 @@ export function billedAmount(receipt: TransactionReceipt): bigint {
   return parseEventLogs({abi: marketAbi, eventName: 'Billed', logs: receipt.logs}).reduce((s, l) => s + l.args.paidAmount, 0n)
 }
 
+export type DealJson = ReturnType<typeof dealJson>
+
+/** `compute deals`'s result. */
+export interface DealsReport {
+  account: Address
+  deals: DealJson[]
+}
+
 /** A deal as `--json` shows it. */
 export function dealJson(deal: Deal, now: bigint, rate: bigint) {
   const view = dealView(deal, now, rate)
@@ -196,10 +204,4 @@ export function dealJson(deal: Deal, now: bigint, rate: bigint) {
     supplier: deal.supplier,
     unbilled: view.unbilled.toString(),
   }
-}
-
-/** After a Bill or CloseDeal: what it paid (from the receipt) and the deal as it now stands, for output. */
-export async function dealAfterPayment(client: ChainClient, {market, oracle}: {market: Address; oracle: Address}, id: bigint, receipt: TransactionReceipt) {
-  const [deal, rate, block] = await Promise.all([requireDeal(client, market, id), getOracleRate(client, oracle), client.getBlock({blockNumber: receipt.blockNumber})])
-  return {deal, json: dealJson(deal, block.timestamp, rate), paid: billedAmount(receipt)}
 }

@@ -96,6 +96,8 @@ export function searchOffers(asks: Order[], filter: OfferFilter, sort: OfferSort
   return {matches: limit === undefined ? sorted : sorted.slice(0, limit), nearest, total: active.length}
 }
 
+export type OfferJson = ReturnType<typeof offerJson>
+
 /** An offer as `--json` shows it. */
 export function offerJson(order: Order, rate: bigint) {
   return {

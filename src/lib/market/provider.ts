@@ -3,6 +3,7 @@ import {type Address} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
 import {nectarError} from '../core/errors.js'
+import {type OfferJson} from './offers.js'
 import {listOrders, type Order} from './orders.js'
 
 /** http(s) URLs only, with a host; returns the normalised URL. */
@@ -28,4 +29,10 @@ export async function listProviderAsks(client: ChainClient, market: Address, pro
   return asks
     .filter((o) => o.author.toLowerCase() === provider.toLowerCase() && (includeInactive || o.status === 'active'))
     .sort((a, b) => (a.status === b.status ? (a.id > b.id ? -1 : 1) : a.status === 'active' ? -1 : 1))
+}
+
+/** `provider offer list`'s result. */
+export interface ProviderOffersReport {
+  offers: Array<OfferJson & {dealId: string; status: Order['status']}>
+  provider: Address
 }

@@ -6,14 +6,14 @@
 import {type Address, type Hash, type LocalAccount} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
-import {transact, type TxPreview, type WriteCall, writeCall} from '../chain/transact.js'
-import {marketAbi} from '../contracts/generated/Market.js'
+import {type TransactOptions} from '../chain/transact.js'
 import {benchmarksToVector, netflagsToVector} from '../market/benchmarks.js'
-import {billedAmount, BLACKLIST, type Deal, getDeal, getOracleRate, listDeals, orderPlacedId} from '../market/deals.js'
-import {type Order, ORDER_TYPE} from '../market/orders.js'
+import {billDeal, closeDeal} from '../market/deal-payments.js'
+import {type Deal, getDeal, getOracleRate, listDeals} from '../market/deals.js'
+import {type Order} from '../market/orders.js'
+import {placeAsk} from '../market/place-order.js'
 import {type OrderParams, loadPlans} from '../market/plan.js'
 import {listProviderAsks} from '../market/provider.js'
-import {formatDealDuration, usdPerHourText} from '../market/units.js'
 import {type MarketDuties} from './agent.js'
 
 export interface MarketDutiesOptions {
@@ -55,19 +55,20 @@ export class ChainMarketDuties implements MarketDuties {
   /** Deals seen closed: closed is final, so they are never read again. */
   private readonly closed = new Set<bigint>()
 
-  constructor(private readonly options: MarketDutiesOptions) {}
+  /** The agent sends unattended (starting it is the consent): each transaction is logged instead of confirmed. */
+  private readonly send: TransactOptions
+
+  constructor(private readonly options: MarketDutiesOptions) {
+    const {account, log} = options
+    this.send = {
+      account,
+      confirm: async (preview) => log(`Sending: ${preview.action} (${preview.call}, gas limit ${preview.gas}).`),
+      onSent: (hash) => log(`Sent ${hash}.`),
+    }
+  }
 
   private get me(): Address {
     return this.options.account.address
-  }
-
-  private send(action: string, call: WriteCall) {
-    const {client, log} = this.options
-    return transact(client, action, call, {
-      account: this.options.account,
-      confirm: async (preview: TxPreview) => log(`Sending: ${preview.action} (${preview.call}, gas limit ${preview.gas}).`),
-      onSent: (hash) => log(`Sent ${hash}.`),
-    })
   }
 
   /**
@@ -93,15 +94,9 @@ export class ChainMarketDuties implements MarketDuties {
         listed.set(shape, have - 1)
         continue
       }
-      const result = await this.send(`Place an ASK at ${usdPerHourText(order.price)} USD/h, ${formatDealDuration(order.duration)}`, writeCall({
-        abi: marketAbi,
-        address: market,
-        args: [ORDER_TYPE.ASK, order.counterparty, order.duration, order.price, order.netflags, order.identityLevel, order.blacklist, order.tag, order.benchmarks],
-        functionName: 'PlaceOrder',
-      }))
-      const askId = orderPlacedId(result.receipt)
-      this.options.log(`Placed ask ${askId} in ${result.hash}.`)
-      placed.push({askId, hash: result.hash})
+      const {orderId: askId, txHash} = await placeAsk(client, {market, order}, this.send)
+      this.options.log(`Placed ask ${askId} in ${txHash}.`)
+      placed.push({askId, hash: txHash})
     }
     return placed
   }
@@ -127,10 +122,9 @@ export class ChainMarketDuties implements MarketDuties {
     for (const deal of deals) {
       if (deal.duration > 0n && now >= deal.startTime + deal.duration) continue
       if (now - deal.lastBillTS < this.options.billIntervalSeconds) continue
-      const result = await this.send(`Bill deal ${deal.id}`, writeCall({abi: marketAbi, address: this.options.market, args: [deal.id], functionName: 'Bill'}))
-      const paid = billedAmount(result.receipt)
-      this.options.log(`Billed deal ${deal.id}: ${paid} SNM wei paid, in ${result.hash}.`)
-      billed.push({dealId: deal.id, hash: result.hash, paid})
+      const {paid, txHash} = await billDeal(this.options.client, {dealId: deal.id, market: this.options.market}, this.send)
+      this.options.log(`Billed deal ${deal.id}: ${paid} SNM wei paid, in ${txHash}.`)
+      billed.push({dealId: deal.id, hash: txHash, paid})
     }
     return billed
   }
@@ -141,10 +135,10 @@ export class ChainMarketDuties implements MarketDuties {
     const closed: ClosedDeal[] = []
     for (const deal of deals) {
       if (deal.duration === 0n || now < deal.startTime + deal.duration) continue
-      const result = await this.send(`Close ended deal ${deal.id}`, writeCall({abi: marketAbi, address: this.options.market, args: [deal.id, BLACKLIST.NOBODY], functionName: 'CloseDeal'}))
+      const {txHash} = await closeDeal(this.options.client, {dealId: deal.id, market: this.options.market}, this.send)
       this.closed.add(deal.id)
-      this.options.log(`Closed deal ${deal.id} (ended ${new Date(Number(deal.startTime + deal.duration) * 1000).toISOString()}) in ${result.hash}.`)
-      closed.push({dealId: deal.id, hash: result.hash})
+      this.options.log(`Closed deal ${deal.id} (ended ${new Date(Number(deal.startTime + deal.duration) * 1000).toISOString()}) in ${txHash}.`)
+      closed.push({dealId: deal.id, hash: txHash})
     }
     return closed
   }

@@ -1,4 +1,4 @@
-// What the renter's job commands share: the deal id, and the agent to talk to for it.
+// The renter's side of jobs: the agent of a deal, starting a job on it, reading and following its log.
 import {type Writable} from 'node:stream'
 
 import {type Address, type LocalAccount} from 'viem'
@@ -6,16 +6,12 @@ import {type Address, type LocalAccount} from 'viem'
 import {type ChainClient} from '../chain/client.js'
 import {parseDurationMs} from '../core/durations.js'
 import {nectarError} from '../core/errors.js'
+import {type RentReport} from '../market/rent-offer.js'
 import {type JobState} from './agent.js'
-import {type AgentTarget, type EndRecord, resolveEndpoint, submitAndFollow} from './client.js'
+import {type AgentTarget, type EndRecord, followLogs, type JobView, listJobs, resolveEndpoint, submitAndFollow} from './client.js'
 import {chainDealSource, chainEndpointSource} from './deals.js'
 import {type JobSpec} from './job-spec.js'
 import {logWriter} from './log-output.js'
-
-export function parseDealId(text: string): bigint {
-  if (!/^\d{1,30}$/.test(text) || BigInt(text) === 0n) throw nectarError('INVALID_DEAL_ID', `Deal id ${JSON.stringify(text)} is not a deal number.`, {hint: 'Give the deal number, e.g. 12 (see `nectar compute deals`).'})
-  return BigInt(text)
-}
 
 export function parseJobId(text: string): string {
   if (!/^\d{1,12}$/.test(text)) throw nectarError('INVALID_JOB_ID', `Job id ${JSON.stringify(text)} is not a job number.`, {hint: 'See the deal’s jobs with `nectar compute jobs DEAL_ID`.'})
@@ -52,17 +48,23 @@ export async function dealTarget(options: DealTargetOptions): Promise<AgentTarge
   return {account: options.account, chainId: options.chainId, dealId: options.dealId, endpoint}
 }
 
-export interface RunJobOptions {
-  follow: boolean
+export interface LogOutput {
   /** NDJSON records on stdout instead of the raw streams. */
   json: boolean
   /** Progress lines for the user (stderr). */
   note: (message: string) => void
-  spec: JobSpec
   stderr: Writable
   stdout: Writable
   timestamps?: boolean
 }
+
+export interface RunJobOptions extends LogOutput {
+  follow: boolean
+  spec: JobSpec
+}
+
+const reconnectNote = (note: (message: string) => void) => (attempt: number, reason: string, after: number) => note(`Connection lost (${reason}); reconnecting (attempt ${attempt}), resuming after line ${after}…`)
+const endNote = (jobId: string, end: EndRecord) => `Job ${jobId} ${end.status}${end.reason ? ` (${end.reason})` : ''}; exit status ${end.exitStatus}.`
 
 /**
  * Starts a job on a deal's agent and, with `follow`, writes its stdout to `stdout` and its stderr to
@@ -72,12 +74,86 @@ export async function runJob(target: AgentTarget, options: RunJobOptions): Promi
   const {note} = options
   const {job, logs} = await submitAndFollow(target, {
     follow: options.follow,
-    onReconnect: (attempt, reason, after) => note(`Connection lost (${reason}); reconnecting (attempt ${attempt}), resuming after line ${after}…`),
+    onReconnect: reconnectNote(note),
     onRecords: logWriter({json: options.json, stderr: options.stderr, stdout: options.stdout, timestamps: Boolean(options.timestamps)}),
     onStarted: (started) => note(`Started job ${started.id} on deal ${target.dealId} (${target.endpoint}).`),
     spec: options.spec,
   })
   const end = logs?.end ?? null
-  if (end) note(`Job ${job.id} ${end.status}${end.reason ? ` (${end.reason})` : ''}; exit status ${end.exitStatus}.`)
+  if (end) note(endNote(job.id, end))
   return {end, job}
+}
+
+export interface JobLogsOptions extends LogOutput {
+  follow: boolean
+  /** Default: the deal's latest job. */
+  jobId?: string
+  /** ms since the epoch. */
+  since?: number
+  stream?: 'stderr' | 'stdout'
+  tail?: number
+}
+
+/** `compute logs`'s result. */
+export interface JobLogsReport {
+  dealId: bigint
+  end: EndRecord | null
+  jobId: string
+  lastSeq: number
+  reconnects: number
+  /** The job was still running at the end of a read without --follow. */
+  running: boolean
+}
+
+/**
+ * Writes a job's log (the deal's latest job by default) to `stdout` and `stderr`; with `follow`, until
+ * the job ends, reconnecting after a drop and resuming after the last line written.
+ */
+export async function readJobLogs(target: AgentTarget, options: JobLogsOptions): Promise<JobLogsReport> {
+  let {jobId} = options
+  if (jobId === undefined) {
+    const jobs = await listJobs(target)
+    if (jobs.length === 0) throw nectarError('NO_JOBS', `Deal ${target.dealId} has no jobs yet.`, {hint: `Start one with \`nectar compute run ${target.dealId} --job job.json\`.`})
+    jobId = jobs.at(-1)!.id
+  }
+  const result = await followLogs(target, {
+    follow: options.follow,
+    jobId,
+    onReconnect: reconnectNote(options.note),
+    onRecords: logWriter({json: options.json, stderr: options.stderr, stdout: options.stdout, timestamps: Boolean(options.timestamps)}),
+    since: options.since,
+    stream: options.stream,
+    tail: options.tail,
+  })
+  if (result.end) options.note(endNote(jobId, result.end))
+  return {dealId: target.dealId, end: result.end ?? null, jobId, lastSeq: result.lastSeq, reconnects: result.reconnects, running: Boolean(result.eof)}
+}
+
+/** `compute run`'s result. */
+export interface RunJobReport {
+  dealId: bigint
+  end: EndRecord | null
+  endpoint: string
+  job: JobState
+}
+
+/** `compute jobs`'s result. */
+export interface JobsReport {
+  dealId: bigint
+  jobs: JobView[]
+}
+
+/** `compute stop`'s result. */
+export interface StopJobReport {
+  dealId: bigint
+  jobId: string
+  status: JobState['status']
+  stopping: boolean
+}
+
+/** `compute order --job`'s result: the deal, and the job started on it. */
+export interface RentAndRunReport extends RentReport {
+  endpoint: string
+  job: JobState
+  jobEnd: EndRecord | null
 }

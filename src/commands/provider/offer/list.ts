@@ -3,13 +3,14 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../../lib/cli/base-command.js'
 import {accountFlag, rpcFlags} from '../../../lib/cli/flags.js'
 import {renderTable} from '../../../lib/cli/render.js'
+import type {ProviderOffersReport} from '../../../lib/market/provider.js'
 
 export default class ProviderOfferList extends BaseCommand<typeof ProviderOfferList> {
   static description = 'List your offers (ASK orders): active ones, or all with --all.'
   static examples = ['<%= config.bin %> <%= command.id %> --account dev6', '<%= config.bin %> <%= command.id %> --all --json']
   static flags = {...rpcFlags, ...accountFlag,all: Flags.boolean({description: 'Include taken and cancelled offers'})}
 
-  public async run() {
+  public async run(): Promise<ProviderOffersReport> {
     const {marketAddresses} = await import('../../../lib/market/settings.js')
     const addresses = marketAddresses(this.settings())
     const me = await this.accountAddress()

@@ -1,0 +1,42 @@
+// One deal as `compute deal` shows it: parties, resources, price at the oracle rate, time left, what
+// has been paid, what a bill now would pay, and where the provider's agent listens.
+import {type Address} from 'viem'
+
+import {type ChainClient} from '../chain/client.js'
+import {formatAmount} from '../core/amounts.js'
+import {formatDuration} from '../core/durations.js'
+import {type Deal, type DealJson, dealJson, endpointOf, getOracleRate, requireDeal} from './deals.js'
+import {formatDealDuration, snmPerHourText, usdPerHourText} from './units.js'
+
+export type DealDetailsJson = DealJson & {endpoint: string | null}
+
+export interface DealDetails {
+  deal: Deal
+  /** '' when the provider published none. */
+  endpoint: string
+  json: DealDetailsJson
+  rate: bigint
+}
+
+export async function describeDeal(client: ChainClient, {addresses, dealId}: {addresses: {market: Address; oracle: Address; registry: Address}; dealId: bigint}): Promise<DealDetails> {
+  const deal = await requireDeal(client, addresses.market, dealId)
+  const [rate, block, endpoint] = await Promise.all([getOracleRate(client, addresses.oracle), client.getBlock({blockTag: 'latest'}), endpointOf(client, addresses.registry, deal.supplier)])
+  return {deal, endpoint, json: {...dealJson(deal, block.timestamp, rate), endpoint: endpoint || null}, rate}
+}
+
+/** The key-value lines of `compute deal`. */
+export function dealDetailsLines({deal, endpoint, json, rate}: DealDetails): Array<[string, string]> {
+  return [
+    ['deal', json.id],
+    ['status', deal.status],
+    ['provider', deal.supplier],
+    ['renter', deal.consumer],
+    ['endpoint', endpoint || '(none published)'],
+    ['price', `${usdPerHourText(deal.price)} USD/h = ${snmPerHourText(deal.price, rate)} SNM/h now`],
+    ['duration', formatDealDuration(deal.duration)],
+    ['time left', json.secondsLeft === null ? '-' : formatDuration(BigInt(json.secondsLeft))],
+    ['paid', `${formatAmount(deal.totalPayout)} SNM`],
+    ['escrow', `${formatAmount(deal.blockedBalance)} SNM`],
+    ['unbilled', `${formatAmount(BigInt(json.unbilled))} SNM`],
+  ]
+}
