@@ -17,7 +17,6 @@ export default class ProviderServe extends BaseCommand<typeof ProviderServe> {
     ...signerFlags,
     'allow-process-executor': Flags.boolean({description: 'Allow the process executor off the devnet (renters’ commands then run on this host)'}),
     'allow-unsandboxed': Flags.boolean({description: 'Process executor off the devnet: run jobs even where the bubblewrap sandbox cannot (they then see this user’s files and processes)'}),
-      checkSandboxAllowed({allowUnsandboxed: flags['allow-unsandboxed'], onDevnet, sandbox})
     'bill-interval': durationFlag({description: 'Bill each open deal when its last bill is this old (30m, 1h, 1.5h, 1d) [default: 1h]'}),
     'data-dir': Flags.string({description: 'Where jobs and logs are kept (default: <data dir>/provider)'}),
     'allow-image': Flags.string({description: 'Container executor: an image a job may use, as a glob (local/*, docker.io/library/busybox:*); repeatable. No pattern = no image is allowed', multiple: true}),
