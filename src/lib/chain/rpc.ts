@@ -2,6 +2,7 @@ import http from 'node:http'
 import https from 'node:https'
 
 import {nectarError} from '../core/errors.js'
+import {maskUrl} from '../core/urls.js'
 
 const agents = {
   'http:': new http.Agent({keepAlive: true, maxSockets: 16}),
@@ -40,22 +41,65 @@ export async function rpcCall(url: string, body: RpcRequest | RpcRequest[], time
   try {
     parsed = JSON.parse(text)
   } catch {
-    throw nectarError('RPC_BAD_RESPONSE', `The RPC endpoint ${url} did not answer with JSON.`, {
+    throw nectarError('RPC_BAD_RESPONSE', `The RPC endpoint ${maskUrl(url)} did not answer with JSON.`, {
       details: [text.slice(0, 200)],
       hint: 'Check that the URL points at an Ethereum JSON-RPC node.',
     })
   }
   if (Array.isArray(payload)) {
-    const byId = new Map((parsed as Array<{id: number}>).map((r) => [r.id, r]))
-    return payload.map((p) => unwrap(byId.get(p.id)))
+    if (!Array.isArray(parsed)) throw badResponse(url, 'a batch', parsed)
+    const byId = new Map((parsed as Array<{id: number}>).map((r) => [r?.id, r]))
+    return payload.map((p) => unwrap(byId.get(p.id), p.method, url))
   }
-  return unwrap(parsed)
+  return unwrap(parsed, payload.method, url)
 }
 
-function unwrap(response: unknown): unknown {
-  const r = response as {error?: {code: number; data?: unknown; message: string}; result?: unknown} | undefined
-  if (!r) throw new RpcResponseError({code: -32603, message: 'missing response'})
-  if (r.error) throw new RpcResponseError(r.error)
+const QUANTITY = /^0x[0-9a-fA-F]{1,64}$/
+const DATA = /^0x([0-9a-fA-F]{2})*$/
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/**
+ * What each method's answer must look like before viem formats it: a junk answer (a proxy's error
+ * page as a result, a missing field) becomes RPC_BAD_RESPONSE, never "Cannot convert undefined to a BigInt".
+ */
+const SHAPES: Record<string, (result: unknown) => boolean> = {
+  eth_blockNumber: (r) => typeof r === 'string' && QUANTITY.test(r),
+  eth_call: (r) => typeof r === 'string' && DATA.test(r),
+  eth_chainId: (r) => typeof r === 'string' && QUANTITY.test(r),
+  eth_estimateGas: (r) => typeof r === 'string' && QUANTITY.test(r),
+  eth_gasPrice: (r) => typeof r === 'string' && QUANTITY.test(r),
+  eth_getBalance: (r) => typeof r === 'string' && QUANTITY.test(r),
+  eth_getBlockByNumber: (r) => r === null || (isObject(r) && typeof r.number === 'string' && QUANTITY.test(r.number) && typeof r.timestamp === 'string' && QUANTITY.test(r.timestamp)),
+  eth_getCode: (r) => typeof r === 'string' && DATA.test(r),
+  eth_getTransactionByHash: (r) => r === null || (isObject(r) && typeof r.hash === 'string' && typeof r.nonce === 'string' && QUANTITY.test(r.nonce)),
+  eth_getTransactionCount: (r) => typeof r === 'string' && QUANTITY.test(r),
+  eth_getTransactionReceipt: (r) => r === null || (isObject(r) && typeof r.blockNumber === 'string' && QUANTITY.test(r.blockNumber) && typeof r.status === 'string'),
+  eth_maxPriorityFeePerGas: (r) => typeof r === 'string' && QUANTITY.test(r),
+  eth_sendRawTransaction: (r) => typeof r === 'string' && /^0x[0-9a-fA-F]{64}$/.test(r),
+}
+
+function badResponse(url: string, what: string, answer: unknown) {
+  let shown: string
+  try {
+    shown = JSON.stringify(answer) ?? String(answer)
+  } catch {
+    shown = String(answer)
+  }
+  return nectarError('RPC_BAD_RESPONSE', `The RPC endpoint ${maskUrl(url)} answered ${what} with something that is not a JSON-RPC answer.`, {
+    details: [shown.length > 200 ? `${shown.slice(0, 200)}…` : shown],
+    hint: 'Check that the URL points at an Ethereum JSON-RPC node (not a web page or a proxy error).',
+  })
+}
+
+function unwrap(response: unknown, method: string, url: string): unknown {
+  if (!isObject(response) || !('result' in response || 'error' in response)) throw badResponse(url, method, response)
+  const r = response as {error?: {code: number; data?: unknown; message: string}; result?: unknown}
+  if (r.error !== undefined) {
+    if (!isObject(r.error) || typeof r.error.message !== 'string') throw badResponse(url, method, response)
+    throw new RpcResponseError(r.error)
+  }
+  const shape = SHAPES[method]
+  if (shape && !shape(r.result)) throw badResponse(url, method, r.result)
   return r.result
 }
 
@@ -65,7 +109,7 @@ function post(url: string, body: string, timeoutMs: number): Promise<string> {
     try {
       target = new URL(url)
     } catch {
-      reject(nectarError('INVALID_RPC_URL', `The RPC URL ${JSON.stringify(url)} is not a URL.`, {hint: 'Pass --rpc-url http://HOST:PORT.'}))
+      reject(nectarError('INVALID_RPC_URL', `The RPC URL ${JSON.stringify(maskUrl(url))} is not a URL.`, {hint: 'Pass --rpc-url http://HOST:PORT.'}))
       return
     }
     const transport = target.protocol === 'https:' ? https : http
@@ -83,7 +127,7 @@ function post(url: string, body: string, timeoutMs: number): Promise<string> {
         response.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8')
           if ((response.statusCode ?? 500) >= 400 && !text.startsWith('{') && !text.startsWith('[')) {
-            reject(nectarError('RPC_HTTP_ERROR', `The RPC endpoint ${url} answered HTTP ${response.statusCode}.`, {
+            reject(nectarError('RPC_HTTP_ERROR', `The RPC endpoint ${maskUrl(url)} answered HTTP ${response.statusCode}.`, {
               details: [text.slice(0, 200)],
               hint: 'Check the URL and any API key in it.',
             }))
@@ -94,7 +138,7 @@ function post(url: string, body: string, timeoutMs: number): Promise<string> {
     )
     request.on('timeout', () => request.destroy(Object.assign(new Error('timed out'), {code: 'ETIMEDOUT'})))
     request.on('error', (error: NodeJS.ErrnoException) => {
-      reject(nectarError('RPC_UNREACHABLE', `The RPC endpoint ${url} did not answer (${error.code ?? error.message}).`, {
+      reject(nectarError('RPC_UNREACHABLE', `The RPC endpoint ${maskUrl(url)} did not answer (${error.code ?? error.message}).`, {
         cause: error,
         hint: 'Start the devnet with `nectar devnet up`, or pass a working --rpc-url.',
       }))

@@ -1,11 +1,12 @@
 import {nectarError} from '../core/errors.js'
+import {isReservedName} from '../core/names.js'
 import {type ConfigData} from './store.js'
 
 /** Keys `config get|set|unset` accept: top-level settings and dot paths into network profiles. */
 const KEY = /^(network|account|networks\.[a-z0-9][a-z0-9_-]{0,31}(\.(chainId|rpcUrl|devnet|contracts(\.(nec|controller|multicall3|snm|oracle|market|registry))?))?)$/
 
 export function checkKey(key: string): string[] {
-  if (!KEY.test(key)) {
+  if (!KEY.test(key) || key.split('.').some(isReservedName)) {
     throw nectarError('UNKNOWN_CONFIG_KEY', `${JSON.stringify(key)} is not a config key.`, {
       hint: 'Keys: network, account, networks.NAME.rpcUrl, networks.NAME.chainId, networks.NAME.contracts.nec (see `nectar config list`).',
     })
@@ -15,7 +16,7 @@ export function checkKey(key: string): string[] {
 
 export function getKey(config: ConfigData, key: string): unknown {
   let node: unknown = config
-  for (const part of checkKey(key)) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined
+  for (const part of checkKey(key)) node = node && typeof node === 'object' && Object.hasOwn(node, part) ? (node as Record<string, unknown>)[part] : undefined
   return node
 }
 
@@ -37,7 +38,7 @@ export function setKey(config: ConfigData, key: string, value: string): void {
   const path = checkKey(key)
   let node = config as Record<string, unknown>
   for (const part of path.slice(0, -1)) {
-    node[part] ??= {}
+    if (!Object.hasOwn(node, part)) node[part] = {}
     node = node[part] as Record<string, unknown>
   }
   node[path.at(-1)!] = coerce(path, value)
@@ -46,8 +47,8 @@ export function setKey(config: ConfigData, key: string, value: string): void {
 export function unsetKey(config: ConfigData, key: string): boolean {
   const path = checkKey(key)
   let node = config as Record<string, unknown> | undefined
-  for (const part of path.slice(0, -1)) node = node?.[part] as Record<string, unknown> | undefined
-  if (!node || !(path.at(-1)! in node)) return false
+  for (const part of path.slice(0, -1)) node = node && Object.hasOwn(node, part) ? (node[part] as Record<string, unknown>) : undefined
+  if (!node || !Object.hasOwn(node, path.at(-1)!)) return false
   delete node[path.at(-1)!]
   return true
 }

@@ -29,8 +29,9 @@ export function listNetworks(config: ConfigData): NamedProfile[] {
 }
 
 export function getNetwork(config: ConfigData, name: string): NamedProfile | undefined {
-  const builtin = BUILTIN_NETWORKS[name]
-  const stored = config.networks?.[name]
+  // Own properties only: `__proto__` or `constructor` must not find Object.prototype's.
+  const builtin = Object.hasOwn(BUILTIN_NETWORKS, name) ? BUILTIN_NETWORKS[name] : undefined
+  const stored = config.networks && Object.hasOwn(config.networks, name) ? config.networks[name] : undefined
   if (!builtin && !stored) return undefined
   return {
     ...builtin,

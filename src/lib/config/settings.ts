@@ -1,4 +1,5 @@
 import {nectarError} from '../core/errors.js'
+import {maskUrl} from '../core/urls.js'
 import {DEVNET, type NamedProfile, requireNetwork} from './networks.js'
 import {type ConfigData} from './store.js'
 
@@ -40,7 +41,7 @@ export function resolveSettings(flags: SettingFlags, env: NodeJS.ProcessEnv, con
   else if (env.ETH_RPC_URL) [rpcUrl, rpcUrlSource] = [env.ETH_RPC_URL, 'env']
   else if (network.rpcUrl) [rpcUrl, rpcUrlSource] = [network.rpcUrl, 'profile']
   if (rpcUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(rpcUrl)) {
-    throw nectarError('INVALID_RPC_URL', `The RPC URL ${JSON.stringify(rpcUrl)} is not an http(s) URL.`, {
+    throw nectarError('INVALID_RPC_URL', `The RPC URL ${JSON.stringify(maskUrl(rpcUrl))} is not an http(s) URL.`, {
       hint: 'Give a URL such as http://127.0.0.1:8545 or https://eth.example.org.',
     })
   }

@@ -1,5 +1,5 @@
 import {randomBytes} from 'node:crypto'
-import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync} from 'node:fs'
+import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeSync} from 'node:fs'
 import path from 'node:path'
 
 import {nectarError} from '../core/errors.js'
@@ -71,7 +71,7 @@ export function writeConfig(configDir: string, data: ConfigData): void {
     })
   }
   mkdirSync(configDir, {mode: 0o700, recursive: true})
-  atomicWrite(configFilePath(configDir), JSON.stringify(next, null, 2) + '\n')
+  atomicWrite(throughLinks(configFilePath(configDir)), JSON.stringify(next, null, 2) + '\n')
 }
 
 /** Reads, changes and writes the config in one step. */
@@ -80,6 +80,15 @@ export function updateConfig(configDir: string, change: (data: ConfigData) => vo
   change(data)
   writeConfig(configDir, data)
   return data
+}
+
+/** A symlinked config (dotfiles kept in a repo, say) is written where the link points, not replaced by a plain file. */
+function throughLinks(file: string): string {
+  try {
+    return realpathSync(file)
+  } catch {
+    return file
+  }
 }
 
 export function atomicWrite(file: string, contents: string, mode = 0o600): void {

@@ -53,6 +53,7 @@ export const ERROR_CODES = {
   DURATION_NOT_ALLOWED: {exit: 'usage', hint: 'Raise --max-price or pick a cheaper offer.'},
   EMPTY_PASSWORD: {exit: 'usage', hint: 'Give a non-empty password (NECTAR_PASSWORD, --password-file or the prompt).'},
   ENGINE_UNREACHABLE: {exit: 'runtime', hint: 'Start it ('},
+  FILE_ACCESS: {exit: 'runtime', hint: 'Check the permissions and free space of that directory.'},
   FILE_UNREADABLE: {exit: 'usage', hint: 'Check the path.'},
   FUTURE_BLOCK: {exit: 'usage'},
   INSUFFICIENT_BALANCE: {exit: 'runtime', hint: 'Lower the amount; '},

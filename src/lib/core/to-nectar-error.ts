@@ -1,4 +1,4 @@
-import {NectarError, nectarError} from './errors.js'
+import {NectarError, nectarError, quote} from './errors.js'
 
 interface ErrorLike {
   cause?: unknown
@@ -28,6 +28,17 @@ const FLAG_PARSE = /^Parsing --\S+ ?\n\t([\s\S]*?)\nSee more help with --help$/
 function unwrapFlagParse(error: NectarError): NectarError {
   const inner = FLAG_PARSE.exec(error.message)?.[1]
   return inner === undefined ? error : new NectarError(error.code, inner, {cause: error.cause, details: error.details, hint: error.hint})
+}
+
+const FS_CODES: Record<string, string> = {
+  EACCES: 'permission denied',
+  EDQUOT: 'disk quota exceeded',
+  EISDIR: 'it is a directory',
+  ENOENT: 'no such file or directory',
+  ENOSPC: 'no space left on the device',
+  ENOTDIR: 'a part of the path is not a directory',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
 }
 
 const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN'])
@@ -69,6 +80,16 @@ export function toNectarError(error: unknown): NectarError {
     return nectarError('RPC_UNREACHABLE', `The RPC endpoint did not answer (${system.code}).`, {
       cause: error,
       hint: 'Start the devnet with `nectar devnet up`, or pass a working --rpc-url.',
+    })
+  }
+
+  const fsError = links.find((l) => typeof l.code === 'string' && FS_CODES[l.code] && typeof (l as {path?: unknown}).path === 'string')
+  if (fsError) {
+    const {path, syscall} = fsError as {path: string; syscall?: string}
+    const verb = syscall && /open|write|mkdir|rename|unlink|rm|copy|chmod|symlink/.test(syscall) ? 'write or create' : 'read'
+    return nectarError('FILE_ACCESS', `Cannot ${verb} ${quote(path)}: ${FS_CODES[fsError.code as string]}.`, {
+      cause: error,
+      hint: 'Check the permissions and free space of that directory; NECTAR_CONFIG_DIR and NECTAR_DATA_DIR move the config and data dirs.',
     })
   }
 

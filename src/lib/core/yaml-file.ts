@@ -22,8 +22,15 @@ export function parseYamlText(text: string, file: string, code: ErrorCode = 'INV
     throw nectarError(code, `${file} line ${line}: ${firstLine(problem.message)}.`, {hint: 'Check the indentation and the `key: value` syntax on that line (indent with spaces, not tabs).'})
   }
   const lineAt = (offset: number) => lineCounter.linePos(offset).line
+  let data: unknown
+  try {
+    data = doc.toJS({maxAliasCount: 100})
+  } catch (error) {
+    // yaml refuses alias bombs ("billion laughs") here, after parsing.
+    throw nectarError(code, `${file}: ${firstLine((error as Error).message)}.`, {hint: 'Write the values out instead of expanding aliases (*name) many times over.'})
+  }
   return {
-    data: doc.toJS({maxAliasCount: 100}),
+    data,
     lineOf(pointer: string): number {
       let node: unknown = doc.contents
       let line = node && (node as Node).range ? lineAt((node as Node).range![0]) : 1

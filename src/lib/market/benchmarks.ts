@@ -38,6 +38,22 @@ export const BENCHMARK_CODES: Record<BenchmarkName, string> = {
 export const BENCHMARKS_QUANTITY = BENCHMARK_NAMES.length
 export const MAX_BENCHMARK_VALUE = 1n << 63n
 
+/** The most any one machine can plausibly have of each: a plan beyond these is a typo, refused with its line. */
+export const BENCHMARK_LIMITS: Record<BenchmarkName, bigint> = {
+  cpuCores: 16_384n,
+  cpuSysbenchMulti: MAX_BENCHMARK_VALUE,
+  cpuSysbenchSingle: MAX_BENCHMARK_VALUE,
+  gpuCashHashrate: MAX_BENCHMARK_VALUE,
+  gpuCount: 256n,
+  gpuEthHashrate: MAX_BENCHMARK_VALUE,
+  gpuMem: 1n << 40n, // 1 TiB per GPU
+  gpuRedshift: MAX_BENCHMARK_VALUE,
+  netDownload: 10n ** 13n, // 10 Tbit/s
+  netUpload: 10n ** 13n,
+  ramSize: 1n << 46n, // 64 TiB
+  storageSize: 1n << 60n, // 1 EiB
+}
+
 export const NETFLAG_NAMES = ['overlay', 'outbound', 'incoming'] as const
 export type NetflagName = (typeof NETFLAG_NAMES)[number]
 export const NETFLAGS_QUANTITY = NETFLAG_NAMES.length

@@ -6,7 +6,7 @@ import {type Address, stringToHex, zeroAddress} from 'viem'
 import {parseAddress} from '../core/addresses.js'
 import {NectarError, nectarError} from '../core/errors.js'
 import {parseYamlText, readYamlFile, type YamlFile} from '../core/yaml-file.js'
-import {type Benchmarks, benchmarksToVector, type Netflags, netflagsToVector} from './benchmarks.js'
+import {BENCHMARK_LIMITS, type BenchmarkName, type Benchmarks, benchmarksToVector, type Netflags, netflagsToVector} from './benchmarks.js'
 import {parseDurationSeconds} from '../core/durations.js'
 import {parseBitrate, parsePrice, parseSize, type PriceUnit} from './units.js'
 import validatePlan from './validate-ask-plan.gen.js'
@@ -106,19 +106,39 @@ function planOrder(value: unknown, base: string, lineOfDoc: (pointer: string) =>
     }
   }
   const r = plan.resources
+  // YAML numbers arrive as floats: a count must be a whole number that a float holds exactly.
+  const count = (pointer: string, value: number | undefined) =>
+    at(pointer, () => {
+      if (value === undefined) return 0n
+      if (!Number.isSafeInteger(value) || value < 0) throw nectarError('INVALID_PLAN', `${value} is not a whole number from 0 to ${Number.MAX_SAFE_INTEGER}.`, {hint: 'Give a whole number.'})
+      return BigInt(value)
+    })
   const values: Partial<Benchmarks> = {
-    cpuCores: BigInt(r.cpu?.cores ?? 0),
-    cpuSysbenchMulti: BigInt(r.cpu?.sysbenchMulti ?? 0),
-    cpuSysbenchSingle: BigInt(r.cpu?.sysbenchSingle ?? 0),
-    gpuCashHashrate: BigInt(r.gpu?.cashHashrate ?? 0),
-    gpuCount: BigInt(r.gpu?.count ?? 0),
-    gpuEthHashrate: BigInt(r.gpu?.ethHashrate ?? 0),
+    cpuCores: count('/resources/cpu/cores', r.cpu?.cores),
+    cpuSysbenchMulti: count('/resources/cpu/sysbenchMulti', r.cpu?.sysbenchMulti),
+    cpuSysbenchSingle: count('/resources/cpu/sysbenchSingle', r.cpu?.sysbenchSingle),
+    gpuCashHashrate: count('/resources/gpu/cashHashrate', r.gpu?.cashHashrate),
+    gpuCount: count('/resources/gpu/count', r.gpu?.count),
+    gpuEthHashrate: count('/resources/gpu/ethHashrate', r.gpu?.ethHashrate),
     gpuMem: r.gpu?.mem === undefined ? 0n : at('/resources/gpu/mem', () => parseSize(r.gpu!.mem!, 'size')),
     gpuRedshift: BigInt(r.gpu?.redshift ?? 0),
     netDownload: r.network?.download === undefined ? 0n : at('/resources/network/download', () => parseBitrate(r.network!.download!, 'rate')),
     netUpload: r.network?.upload === undefined ? 0n : at('/resources/network/upload', () => parseBitrate(r.network!.upload!, 'rate')),
     ramSize: r.ram === undefined ? 0n : at('/resources/ram/size', () => parseSize(r.ram!.size, 'size')),
     storageSize: r.storage === undefined ? 0n : at('/resources/storage/size', () => parseSize(r.storage!.size, 'size')),
+  }
+  const pointers: Partial<Record<BenchmarkName, string>> = {
+    cpuCores: '/resources/cpu/cores', gpuCount: '/resources/gpu/count', gpuMem: '/resources/gpu/mem', netDownload: '/resources/network/download',
+    netUpload: '/resources/network/upload', ramSize: '/resources/ram/size', storageSize: '/resources/storage/size',
+  }
+  for (const [name, value] of Object.entries(values) as Array<[BenchmarkName, bigint]>) {
+    if (value > BENCHMARK_LIMITS[name]) {
+      const pointer = pointers[name] ?? '/resources'
+      throw nectarError('INVALID_PLAN', `${file} line ${lineOf(pointer)}: ${field(pointer)}: ${value} is more than any machine has (at most ${BENCHMARK_LIMITS[name]}).`, {
+        details: [`field: ${field(pointer)}`],
+        hint: 'Check the number and its unit.',
+      })
+    }
   }
   const price = at('/price', () => parsePrice(plan.price, rate, 'price'))
   if (price.price === 0n) throw nectarError('INVALID_PLAN', `${file} line ${lineOf('/price')}: price must be more than 0.`, {details: ['field: price'], hint: 'Give a price such as 0.5usd/h.'})

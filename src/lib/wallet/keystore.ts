@@ -39,6 +39,11 @@ export interface EncryptOptions {
 /** Memory node needs for scrypt is 128·n·r bytes; allow twice that. Refuse files asking for more than 2 GiB. */
 const MAX_SCRYPT_MEMORY = 2 * 1024 ** 3
 
+/** n·r·p of 64 × geth's standard (n=2^18, r=8, p=1): a few seconds at most on any machine. */
+const MAX_SCRYPT_WORK = 64 * 262_144 * 8
+/** 50× the 262,144 rounds geth used for pbkdf2 keystores. */
+const MAX_PBKDF2_ROUNDS = 50 * 262_144
+
 function scryptMaxmem(n: number, r: number): number {
   return 256 * n * r + 1024 * 1024
 }
@@ -97,13 +102,16 @@ export function parseKeystore(raw: unknown, source = 'The file'): KeystoreV3 {
   const k = c.kdfparams as Record<string, unknown> | undefined
   if (!k || typeof k !== 'object') invalid(source, 'It has no kdfparams.')
   if (!isHex(k.salt)) invalid(source, 'Its kdfparams.salt is not hex.')
-  if (!isPositiveInt(k.dklen) || k.dklen < 32) invalid(source, 'Its kdfparams.dklen is not at least 32.')
+  // A hostile file can ask for hours of CPU or gigabytes of memory before the password is even checked.
+  if (!isPositiveInt(k.dklen) || k.dklen < 32 || k.dklen > 64) invalid(source, 'Its kdfparams.dklen is not between 32 and 64.')
   if (c.kdf === 'scrypt') {
-    if (!isPositiveInt(k.n) || k.n < 2 || (k.n & (k.n - 1)) !== 0) invalid(source, 'Its scrypt n is not a power of two.')
+    if (!isPositiveInt(k.n) || k.n < 2 || !Number.isInteger(Math.log2(k.n))) invalid(source, 'Its scrypt n is not a power of two.')
     if (!isPositiveInt(k.r) || !isPositiveInt(k.p)) invalid(source, 'Its scrypt r and p are not positive integers.')
     if (128 * k.n * k.r > MAX_SCRYPT_MEMORY) invalid(source, `Its scrypt parameters (n=${k.n}, r=${k.r}) need more than 2 GiB of memory.`)
+    if (k.n * k.r * k.p > MAX_SCRYPT_WORK) invalid(source, `Its scrypt parameters (n=${k.n}, r=${k.r}, p=${k.p}) would take minutes to hours to check a password.`)
   } else if (c.kdf === 'pbkdf2') {
     if (!isPositiveInt(k.c)) invalid(source, 'Its pbkdf2 iteration count c is not a positive integer.')
+    if (k.c > MAX_PBKDF2_ROUNDS) invalid(source, `Its pbkdf2 iteration count (${k.c}) would take minutes to hours to check a password.`)
     if (k.prf !== 'hmac-sha256') invalid(source, `Its pbkdf2 prf ${JSON.stringify(k.prf)} is not supported (only hmac-sha256).`)
   } else {
     invalid(source, `Its kdf ${JSON.stringify(c.kdf)} is not supported (scrypt or pbkdf2).`)
