@@ -33,6 +33,9 @@ export default defineConfig({
       test: {
         globalSetup: tier === 'unit' ? [] : CHAIN_SETUP,
         include: [`test/${tier}/**/*.test.ts`],
+        // Unit files touch no process-wide state (env, cwd, exitCode, mocks), so they share a worker and
+        // import viem and the lib once instead of once per file: about a third less CPU for the tier.
+        isolate: tier !== 'unit',
         name: tier,
         // A spawned CLI pays node's start-up on every call; a test of a dozen calls on a busy 2-core
         // machine can pass 30 s. (Speed targets live in bench/, not in test timeouts.)
