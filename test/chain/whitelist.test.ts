@@ -1,27 +1,18 @@
-// Whitelist administration against private anvils: batched reads, batch plans, role errors, event
-// listings, and `whitelist add --file` killed with SIGKILL at several points and re-run.
-import {spawn} from 'node:child_process'
-import {existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+// Whitelist administration against a private anvil: batched reads, batch plans, role errors, event
+// listings. (`whitelist add --file` killed with SIGKILL and re-run: test/e2e/whitelist-add-kill.test.ts.)
+import {mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
 import {type Address, type LocalAccount} from 'viem'
 import {generatePrivateKey, privateKeyToAccount} from 'viem/accounts'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 
 import {type NectarError} from '../../src/lib/core/errors.js'
-import {DEVNET, DEVNET_CHAIN_ID} from '../../src/lib/config/networks.js'
-import {writeConfig} from '../../src/lib/config/store.js'
-import {nectarControllerAbi} from '../../src/lib/contracts/generated/index.js'
 import {DEV_PRIVATE_KEYS} from '../../src/lib/devnet/accounts.js'
-import {profileContracts} from '../../src/lib/devnet/profile.js'
 import {changeWhitelist} from '../../src/lib/nectar/whitelist-change.js'
 import {canonicalSet, DEREGISTERED_TOPIC, getRegistrationStatuses, planWhitelistBatches, REGISTERED_TOPIC, replayMembership, whitelistBatchSize} from '../../src/lib/nectar/whitelist.js'
 import {planOwnerOperation} from '../../src/lib/nectar/whitelist-admin.js'
 import {freshAccount, type PrivateChain, privateChain} from '../setup/chain.js'
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-const BIN = path.join(root, 'bin', 'run.js')
 
 let chain: PrivateChain
 let owner: LocalAccount
@@ -98,77 +89,4 @@ describe('whitelist library', () => {
     const notAdmin = (await planOwnerOperation(chain.client, {account: owner.address, controller, op: {kind: 'removeAdmin', target: address}}).catch((x) => x)) as NectarError
     expect(notAdmin.code).toBe('ADMIN_NOT_FOUND')
   })
-})
-
-describe('whitelist add --file, killed with SIGKILL and re-run', () => {
-  test('ends with exactly the wanted set, one register transaction per batch, none twice', async () => {
-    // Its own chain: the owner's nonce counts the register transactions exactly.
-    const own = await privateChain()
-    try {
-      const dir = mkdtempSync(path.join(tmpdir(), 'nectar-wl-kill-'))
-      const configDir = path.join(dir, 'config')
-      const dataDir = path.join(dir, 'data')
-      writeConfig(configDir, {network: DEVNET, networks: {[DEVNET]: {chainId: DEVNET_CHAIN_ID, contracts: profileContracts(own.deployment), devnet: true, rpcUrl: own.rpcUrl}}})
-      const env = {...process.env, NECTAR_CONFIG_DIR: configDir, NECTAR_DATA_DIR: dataDir, NO_COLOR: '1'}
-      delete env.NECTAR_RPC_URL
-      delete env.ETH_RPC_URL
-      delete env.NECTAR_ACCOUNT
-      delete env.NECTAR_PRIVATE_KEY
-      const wanted = randomAddresses(600)
-      const file = path.join(dir, 'list.txt')
-      writeFileSync(file, ['address', ...wanted, wanted[5].toLowerCase(), '# comment', ''].join('\n'))
-      const batchSize = 20
-      const batches = Math.ceil(600 / batchSize)
-      const start = await own.client.getTransactionCount({address: owner.address})
-      const journalDir = path.join(dataDir, 'journals')
-      const journalLines = () => {
-        if (!existsSync(journalDir)) return 0
-        return readdirSync(journalDir).filter((f) => f.endsWith('.jsonl')).reduce((n, f) => n + readFileSync(path.join(journalDir, f), 'utf8').split('\n').filter(Boolean).length, 0)
-      }
-      const run = (killAt?: number, resume = false) => new Promise<{code: null | number; killed: boolean; stdout: string}>((resolve) => {
-        const child = spawn(process.execPath, [BIN, 'whitelist', 'add', '--file', file, '--batch-size', String(batchSize), '--yes', '--json', ...(resume ? ['--resume'] : [])], {env, stdio: ['ignore', 'pipe', 'pipe']})
-        let stdout = ''
-        child.stdout.on('data', (d) => (stdout += d))
-        let killed = false
-        const timer = killAt === undefined ? undefined : setInterval(() => {
-          if (journalLines() >= killAt) {
-            killed = child.kill('SIGKILL')
-            clearInterval(timer)
-          }
-        }, 1)
-        child.on('exit', (code) => {
-          if (timer) clearInterval(timer)
-          resolve({code, killed, stdout})
-        })
-      })
-      // Kill points, as journal lines written so far: header only, mid-window intents, after some
-      // outcomes, deep into the run. Each run resumes the journal the killed one left.
-      let kills = 0
-      for (const [i, at] of [1, 3, 12, 20, 30, 44].entries()) {
-        const r = await run(at, i % 2 === 1)
-        if (r.killed) kills++
-        if (process.env.NECTAR_TEST_VERBOSE) console.log(`kill at ${at}: killed=${r.killed} lines=${journalLines()} nonce=${await own.client.getTransactionCount({address: owner.address}) - start}`)
-      }
-      const final = await run()
-      expect(final.code).toBe(0)
-      const envelope = JSON.parse(final.stdout)
-      expect(envelope.ok).toBe(true)
-      expect(envelope.data.invalid).toBe(0)
-      expect(envelope.data.duplicates).toBe(1)
-      expect(kills).toBeGreaterThanOrEqual(3)
-      const statuses = await getRegistrationStatuses(own.client, {addresses: wanted, controller: own.deployment.contracts.controller})
-      expect(statuses.every(Boolean)).toBe(true)
-      // Exactly the wanted set was added: the event-sourced list is the seeded one plus the file.
-      const {members} = await replayMembership(own.client, {added: REGISTERED_TOPIC, removed: DEREGISTERED_TOPIC}, {controller: own.deployment.contracts.controller})
-      expect(new Set(members)).toEqual(new Set([...own.deployment.registered, ...wanted]))
-      // One register transaction per batch was mined, none twice.
-      expect(await own.client.getTransactionCount({address: owner.address})).toBe(start + batches)
-      const again = await run()
-      expect(JSON.parse(again.stdout).data).toMatchObject({added: 0, alreadyPresent: 600, transactions: 0})
-      expect(await own.client.getTransactionCount({address: owner.address})).toBe(start + batches)
-      void nectarControllerAbi
-    } finally {
-      await own.stop()
-    }
-  }, 120_000)
 })

@@ -1,113 +1,153 @@
-// Command tests against the BUILT dist (npm run build first), on the market anvil.
-import {runCommand} from '@oclif/test'
-import {mkdtempSync, writeFileSync} from 'node:fs'
+// Command tests against the BUILT dist (npm run build first), on the shared test anvil's seeded market
+// (no other test file uses that market). Each test places the asks it needs, so the tests pass in any
+// order (vitest --sequence.shuffle) and on a market that earlier tests or runs have changed.
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import {type Address, type Hex} from 'viem'
 import {privateKeyToAccount} from 'viem/accounts'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {marketAbi} from '../../src/lib/contracts/generated/Market.js'
 import {snmAbi} from '../../src/lib/contracts/generated/SNM.js'
 import {DEV_PRIVATE_KEYS as DEV_KEYS} from '../../src/lib/devnet/accounts.js'
-import {sharedClient} from '../setup/chain.js'
+import {type FreshAccount, freshAccount, sharedClient} from '../setup/chain.js'
 import {makeTestEnv, type TestEnv} from '../setup/env.js'
+import {cancelOrder, placeAsk, type TestAsk} from '../setup/market.js'
+import {runJson} from '../setup/run-json.js'
 
 const client = sharedClient()
 let env: TestEnv
-let deployment: {market: `0x${string}`; oracle: `0x${string}`; registry: `0x${string}`; snm: `0x${string}`}
-const RENTER = DEV_KEYS[8]
+let market: Address
+let snm: Address
+let supplier: FreshAccount
+const RENTER = DEV_KEYS[8] // holds seeded SNM; only this file sends from it on the shared anvil
 const renter = privateKeyToAccount(RENTER).address
-const POOR = '0x' + '11'.repeat(32) // a key with ETH from nobody and no SNM
+const POOR = `0x${'11'.repeat(32)}` as Hex // a key with no ETH and no SNM, that never sends
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'nectar-market-cmd-'))
 
-beforeAll(() => {
+beforeAll(async () => {
   env = makeTestEnv()
-  const {market, oracle, registry, snm} = env.deployment.contracts
-  deployment = {market: market!, oracle: oracle!, registry: registry!, snm: snm!}
+  market = env.deployment.contracts.market!
+  snm = env.deployment.contracts.snm!
   delete process.env.NECTAR_PRIVATE_KEY
+  supplier = await freshAccount(client)
 })
-afterAll(() => env.cleanup())
+afterAll(() => {
+  env.cleanup()
+  rmSync(tmp, {force: true, recursive: true})
+})
 
-async function run(args: string[]) {
-  const result = await runCommand(args, {root: process.cwd()})
-  const text = result.stdout.trim()
-  return {...result, json: text.startsWith('{') ? JSON.parse(text) : undefined}
+const nonce = (address: Address) => client.getTransactionCount({address})
+const usdPerHour = (usd: number) => (BigInt(Math.round(usd * 1e4)) * 10n ** 14n) / 3600n // -> USD/s x 1e18
+/** A fresh ask of the test's own on the seeded market: 1 core, no GPU, outbound only. */
+const ask = (duration: bigint, usd: number, extra: TestAsk = {}) => placeAsk(client, market, supplier, duration, {benchmarks: [1000n, 1000n, 1n], price: usdPerHour(usd), ...extra})
+
+/** The ids of the active asks, read order by order from the Market itself. */
+async function activeAskIds(): Promise<string[]> {
+  const amount = await client.readContract({abi: marketAbi, address: market, functionName: 'GetOrdersAmount'})
+  const ids = Array.from({length: Number(amount)}, (_, i) => BigInt(i + 1))
+  const orders = await Promise.all(ids.map(async (id) => {
+    const [info, params] = await Promise.all([
+      client.readContract({abi: marketAbi, address: market, args: [id], functionName: 'GetOrderInfo'}),
+      client.readContract({abi: marketAbi, address: market, args: [id], functionName: 'GetOrderParams'}),
+    ])
+    return {active: (info as unknown as readonly unknown[])[0] === 2 && (params as unknown as readonly unknown[])[0] === 2, id: id.toString()}
+  }))
+  return orders.filter((o) => o.active).map((o) => o.id)
 }
 
-const nonce = (address: `0x${string}`) => client.getTransactionCount({address})
-
 describe('compute offers', () => {
-  it('lists the seeded asks with the JSON shape', async () => {
-    const {json} = await run(['compute', 'offers', '--json'])
-    expect(json.ok).toBe(true)
-    expect(json.data.offers.length).toBeGreaterThanOrEqual(6)
-    const offer = json.data.offers[0]
+  it('lists every active ask, the seeded ones among them, cheapest first, with the JSON shape', async () => {
+    const {envelope, exitCode} = await runJson(['compute', 'offers'])
+    expect(exitCode).toBe(0)
+    expect(envelope.ok).toBe(true)
+    const ids = envelope.data.offers.map((o: {id: string}) => o.id)
+    expect(new Set(ids)).toEqual(new Set(await activeAskIds()))
+    expect(ids).toEqual(expect.arrayContaining(['1', '3', '4', '5', '6'])) // seeded; no test buys or cancels them
+    const offer = envelope.data.offers[0]
     expect(Object.keys(offer)).toEqual(expect.arrayContaining(['id', 'provider', 'price', 'usdPerHour', 'snmPerHour', 'duration', 'benchmarks']))
     expect(offer.price).toMatch(/^\d+$/)
     expect(Object.keys(offer.benchmarks)).toHaveLength(12)
-    const prices = json.data.offers.map((o: {price: string}) => BigInt(o.price))
-    expect([...prices].sort((a, b) => (a < b ? -1 : 1))).toEqual(prices)
+    const prices = envelope.data.offers.map((o: {price: string}) => BigInt(o.price))
+    expect([...prices].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).toEqual(prices)
   })
 
   it('filters by resources, gpu, netflags and price', async () => {
-    const {json} = await run(['compute', 'offers', '--gpu', '1', '--min-ram', '32GiB', '--netflags', 'incoming', '--max-price', '3usd/h', '--json'])
-    expect(json.data.offers.map((o: {id: string}) => o.id)).toEqual(['4'])
-    expect(json.data.offers[0].benchmarks.gpuCount).toBe('1')
+    const {envelope, exitCode} = await runJson(['compute', 'offers', '--gpu', '1', '--min-ram', '32GiB', '--netflags', 'incoming', '--max-price', '3usd/h'])
+    expect(exitCode).toBe(0)
+    expect(envelope.data.offers.map((o: {id: string}) => o.id)).toEqual(['4'])
+    expect(envelope.data.offers[0].benchmarks.gpuCount).toBe('1')
   })
 
   it('shows the nearest offers and what they miss when nothing matches', async () => {
-    const {json} = await run(['compute', 'offers', '--min-cores', '64', '--json'])
-    expect(json.data.offers).toEqual([])
-    expect(json.data.nearest.length).toBeGreaterThan(0)
-    expect(json.data.nearest[0].misses[0].criterion).toBe('cpuCores')
+    const {envelope, exitCode} = await runJson(['compute', 'offers', '--min-cores', '64'])
+    expect(exitCode).toBe(0)
+    expect(envelope.data.offers).toEqual([])
+    expect(envelope.data.nearest.length).toBeGreaterThan(0)
+    expect(envelope.data.nearest[0].misses[0].criterion).toBe('cpuCores')
   })
 
   it('rejects a bad unit with exit 2', async () => {
-    const {error, json} = await run(['compute', 'offers', '--min-ram', '8 parsecs', '--json'])
-    expect(json.ok).toBe(false)
-    expect(error?.oclif?.exit ?? process.exitCode).toBe(2)
+    // No space in the value: runCommand splits its arguments on spaces, and '8 parsecs' would fail as an
+    // unexpected argument, never reaching the unit parser.
+    const {envelope, exitCode} = await runJson(['compute', 'offers', '--min-ram', '8parsecs'])
+    expect(envelope.ok).toBe(false)
+    expect(envelope.error.code).toBe('INVALID_UNIT')
+    expect(exitCode).toBe(2)
   })
 })
 
 describe('compute order', () => {
   it('approves exactly the lock and opens the deal', async () => {
-    const before = await client.readContract({abi: snmAbi, address: deployment.snm, args: [renter], functionName: 'balanceOf'})
-    const {json} = await run(['compute', 'order', '2', '--duration', '2h', '--private-key', RENTER, '--yes', '--json'])
-    expect(json.ok).toBe(true)
-    expect(json.data.approved).toBe(json.data.lock)
-    expect(json.data.deal.consumer).toBe(renter)
-    expect(json.data.deal.status).toBe('accepted')
-    expect(json.data.deal.blockedBalance).toBe(json.data.lock)
+    const askId = await ask(7n * 86_400n, 0.6)
+    const before = await client.readContract({abi: snmAbi, address: snm, args: [renter], functionName: 'balanceOf'})
+    const {envelope, exitCode} = await runJson(['compute', 'order', String(askId), '--duration', '2h', '--private-key', RENTER, '--yes'])
+    expect(exitCode).toBe(0)
+    expect(envelope.ok).toBe(true)
+    expect(envelope.data.approved).toBe(envelope.data.lock)
+    expect(envelope.data.deal.askId).toBe(String(askId))
+    expect(envelope.data.deal.consumer).toBe(renter)
+    expect(envelope.data.deal.status).toBe('accepted')
+    expect(envelope.data.deal.blockedBalance).toBe(envelope.data.lock)
     const [after, allowance] = await Promise.all([
-      client.readContract({abi: snmAbi, address: deployment.snm, args: [renter], functionName: 'balanceOf'}),
-      client.readContract({abi: snmAbi, address: deployment.snm, args: [renter, deployment.market], functionName: 'allowance'}),
+      client.readContract({abi: snmAbi, address: snm, args: [renter], functionName: 'balanceOf'}),
+      client.readContract({abi: snmAbi, address: snm, args: [renter, market], functionName: 'allowance'}),
     ])
-    expect(before - after).toBe(BigInt(json.data.lock))
+    expect(before - after).toBe(BigInt(envelope.data.lock))
     expect(allowance).toBe(0n) // exactly the lock was approved, and all of it was used
   })
 
-  const bad: Array<[string, string[], number, string]> = [
-    ['missing ask', ['compute', 'order', '999', '--duration', '1h'], 2, 'NO_SUCH_ORDER'],
-    ['inactive ask', ['compute', 'order', '2', '--duration', '1h'], 1, 'ORDER_INACTIVE'],
-    ['duration the ask does not allow', ['compute', 'order', '3', '--duration', '2h'], 2, 'DURATION_NOT_ALLOWED'],
-    ['price ceiling below the ask', ['compute', 'order', '5', '--duration', '1h', '--max-price', '1usd/h'], 2, 'PRICE_ABOVE_CEILING'],
-    ['bad duration', ['compute', 'order', '5', '--duration', 'soon'], 2, 'INVALID_DURATION'],
+  // Each case makes the ask it needs and returns the command's arguments.
+  const bad: Array<[string, () => Promise<string[]>, number, string]> = [
+    ['missing ask', async () => ['compute', 'order', String((await client.readContract({abi: marketAbi, address: market, functionName: 'GetOrdersAmount'})) + 1000n), '--duration', '1h'], 2, 'NO_SUCH_ORDER'],
+    ['inactive ask', async () => {
+      const id = await ask(86_400n, 0.3)
+      await cancelOrder(client, market, supplier, id)
+      return ['compute', 'order', String(id), '--duration', '1h']
+    }, 1, 'ORDER_INACTIVE'],
+    ['duration the ask does not allow', async () => ['compute', 'order', String(await ask(0n, 0.15)), '--duration', '2h'], 2, 'DURATION_NOT_ALLOWED'],
+    ['price ceiling below the ask', async () => ['compute', 'order', String(await ask(86_400n, 1.2)), '--duration', '1h', '--max-price', '1usd/h'], 2, 'PRICE_ABOVE_CEILING'],
+    ['bad duration', async () => ['compute', 'order', String(await ask(86_400n, 1.2)), '--duration', 'soon'], 2, 'INVALID_DURATION'],
   ]
-  for (const [name, args, exit, code] of bad) {
+  for (const [name, makeArgs, exit, code] of bad) {
     it(`refuses ${name} with exit ${exit} and sends nothing`, async () => {
+      const args = await makeArgs()
       const n = await nonce(renter)
-      const {json} = await run([...args, '--private-key', RENTER, '--yes', '--json'])
-      expect(json.ok).toBe(false)
-      expect(json.error.code).toBe(code)
-      expect(process.exitCode).toBe(exit)
+      const {envelope, exitCode} = await runJson([...args, '--private-key', RENTER, '--yes'])
+      expect(envelope.ok).toBe(false)
+      expect(envelope.error.code).toBe(code)
+      expect(exitCode).toBe(exit)
       expect(await nonce(renter)).toBe(n)
     })
   }
 
   it('refuses too little SNM with exit 1 and sends nothing', async () => {
-    const poor = privateKeyToAccount(POOR as `0x${string}`).address
-    const {json} = await run(['compute', 'order', '5', '--duration', '1h', '--private-key', POOR, '--yes', '--json'])
-    expect(json.error.code).toBe('INSUFFICIENT_SNM')
-    expect(process.exitCode).toBe(1)
+    const poor = privateKeyToAccount(POOR).address
+    const askId = await ask(86_400n, 1.2)
+    const {envelope, exitCode} = await runJson(['compute', 'order', String(askId), '--duration', '1h', '--private-key', POOR, '--yes'])
+    expect(envelope.error.code).toBe('INSUFFICIENT_SNM')
+    expect(exitCode).toBe(1)
     expect(await nonce(poor)).toBe(0)
   })
 })
@@ -118,9 +158,9 @@ describe('provider', () => {
 
   it('refuses a non-http endpoint with exit 2', async () => {
     const n = await nonce(provider)
-    const {json} = await run(['provider', 'register', '--endpoint', 'ftp://example.org', '--private-key', PROVIDER, '--yes', '--json'])
-    expect(json.error.code).toBe('INVALID_ENDPOINT')
-    expect(process.exitCode).toBe(2)
+    const {envelope, exitCode} = await runJson(['provider', 'register', '--endpoint', 'ftp://example.org', '--private-key', PROVIDER, '--yes'])
+    expect(envelope.error.code).toBe('INVALID_ENDPOINT')
+    expect(exitCode).toBe(2)
     expect(await nonce(provider)).toBe(n)
   })
 
@@ -128,34 +168,39 @@ describe('provider', () => {
     const plan = path.join(tmp, 'bad-unit.yaml')
     writeFileSync(plan, 'duration: 2h\nprice: 0.5usd/h\nresources:\n  cpu:\n    cores: 4\n  ram:\n    size: 8 parsecs\n')
     const n = await nonce(provider)
-    const {json} = await run(['provider', 'offer', 'create', '--plan', plan, '--private-key', PROVIDER, '--yes', '--json'])
-    expect(json.error.code).toBe('INVALID_PLAN')
-    expect(json.error.message).toContain('line 7')
-    expect(json.error.message).toContain('resources.ram.size')
-    expect(process.exitCode).toBe(2)
+    const {envelope, exitCode} = await runJson(['provider', 'offer', 'create', '--plan', plan, '--private-key', PROVIDER, '--yes'])
+    expect(envelope.error.code).toBe('INVALID_PLAN')
+    expect(envelope.error.message).toContain('line 7')
+    expect(envelope.error.message).toContain('resources.ram.size')
+    expect(exitCode).toBe(2)
     expect(await nonce(provider)).toBe(n)
   })
 
   it('names a missing field and its line', async () => {
     const plan = path.join(tmp, 'missing.yaml')
     writeFileSync(plan, '# no price\nduration: 2h\nresources:\n  cpu:\n    cores: 4\n  gpu:\n    mem: 8GiB\n')
-    const {json} = await run(['provider', 'offer', 'create', '--plan', plan, '--private-key', PROVIDER, '--yes', '--json'])
-    expect(json.error.code).toBe('INVALID_PLAN')
-    expect(json.error.message).toMatch(/line \d+: the field (price|resources\.gpu\.count) is missing/)
-    expect(process.exitCode).toBe(2)
+    const n = await nonce(provider)
+    const {envelope, exitCode} = await runJson(['provider', 'offer', 'create', '--plan', plan, '--private-key', PROVIDER, '--yes'])
+    expect(envelope.error.code).toBe('INVALID_PLAN')
+    expect(envelope.error.message).toMatch(/line \d+: the field (price|resources\.gpu\.count) is missing/)
+    expect(exitCode).toBe(2)
+    expect(await nonce(provider)).toBe(n)
   })
 
   it('places an ask from a plan, lists it and cancels it', async () => {
     const plan = path.join(tmp, 'ask.yaml')
     writeFileSync(plan, 'duration: 1d\nprice: 0.75usd/h\nnetflags: {outbound: true}\nresources:\n  cpu: {cores: 12}\n  ram: {size: 24GiB}\n  network:\n    download: 300Mbit/s\n')
-    const created = await run(['provider', 'offer', 'create', '--plan', plan, '--private-key', PROVIDER, '--yes', '--json'])
-    expect(created.json.ok).toBe(true)
-    const id = created.json.data.askId
-    const found = await run(['compute', 'offers', '--min-cores', '12', '--min-net-down', '300Mbit/s', '--max-price', '0.75usd/h', '--json'])
-    expect(found.json.data.offers.map((o: {id: string}) => o.id)).toContain(id)
-    const listed = await run(['provider', 'offer', 'list', '--account', provider, '--json'])
-    expect(listed.json.data.offers.map((o: {id: string}) => o.id)).toContain(id)
-    const cancelled = await run(['provider', 'offer', 'cancel', id, '--private-key', PROVIDER, '--yes', '--json'])
-    expect(cancelled.json.ok).toBe(true)
+    const created = await runJson(['provider', 'offer', 'create', '--plan', plan, '--private-key', PROVIDER, '--yes'])
+    expect(created.exitCode).toBe(0)
+    expect(created.envelope.ok).toBe(true)
+    const id = created.envelope.data.askId
+    const found = await runJson(['compute', 'offers', '--min-cores', '12', '--min-net-down', '300Mbit/s', '--max-price', '0.75usd/h'])
+    expect(found.envelope.data.offers.map((o: {id: string}) => o.id)).toContain(id)
+    const listed = await runJson(['provider', 'offer', 'list', '--account', privateKeyToAccount(PROVIDER).address])
+    expect(listed.envelope.data.offers.map((o: {id: string}) => o.id)).toContain(id)
+    const cancelled = await runJson(['provider', 'offer', 'cancel', id, '--private-key', PROVIDER, '--yes'])
+    expect(cancelled.exitCode).toBe(0)
+    expect(cancelled.envelope.ok).toBe(true)
+    expect(await activeAskIds()).not.toContain(id)
   })
 })

@@ -1,14 +1,11 @@
 // In-process command tests: runCommand runs the BUILT dist/ (npm run build first).
-import {spawnSync} from 'node:child_process'
 import {mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
 
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {runJson} from '../setup/run-json.js'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const DEV0 = {address: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266', key: '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'}
 const DEV1 = {address: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', key: '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d'}
 
@@ -161,15 +158,5 @@ describe('nectar wallet', () => {
     const offDevnet = await json(['wallet', 'address', 'dev0', '--network', 'mainnet'])
     expect(offDevnet.exitCode).toBe(2)
     expect(offDevnet.envelope.error.code).toBe('DEV_ACCOUNT_OFF_DEVNET')
-  })
-
-  it('imports a key piped to --private-key-stdin (spawned bin/run.js)', () => {
-    const result = spawnSync(process.execPath, [path.join(root, 'bin', 'run.js'), 'wallet', 'import', 'piped', '--private-key-stdin', '--json'], {
-      encoding: 'utf8',
-      env: {...process.env, NECTAR_PASSWORD: 'pw'},
-      input: `${DEV0.key}\n`,
-    })
-    expect(result.status).toBe(0)
-    expect(JSON.parse(result.stdout)).toMatchObject({data: {address: DEV0.address, name: 'piped'}, ok: true})
   })
 })

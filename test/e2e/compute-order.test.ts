@@ -2,11 +2,9 @@
 // --plan` (a fresh provider on a chain of its own, its endpoint registered with `provider register`)
 // lists the plan's ask; the renter's order opens the deal, submits the job to the agent found on
 // chain, prints the job's stdout and stderr on its own stdout and stderr, and exits with its status.
-import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
 
 import {privateKeyToAccount} from 'viem/accounts'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -17,18 +15,17 @@ import {freePort} from '../../src/lib/devnet/anvil.js'
 import {profileContracts} from '../../src/lib/devnet/profile.js'
 import {listProviderAsks} from '../../src/lib/market/provider.js'
 import {type FreshAccount, freshAccount, type PrivateChain, privateChain} from '../setup/chain.js'
+import {cliEnv, type CliProcess, runCli, startCli, stopAll} from '../setup/cli.js'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-const BIN = path.join(root, 'bin/run.js')
 const renter = privateKeyToAccount(DEV_PRIVATE_KEYS[8]).address
 let chain: PrivateChain
 let provider: FreshAccount
 let dir: string
 let env: NodeJS.ProcessEnv
-let agent: ChildProcess | undefined
-let agentLog = ''
+let agent: CliProcess | undefined
+const agentLog = () => agent?.stderr() ?? ''
 
-const nectar = (args: string[], extra: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [BIN, ...args], {encoding: 'utf8', env: {...env, ...extra}, timeout: 60_000})
+const nectar = (args: string[], extra: Record<string, string> = {}) => runCli(args, {env: {...env, ...extra}, timeout: 60_000})
 
 beforeAll(async () => {
   chain = await privateChain()
@@ -36,25 +33,22 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'nectar-order-e2e-'))
   const configDir = path.join(dir, 'config')
   writeConfig(configDir, {network: 'devnet', networks: {devnet: {chainId: 31337, contracts: profileContracts(chain.deployment), devnet: true, rpcUrl: chain.rpcUrl}}})
-  env = {...process.env, ETH_RPC_URL: '', NECTAR_ACCOUNT: '', NECTAR_CONFIG_DIR: configDir, NECTAR_DATA_DIR: path.join(dir, 'data'), NECTAR_NETWORK: '', NECTAR_PRIVATE_KEY: '', NECTAR_RPC_URL: '', NO_COLOR: '1'}
+  env = cliEnv({configDir, dataDir: path.join(dir, 'data')})
   writeFileSync(path.join(dir, 'ask.yaml'), '- duration: 2h\n  price: 0.5usd/h\n  tag: e2e\n  resources:\n    cpu: {cores: 2}\n    ram: {size: 4GiB}\n')
   const port = await freePort()
   const asProvider = {NECTAR_PRIVATE_KEY: provider.privateKey}
-  const registered = nectar(['provider', 'register', '--endpoint', `http://127.0.0.1:${port}`, '--yes', '--json'], asProvider)
+  const registered = await nectar(['provider', 'register', '--endpoint', `http://127.0.0.1:${port}`, '--yes', '--json'], asProvider)
   expect(registered.status, registered.stdout + registered.stderr).toBe(0)
-  agent = spawn(process.execPath, [BIN, 'provider', 'serve', '--plan', path.join(dir, 'ask.yaml'), '--port', String(port), '--poll', '200', '--market-poll', '200', '--json'], {env: {...env, ...asProvider}, stdio: ['ignore', 'pipe', 'pipe']})
-  agent.stderr!.on('data', (c) => (agentLog += c))
-  await new Promise<void>((resolve, reject) => {
-    agent!.stdout!.once('data', () => resolve())
-    agent!.once('exit', (code) => reject(new Error(`agent exited ${code}: ${agentLog}`)))
-  })
+  agent = startCli(['provider', 'serve', '--plan', path.join(dir, 'ask.yaml'), '--port', String(port), '--poll', '200', '--market-poll', '200', '--json'], {env: {...env, ...asProvider}})
+  await agent.firstRecord()
 })
 
 afterAll(async () => {
-  if (agent && agent.exitCode === null) {
+  if (agent) {
     agent.kill('SIGTERM')
-    await new Promise((r) => agent!.once('exit', r))
+    await agent.done
   }
+  await stopAll()
   await chain?.stop()
   rmSync(dir, {force: true, recursive: true})
 })
@@ -64,7 +58,7 @@ async function listedAsk(): Promise<bigint> {
   for (;;) {
     const [ask] = await listProviderAsks(chain.client, chain.deployment.contracts.market!, provider.address)
     if (ask) return ask.id
-    if (Date.now() > end) throw new Error(`the agent placed no ask: ${agentLog}`)
+    if (Date.now() > end) throw new Error(`the agent placed no ask: ${agentLog()}`)
     await new Promise((r) => setTimeout(r, 100))
   }
 }
@@ -74,26 +68,26 @@ describe('compute order --job --follow', () => {
     const askId = await listedAsk()
     const job = path.join(dir, 'job.yaml')
     writeFileSync(job, `command: ${JSON.stringify(process.execPath)}\nargs: [run.js]\nfiles:\n  - path: run.js\n    content: |\n      console.log("hello from the job")\n      console.error("a warning")\n      console.log("done")\n      process.exitCode = 3\n`)
-    const r = nectar(['compute', 'order', String(askId), '--duration', '1h', '--job', job, '--follow', '--account', 'dev8', '--yes'])
+    const r = await nectar(['compute', 'order', String(askId), '--duration', '1h', '--job', job, '--follow', '--account', 'dev8', '--yes'])
     expect(r.stdout).toBe('hello from the job\ndone\n')
     expect(r.stderr).toContain('a warning\n')
     expect(r.stderr).toMatch(/Deal \d+ opened/)
     expect(r.stderr).toContain('exit status 3')
     expect(r.status).toBe(3)
-    expect(agentLog).toMatch(/Placed ask \d+/)
+    expect(agentLog()).toMatch(/Placed ask \d+/)
   })
 
   it('under --json prints one record per line then the envelope; the agent lists the ask again once the first deal is closed', async () => {
-    const first = JSON.parse(nectar(['compute', 'deals', '--account', 'dev8', '--json']).stdout).data.deals[0]
-    const closed = nectar(['compute', 'close', first.id, '--account', 'dev8', '--yes', '--json'])
+    const first = (await nectar(['compute', 'deals', '--account', 'dev8', '--json'])).envelope.data.deals[0]
+    const closed = await nectar(['compute', 'close', first.id, '--account', 'dev8', '--yes', '--json'])
     expect(closed.status, closed.stdout).toBe(0)
     const askId = await listedAsk()
     expect(askId).not.toBe(BigInt(first.askId))
     const job = path.join(dir, 'job.json')
     writeFileSync(job, JSON.stringify({args: ['-e', 'console.log("out"); console.error("err")'], command: process.execPath}))
-    const r = nectar(['compute', 'order', String(askId), '--duration', '1h', '--job', job, '--follow', '--account', 'dev8', '--yes', '--json'])
+    const r = await nectar(['compute', 'order', String(askId), '--duration', '1h', '--job', job, '--follow', '--account', 'dev8', '--yes', '--json'])
     expect(r.status, r.stdout + r.stderr).toBe(0)
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l))
+    const lines = r.records
     expect(lines.slice(0, -1).map((l) => [l.stream, l.data])).toEqual([['stdout', 'out\n'], ['stderr', 'err\n']])
     expect(lines.at(-1)).toMatchObject({data: {deal: {askId: String(askId), status: 'accepted'}, jobEnd: {exitStatus: 0}}, ok: true})
   })
@@ -103,9 +97,9 @@ describe('compute order --job --follow', () => {
     const bad = path.join(dir, 'bad.yaml')
     writeFileSync(bad, 'command: sh\nargs: [-c, "echo hi"]\ncomand: typo\n')
     const nonce = await chain.client.getTransactionCount({address: renter})
-    const r = nectar(['compute', 'order', '1', '--duration', '1h', '--job', bad, '--follow', '--account', 'dev8', '--yes', '--json'])
+    const r = await nectar(['compute', 'order', '1', '--duration', '1h', '--job', bad, '--follow', '--account', 'dev8', '--yes', '--json'])
     expect(r.status).toBe(2)
-    expect(JSON.parse(r.stdout).error).toMatchObject({code: 'INVALID_JOB_SPEC', message: expect.stringMatching(/bad\.yaml line 3: unknown field "comand"/)})
+    expect(r.envelope.error).toMatchObject({code: 'INVALID_JOB_SPEC', message: expect.stringMatching(/bad\.yaml line 3: unknown field "comand"/)})
     expect(await chain.client.getTransactionCount({address: renter})).toBe(nonce)
   })
 })

@@ -3,11 +3,9 @@
 // `nectar compute …`, real HTTP, real deals on the test anvil, jobs in the local/busybox image.
 // Without an engine these tests are SKIPPED with a notice; with NECTAR_REQUIRE_CONTAINERS=1 a missing
 // engine fails the run.
-import {type ChildProcess, spawn} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {inject} from 'vitest'
@@ -15,11 +13,9 @@ import {inject} from 'vitest'
 import {writeConfig} from '../../src/lib/config/store.js'
 import {connectEngine, LABEL_AGENT, resolveEngine} from '../../src/lib/provider/container-executor.js'
 import {type FreshAccount, freshAccount, sharedClient} from '../setup/chain.js'
+import {cliEnv, type CliProcess, startCli, stopAll, until} from '../setup/cli.js'
 import {closeDeal, deployTestMarket, openDeal, type TestMarket} from '../setup/market.js'
-import {spawnCli, until} from '../setup/spawn-cli.js'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-const BIN = path.join(root, 'bin/run.js')
 const IMAGE = 'local/busybox'
 const MiB = 1024n * 1024n
 
@@ -46,35 +42,20 @@ let m: TestMarket
 let supplier: FreshAccount
 let renter: FreshAccount
 let dealId: bigint
-const children: ChildProcess[] = []
 
 const envFor = (who: FreshAccount) => ({...baseEnv, NECTAR_PRIVATE_KEY: who.privateKey})
 const agentDir = () => path.join(dir, 'agent')
 
-function startAgent(port: number, extra: string[] = []): Promise<{child: ChildProcess; stderr: () => string; url: string}> {
-  const args = [BIN, 'provider', 'serve', '--plan', path.join(dir, 'ask.yaml'), '--executor', 'container', '--allow-image', 'local/*', '--pull', 'never', '--port', String(port), '--host', '0.0.0.0', '--data-dir', agentDir(), '--poll', '200', '--heartbeat', '200', '--kill-grace', '500', '--json', ...extra]
-  const child = spawn(process.execPath, args, {env: envFor(supplier), stdio: ['ignore', 'pipe', 'pipe']})
-  children.push(child)
-  let err = ''
-  child.stderr!.on('data', (c) => (err += c))
-  return new Promise((resolve, reject) => {
-    let out = ''
-    child.stdout!.on('data', (c) => {
-      out += c
-      if (out.includes('\n')) {
-        const url = JSON.parse(out).data.url.replace('0.0.0.0', '127.0.0.1')
-        resolve({child, stderr: () => err, url})
-      }
-    })
-    child.on('exit', (code) => reject(new Error(`agent exited ${code}: ${err}`)))
-  })
+/** `nectar provider serve --executor container` as the supplier; resolves with its URL once it is up. */
+async function startAgent(port: number, extra: string[] = []): Promise<{child: CliProcess; stderr: () => string; url: string}> {
+  const args = ['provider', 'serve', '--plan', path.join(dir, 'ask.yaml'), '--executor', 'container', '--allow-image', 'local/*', '--pull', 'never', '--port', String(port), '--host', '0.0.0.0', '--data-dir', agentDir(), '--poll', '200', '--heartbeat', '200', '--kill-grace', '500', '--json', ...extra]
+  const child = startCli(args, {env: envFor(supplier)})
+  const envelope = await child.firstRecord()
+  return {child, stderr: child.stderr, url: envelope.data.url.replace('0.0.0.0', '127.0.0.1')}
 }
 
-/** `nectar ARGS` as `who`, with its output as text. */
-function nectar(args: string[], who = renter) {
-  const run = spawnCli(args, envFor(who), children)
-  return {...run, done: run.done.then((r) => ({status: r.status, stderr: r.stderr.toString(), stdout: r.stdout.toString()}))}
-}
+/** `nectar ARGS` as `who`. */
+const nectar = (args: string[], who = renter) => startCli(args, {env: envFor(who)})
 
 let jobFiles = 0
 function jobFile(script: string, extra: Record<string, unknown> = {}): string {
@@ -86,12 +67,12 @@ function jobFile(script: string, extra: Record<string, unknown> = {}): string {
 async function runJob(endpoint: string, file: string): Promise<string> {
   const r = await nectar(['compute', 'run', String(dealId), '--job', file, '--endpoint', endpoint, '--json']).done
   expect(r.status, r.stdout + r.stderr).toBe(0)
-  return JSON.parse(r.stdout).data.job.id
+  return r.envelope.data.job.id
 }
 
 async function jobState(endpoint: string, jobId: string): Promise<Record<string, unknown>> {
   const r = await nectar(['compute', 'jobs', String(dealId), '--endpoint', endpoint, '--json']).done
-  return JSON.parse(r.stdout).data.jobs.find((j: {id: string}) => j.id === jobId)
+  return r.envelope.data.jobs.find((j: {id: string}) => j.id === jobId)
 }
 
 async function waitEnded(endpoint: string, jobId: string, ms = 30_000): Promise<Record<string, unknown>> {
@@ -122,11 +103,11 @@ describe.skipIf(Boolean(engineProblem) && !required)('container executor, end to
     const configDir = path.join(dir, 'config')
     // A non-devnet chain id profile would make `container` the default; the flag is passed anyway.
     writeConfig(configDir, {network: 'devnet', networks: {devnet: {chainId: 31337, contracts: {market: m.market, registry: m.registry}, devnet: true, rpcUrl: inject('rpcUrl')}}})
-    baseEnv = {...process.env, ETH_RPC_URL: '', NECTAR_ACCOUNT: '', NECTAR_CONFIG_DIR: configDir, NECTAR_DATA_DIR: path.join(dir, 'data'), NECTAR_NETWORK: '', NECTAR_RPC_URL: '', NO_COLOR: '1'}
+    baseEnv = cliEnv({configDir, dataDir: path.join(dir, 'data')})
   })
 
-  afterAll(() => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
+  afterAll(async () => {
+    await stopAll()
     if (dir) rmSync(dir, {force: true, recursive: true})
   })
 
@@ -174,16 +155,16 @@ describe.skipIf(Boolean(engineProblem) && !required)('container executor, end to
   it('refuses an image that is not on the allow-list before anything runs (HTTP 400 naming the image and the patterns)', async () => {
     const agent = await startAgent(0)
     try {
-      const before = (await nectar(['compute', 'jobs', String(dealId), '--endpoint', agent.url, '--json']).done).stdout
+      const before = (await nectar(['compute', 'jobs', String(dealId), '--endpoint', agent.url, '--json']).done).envelope
       const r = await nectar(['compute', 'run', String(dealId), '--job', jobFile('echo hi', {image: 'docker.io/library/alpine:3'}), '--endpoint', agent.url, '--json']).done
       expect(r.status).not.toBe(0)
-      const error = JSON.parse(r.stdout).error
+      const error = r.envelope.error
       expect(error.code).toBe('UNSUPPORTED_JOB')
       expect(error.message).toContain('HTTP 400')
       expect(error.message).toContain('docker.io/library/alpine:3')
       expect(error.message).toContain('local/*')
-      const after = (await nectar(['compute', 'jobs', String(dealId), '--endpoint', agent.url, '--json']).done).stdout
-      expect(JSON.parse(after).data.jobs.length).toBe(JSON.parse(before).data.jobs.length)
+      const after = (await nectar(['compute', 'jobs', String(dealId), '--endpoint', agent.url, '--json']).done).envelope
+      expect(after.data.jobs.length).toBe(before.data.jobs.length)
       expect(await containersOfAgent()).toBe(0)
     } finally {
       agent.child.kill('SIGTERM')
@@ -195,7 +176,7 @@ describe.skipIf(Boolean(engineProblem) && !required)('container executor, end to
     try {
       const other = await openDeal(m, supplier, renter, 3600n, {benchmarks: [1000n, 1000n, 1n, 64n * MiB], netflags: [false, false, false]})
       const r = await nectar(['compute', 'run', String(other), '--job', jobFile('echo up; sleep 60; echo never'), '--endpoint', agent.url, '--json']).done
-      const jobId = JSON.parse(r.stdout).data.job.id
+      const jobId = r.envelope.data.job.id
       const follower = nectar(['compute', 'logs', String(other), jobId, '--follow', '--endpoint', agent.url])
       await until(() => follower.stdout() === 'up\n')
       await closeDeal(m, renter, other)
@@ -211,7 +192,7 @@ describe.skipIf(Boolean(engineProblem) && !required)('container executor, end to
   it('provider doctor: every check passes on this engine with local/*; an allowed pattern with no image fails with exit 1 and the fix', async () => {
     const ok = await nectar(['provider', 'doctor', '--allow-image', 'local/*', '--json'], supplier).done
     expect(ok.status, ok.stdout).toBe(0)
-    const checks = JSON.parse(ok.stdout).data.checks as Array<{name: string; ok: boolean}>
+    const checks = ok.envelope.data.checks as Array<{name: string; ok: boolean}>
     expect(checks.map((c) => c.name)).toEqual(expect.arrayContaining(['engine socket', 'engine version', 'memory limit', 'cpu limit', 'pids limit', 'image local/*', 'network none', 'read-only root fs', 'non-root user']))
     expect(checks.every((c) => c.ok)).toBe(true)
     const bad = await nectar(['provider', 'doctor', '--allow-image', 'local/*', '--allow-image', 'nope.example/*'], supplier).done
@@ -223,20 +204,12 @@ describe.skipIf(Boolean(engineProblem) && !required)('container executor, end to
   it('is the default executor off the devnet (the devnet keeps process)', async () => {
     const configDir = path.join(dir, 'config-testnet')
     writeConfig(configDir, {network: 'staging', networks: {staging: {chainId: 31337, contracts: {market: m.market, registry: m.registry}, rpcUrl: inject('rpcUrl')}}})
-    const serve = (config: string) => {
-      const child = spawn(process.execPath, [BIN, 'provider', 'serve', '--plan', path.join(dir, 'ask.yaml'), '--allow-image', 'local/*', '--port', '0', '--data-dir', path.join(dir, `agent-default-${path.basename(config)}`), '--json'], {env: {...envFor(supplier), NECTAR_CONFIG_DIR: config}, stdio: ['ignore', 'pipe', 'pipe']})
-      children.push(child)
-      return new Promise<string>((resolve, reject) => {
-        let out = ''
-        child.stdout!.on('data', (c) => {
-          out += c
-          if (out.includes('\n')) {
-            resolve(JSON.parse(out).data.executor)
-            child.kill('SIGTERM')
-          }
-        })
-        child.on('exit', (code) => reject(new Error(`serve exited ${code}`)))
-      })
+    const serve = async (config: string) => {
+      const child = startCli(['provider', 'serve', '--plan', path.join(dir, 'ask.yaml'), '--allow-image', 'local/*', '--port', '0', '--data-dir', path.join(dir, `agent-default-${path.basename(config)}`), '--json'], {env: {...envFor(supplier), NECTAR_CONFIG_DIR: config}})
+      const envelope = await child.firstRecord()
+      child.kill('SIGTERM')
+      await child.done
+      return envelope.data.executor
     }
     expect(await serve(configDir)).toBe('container')
     expect(await serve(baseEnv.NECTAR_CONFIG_DIR!)).toBe('process')
@@ -272,6 +245,6 @@ describe.skipIf(Boolean(engineProblem) && !required)('container executor, end to
     expect(shortLogs.stderr).toContain('b2')
     await until(async () => (await containersOfAgent()) === 0, 5000)
     agent.child.kill('SIGTERM')
-    expect(await new Promise((r) => agent.child.on('exit', r))).toBe(0)
+    expect((await agent.child.done).status).toBe(0)
   }, 120_000)
 })

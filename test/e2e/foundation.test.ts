@@ -1,18 +1,16 @@
 // End to end: spawn bin/run.js --json as a user would, against the shared test anvil, and check the
 // envelope, the exit code, and that nothing was sent on bad input (the sender's nonce is unchanged).
-import {spawnSync} from 'node:child_process'
-import {mkdirSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
 import {type Address} from 'viem'
 import {generatePrivateKey, privateKeyToAccount} from 'viem/accounts'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 
 import {necAbi} from '../../src/lib/contracts/generated/index.js'
 import {sharedClient} from '../setup/chain.js'
+import {cliEnv, type Envelope, runCli, stopAll} from '../setup/cli.js'
 import {makeTestEnv, type TestEnv} from '../setup/env.js'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const DEV2 = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC' as Address
 const DEV3 = '0x90F79bf6EB2c4f870365E785982E1f101E93b906' as Address
 
@@ -22,31 +20,24 @@ const client = sharedClient()
 beforeAll(() => {
   env = makeTestEnv()
 })
-afterAll(() => env.cleanup())
+afterAll(async () => {
+  await stopAll()
+  env.cleanup()
+})
 
-interface Envelope<T = Record<string, unknown>> {
-  data?: T
-  error?: {code: string; details?: string[]; hint?: string; message: string}
-  ok: boolean
-}
-
-function nectar<T = Record<string, unknown>>(args: string[], extraEnv: Record<string, string> = {}): {envelope: Envelope<T>; status: number; stderr: string; stdout: string} {
-  const result = spawnSync('node', [path.join(root, 'bin/run.js'), ...args, '--json'], {
-    encoding: 'utf8',
-    env: {...process.env, ETH_RPC_URL: '', NECTAR_ACCOUNT: '', NECTAR_CONFIG_DIR: env.configDir, NECTAR_DATA_DIR: env.dataDir, NECTAR_NETWORK: '', NECTAR_RPC_URL: '', NO_COLOR: '1', ...extraEnv},
-  })
-  // Exactly one JSON document on stdout, whatever happened.
-  const envelope = JSON.parse(result.stdout) as Envelope<T>
-  return {envelope, status: result.status ?? -1, stderr: result.stderr, stdout: result.stdout}
+/** `nectar ARGS --json`: exactly one JSON document on stdout, whatever happened (envelope throws otherwise). */
+async function nectar<T = Record<string, unknown>>(args: string[], extraEnv: Record<string, string> = {}, input?: string): Promise<{envelope: Envelope<T>; status: number; stderr: string; stdout: string}> {
+  const result = await runCli([...args, '--json'], {env: cliEnv(env, extraEnv), input})
+  return {envelope: result.envelope as Envelope<T>, status: result.status ?? -1, stderr: result.stderr, stdout: result.stdout}
 }
 
 const nonce = (address: Address) => client.getTransactionCount({address})
 const necBalance = (address: Address) => client.readContract({abi: necAbi, address: env.deployment.contracts.nec, args: [address], functionName: 'balanceOf'})
 
 describe('balance', () => {
-  test('reads named addresses exactly, with a total', () => {
+  test('reads named addresses exactly, with a total', async () => {
     const [m1, m2] = env.deployment.makers
-    const {envelope, status} = nectar<{balances: Array<{address: string; balance: string; wei: string}>; total: {balance: string; wei: string}}>(['balance', m1.address, m2.address])
+    const {envelope, status} = await nectar<{balances: Array<{address: string; balance: string; wei: string}>; total: {balance: string; wei: string}}>(['balance', m1.address, m2.address])
     expect(status).toBe(0)
     expect(envelope.ok).toBe(true)
     expect(envelope.data!.balances[0]).toEqual({address: m1.address, balance: expect.any(String), wei: expect.any(String)})
@@ -61,31 +52,31 @@ describe('balance', () => {
     const file = path.join(env.dataDir, 'holders.txt')
     mkdirSync(env.dataDir, {recursive: true})
     writeFileSync(file, ['# holders', 'address', ...fresh.slice(0, 1500), vault, ...fresh.slice(1500)].join('\n'))
-    const {envelope, status} = nectar<{balances: Array<{address: string; wei: string}>}>(['balance', '--file', file])
+    const {envelope, status} = await nectar<{balances: Array<{address: string; wei: string}>}>(['balance', '--file', file])
     expect(status).toBe(0)
     expect(envelope.data!.balances).toHaveLength(3001)
     expect(envelope.data!.balances[1500]).toEqual({address: vault, balance: expect.any(String), wei: (await necBalance(vault)).toString()})
     expect(envelope.data!.balances.filter((b) => b.wei !== '0')).toHaveLength(1)
 
     const m = env.deployment.makers[3]
-    const atSeed = nectar<{balances: Array<{wei: string}>}>(['balance', m.address, '--block', String(env.deployment.seededBlock)])
+    const atSeed = await nectar<{balances: Array<{wei: string}>}>(['balance', m.address, '--block', String(env.deployment.seededBlock)])
     expect(atSeed.envelope.data!.balances[0].wei).toBe(m.tokensWei)
   })
 
-  test('rejects bad addresses, naming every bad line, before touching the chain', () => {
+  test('rejects bad addresses, naming every bad line, before touching the chain', async () => {
     const file = path.join(env.dataDir, 'bad.txt')
     mkdirSync(env.dataDir, {recursive: true})
     writeFileSync(file, `${DEV2}\n0x1234\n${DEV2.replace('3C44', '3c44')}\nnot-an-address\n`)
-    const {envelope, status} = nectar(['balance', '--file', file])
+    const {envelope, status} = await nectar(['balance', '--file', file])
     expect(status).toBe(2)
     expect(envelope.error!.code).toBe('INVALID_ADDRESSES')
     expect(envelope.error!.details!.join('\n')).toMatch(/line 2[\s\S]*line 3[\s\S]*line 4/)
-    expect(nectar(['balance', '0xF39Fd6e51aad88F6F4ce6aB8827279cffFb92266']).envelope.error!.details![0]).toMatch(/checksum/)
+    expect((await nectar(['balance', '0xF39Fd6e51aad88F6F4ce6aB8827279cffFb92266'])).envelope.error!.details![0]).toMatch(/checksum/)
   })
 })
 
 test('supply reports the deployed state with decimal strings and exact integers', async () => {
-  const {envelope, status} = nectar<Record<string, string | number | boolean>>(['supply'])
+  const {envelope, status} = await nectar<Record<string, string | number | boolean>>(['supply'])
   expect(status).toBe(0)
   const d = envelope.data!
   expect(d.initialSupply).toBe('1000000000')
@@ -102,7 +93,7 @@ test('supply reports the deployed state with decimal strings and exact integers'
 describe('transfer', () => {
   test('sends exactly the amount between registered holders', async () => {
     const before = [await necBalance(DEV2), await necBalance(DEV3)]
-    const {envelope, status} = nectar<{amountWei: string; txHash: string}>(['transfer', DEV3, '0.000000000000000007', '--account', 'dev2', '--yes'])
+    const {envelope, status} = await nectar<{amountWei: string; txHash: string}>(['transfer', DEV3, '0.000000000000000007', '--account', 'dev2', '--yes'])
     expect(status).toBe(0)
     expect(envelope.data!.amountWei).toBe('7')
     expect(envelope.data!.txHash).toMatch(/^0x[0-9a-f]{64}$/)
@@ -125,7 +116,7 @@ describe('transfer', () => {
     [['transfer', DEV3, '1', '--rpc-url', 'http://127.0.0.1:9'], 1, 'RPC_UNREACHABLE'],
   ] as Array<[string[], number, string]>)('%j fails with exit %i (%s) and sends nothing', async (args, exit, code) => {
     const before = await nonce(DEV2)
-    const {envelope, status, stdout} = nectar([...args, ...(args.includes('--account') ? [] : ['--account', 'dev2']), '--yes'])
+    const {envelope, status, stdout} = await nectar([...args, ...(args.includes('--account') ? [] : ['--account', 'dev2']), '--yes'])
     expect({code: envelope.error?.code, status}).toEqual({code, status: exit})
     expect(envelope.ok).toBe(false)
     expect(envelope.error!.message.split('\n')).toHaveLength(1)
@@ -136,61 +127,70 @@ describe('transfer', () => {
 
   test('on the wrong chain it refuses, and the devnet keys refuse to sign off the devnet', async () => {
     const before = await nonce(DEV2)
-    const wrong = nectar(['transfer', DEV3, '1', '--network', 'mainnet', '--rpc-url', env.rpcUrl, '--private-key', '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a', '--yes'])
+    const wrong = await nectar(['transfer', DEV3, '1', '--network', 'mainnet', '--rpc-url', env.rpcUrl, '--private-key', '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a', '--yes'])
     expect(wrong.status).toBe(1)
     expect(wrong.envelope.error!.code).toBe('WRONG_CHAIN')
     // A profile for the same node that is not the devnet: the chain id matches, the dev keys still refuse.
-    expect(nectar(['network', 'add', 'notdev', '--rpc-url', env.rpcUrl, '--nec', env.deployment.contracts.nec]).status).toBe(0)
-    const dev = nectar(['transfer', DEV3, '1', '--network', 'notdev', '--account', 'dev2', '--yes'])
+    expect((await nectar(['network', 'add', 'notdev', '--rpc-url', env.rpcUrl, '--nec', env.deployment.contracts.nec])).status).toBe(0)
+    const dev = await nectar(['transfer', DEV3, '1', '--network', 'notdev', '--account', 'dev2', '--yes'])
     expect(dev.status).toBe(2)
     expect(dev.envelope.error!.code).toBe('DEV_ACCOUNT_OFF_DEVNET')
-    nectar(['network', 'remove', 'notdev'])
+    await nectar(['network', 'remove', 'notdev'])
     expect(await nonce(DEV2)).toBe(before)
   })
 
   test('without a terminal and without --yes it refuses and names --yes', async () => {
     const before = await nonce(DEV2)
-    const {envelope, status} = nectar(['transfer', DEV3, '1', '--account', 'dev2'])
+    const {envelope, status} = await nectar(['transfer', DEV3, '1', '--account', 'dev2'])
     expect(status).toBe(2)
     expect(envelope.error).toMatchObject({code: 'CONFIRMATION_REQUIRED', hint: expect.stringContaining('--yes')})
     expect(await nonce(DEV2)).toBe(before)
   })
 
   test('a wrong keystore password is a usage error and nothing is sent', async () => {
-    const created = nectar<{address: Address}>(['wallet', 'create', 'carol'], {NECTAR_PASSWORD: 'right horse'})
+    const created = await nectar<{address: Address}>(['wallet', 'create', 'carol'], {NECTAR_PASSWORD: 'right horse'})
     expect(created.status).toBe(0)
-    const {envelope, status} = nectar(['transfer', DEV3, '1', '--account', 'carol', '--yes'], {NECTAR_PASSWORD: 'wrong horse'})
+    const {envelope, status} = await nectar(['transfer', DEV3, '1', '--account', 'carol', '--yes'], {NECTAR_PASSWORD: 'wrong horse'})
     expect(status).toBe(2)
     expect(envelope.error!.code).toBe('WRONG_PASSWORD')
     expect(await nonce(created.envelope.data!.address)).toBe(0)
   })
 })
 
+describe('wallet', () => {
+  test('imports a key piped to --private-key-stdin', async () => {
+    const key = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80' // dev0's
+    const {envelope, status} = await nectar(['wallet', 'import', 'piped', '--private-key-stdin'], {NECTAR_PASSWORD: 'pw'}, `${key}\n`)
+    expect(status).toBe(0)
+    expect(envelope).toMatchObject({data: {address: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266', name: 'piped'}, ok: true})
+  })
+})
+
 describe('config and networks', () => {
-  test('network add/use/show/remove and settings precedence', () => {
-    const added = nectar(['network', 'add', 'local', '--rpc-url', env.rpcUrl])
+  test('network add/use/show/remove and settings precedence', async () => {
+    const added = await nectar(['network', 'add', 'local', '--rpc-url', env.rpcUrl])
     expect(added.status).toBe(0)
     expect(added.envelope.data).toMatchObject({chainId: 31337, name: 'local'})
-    expect(nectar(['network', 'add', 'local', '--rpc-url', env.rpcUrl, '--chain-id', '5']).envelope.error!.code).toBe('NETWORK_EXISTS')
-    expect(nectar(['network', 'add', 'other', '--rpc-url', env.rpcUrl, '--chain-id', '5']).envelope.error!.code).toBe('WRONG_CHAIN')
-    const listed = nectar<{active: string; networks: Array<{name: string}>}>(['network', 'list'])
+    expect((await nectar(['network', 'add', 'local', '--rpc-url', env.rpcUrl, '--chain-id', '5'])).envelope.error!.code).toBe('NETWORK_EXISTS')
+    expect((await nectar(['network', 'add', 'other', '--rpc-url', env.rpcUrl, '--chain-id', '5'])).envelope.error!.code).toBe('WRONG_CHAIN')
+    const listed = await nectar<{active: string; networks: Array<{name: string}>}>(['network', 'list'])
     expect(listed.envelope.data!.networks.map((n) => n.name)).toEqual(['devnet', 'local', 'mainnet'])
     expect(listed.envelope.data!.active).toBe('devnet')
-    expect(nectar<{effective: {network: {source: string; value: string}}}>(['config', 'list'], {NECTAR_NETWORK: 'local'}).envelope.data!.effective.network).toEqual({source: 'env', value: 'local'})
-    expect(nectar(['network', 'remove', 'mainnet']).envelope.error!.code).toBe('UNKNOWN_NETWORK')
-    expect(nectar(['network', 'remove', 'local']).status).toBe(0)
-    expect(nectar(['config', 'set', 'network', 'nope']).envelope.error!.code).toBe('UNKNOWN_NETWORK')
-    expect(nectar(['config', 'set', 'bogus', '1']).envelope.error!.code).toBe('UNKNOWN_CONFIG_KEY')
-    expect(nectar<{value: unknown}>(['config', 'get', 'network']).envelope.data!.value).toBe('devnet')
+    expect((await nectar<{effective: {network: {source: string; value: string}}}>(['config', 'list'], {NECTAR_NETWORK: 'local'})).envelope.data!.effective.network).toEqual({source: 'env', value: 'local'})
+    expect((await nectar(['network', 'remove', 'mainnet'])).envelope.error!.code).toBe('UNKNOWN_NETWORK')
+    expect((await nectar(['network', 'remove', 'local'])).status).toBe(0)
+    expect((await nectar(['config', 'set', 'network', 'nope'])).envelope.error!.code).toBe('UNKNOWN_NETWORK')
+    expect((await nectar(['config', 'set', 'bogus', '1'])).envelope.error!.code).toBe('UNKNOWN_CONFIG_KEY')
+    expect((await nectar<{value: unknown}>(['config', 'get', 'network'])).envelope.data!.value).toBe('devnet')
   })
 
-  test('a corrupt config file is reported with its path and left as it is', () => {
+  test('a corrupt config file is reported with its path and left as it is', async () => {
     const file = path.join(env.configDir, 'config.json')
-    const good = nectar<{configFile: string}>(['config', 'path']).envelope.data!.configFile
+    const good = (await nectar<{configFile: string}>(['config', 'path'])).envelope.data!.configFile
     expect(good).toBe(file)
-    const saved = spawnSync('cat', [file], {encoding: 'utf8'}).stdout
+    const saved = readFileSync(file, 'utf8')
     writeFileSync(file, '{"networks": {"devnet": {"chainId": "x"}}}')
-    const broken = nectar(['balance'])
+    const broken = await nectar(['balance'])
     expect(broken.status).toBe(2)
     expect(broken.envelope.error).toMatchObject({code: 'CONFIG_INVALID', message: expect.stringContaining(file)})
     writeFileSync(file, saved)

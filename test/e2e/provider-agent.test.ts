@@ -1,12 +1,10 @@
 // End to end with real processes: `nectar provider serve` and the renter's `nectar compute …` spawned
 // from bin/run.js, real HTTP on 127.0.0.1, real deals on the test anvil. The agent is SIGKILLed mid-job
 // and restarted; a follower's connection is cut by a proxy; every line arrives once, in order.
-import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {inject} from 'vitest'
@@ -14,40 +12,26 @@ import {inject} from 'vitest'
 import {writeConfig} from '../../src/lib/config/store.js'
 import {freePort} from '../../src/lib/devnet/anvil.js'
 import {type FreshAccount, freshAccount, sharedClient} from '../setup/chain.js'
+import {cliEnv, type CliProcess, runCli, startCli, stopAll, until} from '../setup/cli.js'
 import {deployTestMarket, openDeal, setEndpoint, type TestMarket} from '../setup/market.js'
-import {spawnCli, until} from '../setup/spawn-cli.js'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-const BIN = path.join(root, 'bin/run.js')
 let dir: string
 let baseEnv: NodeJS.ProcessEnv
 let m: TestMarket
 let supplier: FreshAccount
 let renter: FreshAccount
 let dealId: bigint
-const children: ChildProcess[] = []
 
 const envFor = (who: FreshAccount) => ({...baseEnv, NECTAR_PRIVATE_KEY: who.privateKey})
 
-function startAgent(port: number): Promise<{child: ChildProcess; url: string}> {
-  const child = spawn(process.execPath, [BIN, 'provider', 'serve', '--plan', path.join(dir, 'ask.yaml'), '--port', String(port), '--data-dir', path.join(dir, 'agent'), '--poll', '200', '--heartbeat', '200', '--json'], {env: envFor(supplier), stdio: ['ignore', 'pipe', 'pipe']})
-  children.push(child)
-  return new Promise((resolve, reject) => {
-    let out = ''
-    let err = ''
-    child.stderr!.on('data', (c) => (err += c))
-    child.stdout!.on('data', (c) => {
-      out += c
-      if (out.includes('\n')) {
-        const envelope = JSON.parse(out)
-        resolve({child, url: envelope.data.url})
-      }
-    })
-    child.on('exit', (code) => reject(new Error(`agent exited ${code}: ${err}`)))
-  })
+/** `nectar provider serve` as the supplier; resolves with its start-up envelope's URL. */
+async function startAgent(port: number): Promise<{child: CliProcess; url: string}> {
+  const child = startCli(['provider', 'serve', '--plan', path.join(dir, 'ask.yaml'), '--port', String(port), '--data-dir', path.join(dir, 'agent'), '--poll', '200', '--heartbeat', '200', '--json'], {env: envFor(supplier)})
+  const envelope = await child.firstRecord()
+  return {child, url: envelope.data.url}
 }
 
-const nectar = (args: string[], who = renter) => spawnCli(args, envFor(who), children)
+const nectar = (args: string[], who = renter) => startCli(args, {env: envFor(who)})
 
 function jobFile(name: string, script: string, extra: Record<string, unknown> = {}): string {
   const file = path.join(dir, name)
@@ -64,11 +48,11 @@ beforeAll(async () => {
   const configDir = path.join(dir, 'config')
   writeFileSync(path.join(dir, 'ask.yaml'), 'duration: 1h\nprice: 0.1usd/h\nresources:\n  cpu: {cores: 1}\n')
   writeConfig(configDir, {network: 'devnet', networks: {devnet: {chainId: 31337, contracts: {market: m.market, registry: m.registry}, devnet: true, rpcUrl: inject('rpcUrl')}}})
-  baseEnv = {...process.env, ETH_RPC_URL: '', NECTAR_ACCOUNT: '', NECTAR_CONFIG_DIR: configDir, NECTAR_DATA_DIR: path.join(dir, 'data'), NECTAR_NETWORK: '', NECTAR_RPC_URL: '', NO_COLOR: '1'}
+  baseEnv = cliEnv({configDir, dataDir: path.join(dir, 'data')})
 })
 
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
+afterAll(async () => {
+  await stopAll()
   rmSync(dir, {force: true, recursive: true})
 })
 
@@ -81,27 +65,27 @@ describe('provider serve and compute run/logs, end to end', () => {
     const job = jobFile('ticker.json', 'let i=0; setInterval(() => console.log("line " + ++i), 10)')
     const started = await nectar(['compute', 'run', String(dealId), '--job', job, '--json']).done
     expect(started.status).toBe(0)
-    const jobId = JSON.parse(started.stdout.toString()).data.job.id
+    const jobId = started.envelope.data.job.id
     const follower = nectar(['compute', 'logs', String(dealId), jobId, '--follow'])
     await until(() => follower.stdout().split('\n').length > 30)
     agent.child.kill('SIGKILL')
     await new Promise((r) => setTimeout(r, 300))
     agent = await startAgent(port)
     const result = await follower.done
-    const lines = result.stdout.toString().split('\n').filter(Boolean)
+    const lines = result.stdout.split('\n').filter(Boolean)
     expect(lines.length).toBeGreaterThan(30)
     expect(lines).toEqual(lines.map((_, i) => `line ${i + 1}`))
-    expect(result.stderr.toString()).toContain('reconnecting')
+    expect(result.stderr).toContain('reconnecting')
     expect(result.status).toBe(1)
     // Everything the agent wrote before it died is served after the restart, and nothing more.
     const again = await nectar(['compute', 'logs', String(dealId), jobId, '--json']).done
-    const records = again.stdout.toString().trim().split('\n').slice(0, -1).map((l) => JSON.parse(l))
+    const records = again.records.slice(0, -1)
     expect(records.map((r) => r.data)).toEqual(lines.map((l) => l + '\n'))
-    const jobs = JSON.parse((await nectar(['compute', 'jobs', String(dealId), '--json']).done).stdout.toString()).data.jobs
+    const jobs = (await nectar(['compute', 'jobs', String(dealId), '--json']).done).envelope.data.jobs
     expect(jobs.find((j: {id: string}) => j.id === jobId)).toMatchObject({reason: expect.stringContaining('agent stopped'), status: 'interrupted'})
     expect(jobs.find((j: {id: string}) => j.id === jobId).endedAt).toMatch(/^\d{4}-/)
     agent.child.kill('SIGTERM')
-    expect(await new Promise((r) => agent.child.on('exit', r))).toBe(0)
+    expect((await agent.child.done).status).toBe(0)
   })
 
   it('resumes after a dropped connection with no line lost or repeated, puts stdout and stderr on the right descriptors, and exits with the job’s status', async () => {
@@ -127,20 +111,20 @@ describe('provider serve and compute run/logs, end to end', () => {
     proxy.close()
     agent.child.kill('SIGTERM')
     expect(result.status).toBe(7)
-    expect(result.stdout.toString()).toBe(Array.from({length: 150}, (_, i) => `out ${i + 1}\n`).join(''))
-    const errLines = result.stderr.toString().split('\n').filter((l) => l.startsWith('err '))
+    expect(result.stdout).toBe(Array.from({length: 150}, (_, i) => `out ${i + 1}\n`).join(''))
+    const errLines = result.stderr.split('\n').filter((l) => l.startsWith('err '))
     expect(errLines).toEqual(Array.from({length: 15}, (_, i) => `err ${(i + 1) * 10}`))
-    expect(result.stderr.toString()).toContain('reconnecting')
+    expect(result.stderr).toContain('reconnecting')
   })
 
   it('refuses a job spec with an unknown field before sending (exit 2), and an unreachable agent names the endpoint', async () => {
     const bad = path.join(dir, 'bad.json')
     writeFileSync(bad, JSON.stringify({command: 'true', comand: 'x'}))
-    const r1 = spawnSync(process.execPath, [BIN, 'compute', 'run', String(dealId), '--job', bad, '--endpoint', 'http://127.0.0.1:1', '--json'], {encoding: 'utf8', env: envFor(renter)})
+    const r1 = await runCli(['compute', 'run', String(dealId), '--job', bad, '--endpoint', 'http://127.0.0.1:1', '--json'], {env: envFor(renter)})
     expect(r1.status).toBe(2)
-    expect(JSON.parse(r1.stdout).error).toMatchObject({code: 'INVALID_JOB_SPEC', message: expect.stringContaining('unknown field "comand"')})
-    const r2 = spawnSync(process.execPath, [BIN, 'compute', 'jobs', String(dealId), '--endpoint', 'http://127.0.0.1:1', '--json'], {encoding: 'utf8', env: envFor(renter)})
+    expect(r1.envelope.error).toMatchObject({code: 'INVALID_JOB_SPEC', message: expect.stringContaining('unknown field "comand"')})
+    const r2 = await runCli(['compute', 'jobs', String(dealId), '--endpoint', 'http://127.0.0.1:1', '--json'], {env: envFor(renter)})
     expect(r2.status).toBe(1)
-    expect(JSON.parse(r2.stdout).error).toMatchObject({code: 'AGENT_UNREACHABLE', hint: expect.stringContaining('nectar provider serve'), message: expect.stringContaining('http://127.0.0.1:1')})
+    expect(r2.envelope.error).toMatchObject({code: 'AGENT_UNREACHABLE', hint: expect.stringContaining('nectar provider serve'), message: expect.stringContaining('http://127.0.0.1:1')})
   })
 })

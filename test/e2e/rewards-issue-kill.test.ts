@@ -1,11 +1,9 @@
 // kill -9 at several points of `nectar rewards issue`, then re-runs to completion: every maker's
 // balance has grown by exactly its allocation (no row minted twice, none skipped). Spawns the BUILT
 // bin/run.js against a private anvil where dev0 owns the controller.
-import {spawn, spawnSync} from 'node:child_process'
 import {existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
 import {type Address} from 'viem'
 import {generatePrivateKey, privateKeyToAccount} from 'viem/accounts'
 import {afterAll, beforeAll, expect, test} from 'vitest'
@@ -15,9 +13,8 @@ import {writeConfig} from '../../src/lib/config/store.js'
 import {profileContracts} from '../../src/lib/devnet/profile.js'
 import {getBalances} from '../../src/lib/nectar/reads.js'
 import {type PrivateChain, privateChain} from '../setup/chain.js'
+import {cliEnv, runCli, startCli, stopAll} from '../setup/cli.js'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-const BIN = path.join(root, 'bin', 'run.js')
 const MAKERS = 400
 
 let chain: PrivateChain
@@ -28,32 +25,26 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'nectar-issue-kill-'))
   const configDir = path.join(dir, 'config')
   writeConfig(configDir, {network: DEVNET, networks: {[DEVNET]: {chainId: DEVNET_CHAIN_ID, contracts: profileContracts(chain.deployment), devnet: true, rpcUrl: chain.rpcUrl}}})
-  env = {...process.env, NECTAR_CONFIG_DIR: configDir, NECTAR_DATA_DIR: path.join(dir, 'data'), NO_COLOR: '1'}
-  delete env.ETH_RPC_URL
-  delete env.NECTAR_RPC_URL
-  delete env.NECTAR_ACCOUNT
-  delete env.NECTAR_NETWORK
+  env = cliEnv({configDir, dataDir: path.join(dir, 'data')})
 }, 60_000)
-afterAll(async () => chain?.stop())
+afterAll(async () => {
+  await stopAll()
+  await chain?.stop()
+})
 
 /**
  * Runs `bin/run.js args` and SIGKILLs it after `ms`, or as soon as the journal holds `intents` more
  * intent records than when it started (polled every 2 ms); resolves when it has exited.
  */
-function runAndKill(args: string[], {intents, ms}: {intents?: number; ms?: number}): Promise<{killed: boolean}> {
+async function runAndKill(args: string[], {intents, ms}: {intents?: number; ms?: number}): Promise<{killed: boolean}> {
   const start = countIntents()
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {env, stdio: 'ignore'})
-    const timer = ms === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), ms)
-    const poll = intents === undefined ? undefined : setInterval(() => {
-      if (countIntents() - start >= intents) child.kill('SIGKILL')
-    }, 2)
-    child.on('exit', (_code, signal) => {
-      clearTimeout(timer)
-      clearInterval(poll)
-      resolve({killed: signal === 'SIGKILL'})
-    })
-  })
+  const run = startCli(args, {env, timeout: ms})
+  const poll = intents === undefined ? undefined : setInterval(() => {
+    if (countIntents() - start >= intents) run.kill('SIGKILL')
+  }, 2)
+  const {signal} = await run.done
+  clearInterval(poll)
+  return {killed: signal === 'SIGKILL'}
 }
 
 const countIntents = () => journalLines().filter((l) => l.includes('"intent"')).length
@@ -69,7 +60,7 @@ test('killed with SIGKILL at several points, re-run to completion: every row min
   const volumes = path.join(dir, 'volumes.csv')
   writeFileSync(volumes, makers.map((m, i) => `${m},${(i % 17) + 1}.${i}`).join('\n') + '\n')
   const allocations = path.join(dir, 'allocations.csv')
-  const made = spawnSync(process.execPath, [BIN, 'rewards', 'distribute', '--volumes', volumes, '--fees', '1234.5', '--out', allocations, '--json'], {encoding: 'utf8', env})
+  const made = await runCli(['rewards', 'distribute', '--volumes', volumes, '--fees', '1234.5', '--out', allocations, '--json'], {env})
   expect(made.status, made.stdout + made.stderr).toBe(0)
   const expected = new Map(readFileSync(allocations, 'utf8').trim().split('\n').slice(2).map((l) => {
     const c = l.split(',')
@@ -93,9 +84,9 @@ test('killed with SIGKILL at several points, re-run to completion: every row min
   // At least one kill landed after some transactions were journaled and before the run finished.
   expect(kills.filter((k) => k.killed && k.intents > 0 && k.intents < MAKERS).length, JSON.stringify(kills)).toBeGreaterThanOrEqual(3)
 
-  const final = spawnSync(process.execPath, [BIN, ...args], {encoding: 'utf8', env})
+  const final = await runCli(args, {env})
   expect(final.status, final.stdout + final.stderr).toBe(0)
-  const result = JSON.parse(final.stdout).data
+  const result = final.envelope.data
   expect(result.verified).toBe(true)
   expect(result.transactions).toBe(MAKERS)
 

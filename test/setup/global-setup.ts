@@ -1,6 +1,12 @@
 // One anvil for the whole run (attached, free port, --prune-history, no state file), with NEC and its
 // controller deployed and seeded. Test files get its URL and addresses with inject('rpcUrl') and
 // inject('deployment'); see test/setup/env.ts and test/setup/chain.ts.
+//
+// Every anvil tier (chain, commands, e2e: vitest.config.ts) names this file, and vitest runs a
+// project's global setup once per project, in the main process, before any test file; the teardowns
+// run when the whole run closes. Each project's module runner loads this file afresh, so the shared
+// chain is kept on globalThis: the first project starts and deploys it, the others reuse it, and the
+// last teardown stops it. The unit tier has no global setup, so `--project unit` starts no anvil.
 import type {TestProject} from 'vitest/node'
 
 import {createChainClient} from '../../src/lib/chain/client.js'
@@ -16,20 +22,48 @@ declare module 'vitest' {
   }
 }
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+interface SharedChain {
+  ready: Promise<{deployment: DevnetDeployment; rpcUrl: string; stop: () => Promise<void>}>
+  users: number
+}
+
+const KEY = Symbol.for('nectar.test.sharedChain')
+const holder = globalThis as unknown as Record<symbol, SharedChain | undefined>
+
+async function startSharedChain(): Promise<{deployment: DevnetDeployment; rpcUrl: string; stop: () => Promise<void>}> {
   const anvil = await startTestAnvil()
   try {
     const client = createChainClient(anvil.rpcUrl, DEVNET_CHAIN_ID, 'devnet')
     const deployment = await deployAndSeed(client)
-    project.provide('rpcUrl', anvil.rpcUrl)
-    project.provide('deployment', JSON.parse(JSON.stringify(deployment)) as DevnetDeployment)
+    return {deployment: JSON.parse(JSON.stringify(deployment)) as DevnetDeployment, rpcUrl: anvil.rpcUrl, stop: anvil.stop}
   } catch (error) {
     await anvil.stop()
     throw error
   } finally {
     closeRpcAgents()
   }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const shared = (holder[KEY] ??= {ready: startSharedChain(), users: 0})
+  shared.users++
+  let chain
+  try {
+    chain = await shared.ready
+  } catch (error) {
+    shared.users--
+    if (shared.users === 0) holder[KEY] = undefined
+    throw error
+  }
+  project.provide('rpcUrl', chain.rpcUrl)
+  project.provide('deployment', chain.deployment)
+  let released = false
   return async () => {
-    await anvil.stop()
+    if (released) return
+    released = true
+    shared.users--
+    if (shared.users > 0) return
+    holder[KEY] = undefined
+    await chain.stop()
   }
 }

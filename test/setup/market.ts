@@ -10,6 +10,7 @@ import {providerRegistryAbi} from '../../src/lib/contracts/generated/ProviderReg
 import {snmAbi} from '../../src/lib/contracts/generated/SNM.js'
 import {TxBatch} from '../../src/lib/devnet/deploy.js'
 import {deployMarket} from '../../src/lib/devnet/deploy-market.js'
+import {dealOpenedId, orderPlacedId} from '../../src/lib/market/deals.js'
 
 // (No import from ./chain.js: that module needs the vitest runner, and the bench uses this file too.)
 export interface FreshAccount {
@@ -33,11 +34,12 @@ export interface TestMarket {
   snm: Address
 }
 
-async function send(client: ChainClient, account: PrivateKeyAccount, call: {abi: unknown; address: Address; args?: readonly unknown[]; functionName: string}): Promise<void> {
+async function send(client: ChainClient, account: PrivateKeyAccount, call: {abi: unknown; address: Address; args?: readonly unknown[]; functionName: string}) {
   const wallet = walletFor(client, account)
   const hash = await wallet.writeContract({...(call as never), account, chain: client.chain})
   const receipt = await client.waitForTransactionReceipt({hash, pollingInterval: 50})
   if (receipt.status !== 'success') throw new Error(`${call.functionName} reverted`)
+  return receipt
 }
 
 /** A market of its own (fresh deployer, so tests can mint SNM freely), deployed as the devnet deploys it. */
@@ -49,27 +51,37 @@ export async function deployTestMarket(client: ChainClient): Promise<TestMarket>
   return {client, deployer, market, registry, snm}
 }
 
-/** Supplier places an ask, consumer QuickBuys it: a real deal. Returns the deal id. */
 export interface TestAsk {
   /** The ask's benchmark vector (index 2 cpuCores, 3 ramSize bytes). Default [1000, 1000, 4]. */
   benchmarks?: bigint[]
   /** [overlay, outbound, incoming]. Default outbound only. */
   netflags?: [boolean, boolean, boolean]
+  /** USD/s x 1e18. Default 1e12: tiny. */
+  price?: bigint
 }
 
-export async function openDeal(m: TestMarket, supplier: FreshAccount, consumer: FreshAccount, duration = 3600n, ask: TestAsk = {}): Promise<bigint> {
-  const price = 1_000_000_000_000n // USD/s x 1e18: tiny
-  await send(m.client, m.deployer.account, {abi: snmAbi, address: m.snm, args: [consumer.address, parseEther('1000')], functionName: 'mint'})
-  await send(m.client, supplier.account, {
+/** Supplier places an ask on `market` (any Market: a test's own or the devnet's). Returns the ask id. */
+export async function placeAsk(client: ChainClient, market: Address, supplier: FreshAccount, duration = 3600n, ask: TestAsk = {}): Promise<bigint> {
+  const receipt = await send(client, supplier.account, {
     abi: marketAbi,
-    address: m.market,
-    args: [2, '0x0000000000000000000000000000000000000000', duration, price, ask.netflags ?? [false, true, false], 1, '0x0000000000000000000000000000000000000000', `0x${'0'.repeat(64)}`, ask.benchmarks ?? [1000n, 1000n, 4n]],
+    address: market,
+    args: [2, '0x0000000000000000000000000000000000000000', duration, ask.price ?? 1_000_000_000_000n, ask.netflags ?? [false, true, false], 1, '0x0000000000000000000000000000000000000000', `0x${'0'.repeat(64)}`, ask.benchmarks ?? [1000n, 1000n, 4n]],
     functionName: 'PlaceOrder',
   })
-  const askId = (await m.client.readContract({abi: marketAbi, address: m.market, functionName: 'GetOrdersAmount'})) as bigint
+  return orderPlacedId(receipt)!
+}
+
+export async function cancelOrder(client: ChainClient, market: Address, author: FreshAccount, id: bigint): Promise<void> {
+  await send(client, author.account, {abi: marketAbi, address: market, args: [id], functionName: 'CancelOrder'})
+}
+
+/** Supplier places an ask, consumer QuickBuys it: a real deal. Returns the deal id. */
+export async function openDeal(m: TestMarket, supplier: FreshAccount, consumer: FreshAccount, duration = 3600n, ask: TestAsk = {}): Promise<bigint> {
+  await send(m.client, m.deployer.account, {abi: snmAbi, address: m.snm, args: [consumer.address, parseEther('1000')], functionName: 'mint'})
+  const askId = await placeAsk(m.client, m.market, supplier, duration, ask)
   await send(m.client, consumer.account, {abi: snmAbi, address: m.snm, args: [m.market, parseEther('1000')], functionName: 'approve'})
-  await send(m.client, consumer.account, {abi: marketAbi, address: m.market, args: [askId, duration], functionName: 'QuickBuy'})
-  return (await m.client.readContract({abi: marketAbi, address: m.market, functionName: 'GetDealsAmount'})) as bigint
+  const receipt = await send(m.client, consumer.account, {abi: marketAbi, address: m.market, args: [askId, duration], functionName: 'QuickBuy'})
+  return dealOpenedId(receipt)!
 }
 
 export async function closeDeal(m: TestMarket, consumer: FreshAccount, dealId: bigint): Promise<void> {
