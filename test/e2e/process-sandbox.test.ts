@@ -5,7 +5,7 @@
 // agent's death; without bwrap the devnet warns once and runs, and another network refuses.
 // Without bwrap on this machine the sandbox tests are SKIPPED with a notice (NECTAR_REQUIRE_SANDBOX=1
 // makes that a failure); the tests of the missing sandbox always run.
-import {type ChildProcess, spawn} from 'node:child_process'
+import {type ChildProcess} from 'node:child_process'
 import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -18,7 +18,7 @@ import {probeSandbox} from '../../src/lib/provider/sandbox.js'
 import {type FreshAccount, freshAccount, sharedClient} from '../setup/chain.js'
 import {closeDeal, deployTestMarket, openDeal, type TestMarket} from '../setup/market.js'
 import {ESCAPERS, escapersRunning, markedProcesses} from '../setup/processes.js'
-import {BIN, spawnCli, until} from '../setup/spawn-cli.js'
+import {startCli, stopAll, until} from '../setup/cli.js'
 
 const probe = probeSandbox()
 const required = process.env.NECTAR_REQUIRE_SANDBOX === '1'
@@ -33,10 +33,9 @@ let m: TestMarket
 let supplier: FreshAccount
 let renter: FreshAccount
 let dealId: bigint
-const children: ChildProcess[] = []
 
 const envFor = (who: FreshAccount) => ({...baseEnv, NECTAR_PRIVATE_KEY: who.privateKey})
-const nectar = (args: string[], who = renter) => spawnCli(args, envFor(who), children)
+const nectar = (args: string[], who = renter) => startCli(args, {env: envFor(who)})
 
 interface StartedAgent {
   child: ChildProcess
@@ -46,20 +45,21 @@ interface StartedAgent {
 
 /** `provider serve` as the supplier, with NECTAR_PASSWORD in its environment; resolves on its JSON envelope. */
 function startAgent(name: string, options: {args?: string[]; env?: NodeJS.ProcessEnv} = {}): Promise<StartedAgent> {
-  const args = [BIN, 'provider', 'serve', '--plan', path.join(dir, 'ask.yaml'), '--port', '0', '--data-dir', path.join(dir, name), '--poll', '200', '--heartbeat', '200', '--kill-grace', '2000', '--json', ...(options.args ?? [])]
-  const child = spawn(process.execPath, args, {env: {...envFor(supplier), NECTAR_PASSWORD: SECRET, ...options.env}, stdio: ['ignore', 'pipe', 'pipe']})
-  children.push(child)
-  let err = ''
-  child.stderr!.on('data', (c) => (err += c))
-  return new Promise((resolve, reject) => {
-    let out = ''
-    child.stdout!.on('data', (c) => {
-      out += c
-      // An error envelope is followed by the exit, which rejects.
-      if (out.includes('\n') && JSON.parse(out).ok) resolve({child, data: JSON.parse(out).data, stderr: () => err})
-    })
-    child.on('close', (code) => reject(Object.assign(new Error(`agent exited ${code}: ${err}`), {code, stdout: out})))
-  })
+  const args = ['provider', 'serve', '--plan', path.join(dir, 'ask.yaml'), '--port', '0', '--data-dir', path.join(dir, name), '--poll', '200', '--heartbeat', '200', '--kill-grace', '2000', '--json', ...(options.args ?? [])]
+  const agent = startCli(args, {env: {...envFor(supplier), NECTAR_PASSWORD: SECRET, ...options.env}})
+  // An error envelope is followed by the exit, which rejects.
+  return agent.firstRecord().then(
+    (record: {data: StartedAgent['data']; ok: boolean}) => {
+      if (record.ok) return {child: agent.child, data: record.data, stderr: agent.stderr}
+      return agent.done.then((r) => {
+        throw Object.assign(new Error(`agent exited ${r.status}: ${r.stderr}`), {code: r.status, stdout: r.stdout})
+      })
+    },
+    async (error: Error) => {
+      const r = await agent.done
+      throw Object.assign(error, {code: r.status, stdout: r.stdout})
+    },
+  )
 }
 
 function jobFile(name: string, spec: Record<string, unknown>): string {
@@ -87,8 +87,8 @@ beforeAll(async () => {
   baseEnv = {...process.env, ETH_RPC_URL: '', NECTAR_ACCOUNT: '', NECTAR_CONFIG_DIR: configDir, NECTAR_DATA_DIR: path.join(dir, 'data'), NECTAR_NETWORK: '', NECTAR_RPC_URL: '', NO_COLOR: '1'}
 })
 
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
+afterAll(async () => {
+  await stopAll()
   rmSync(dir, {force: true, recursive: true})
 })
 

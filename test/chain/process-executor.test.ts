@@ -18,7 +18,7 @@ import {type JobSpec} from '../../src/lib/provider/job-spec.js'
 import {ProcessExecutor, type ProcessExecutorOptions} from '../../src/lib/provider/process-executor.js'
 import {probeSandbox} from '../../src/lib/provider/sandbox.js'
 import {ESCAPERS, escapersRunning, markedProcesses} from '../setup/processes.js'
-import {until} from '../setup/spawn-cli.js'
+import {until} from '../setup/cli.js'
 
 const probe = probeSandbox()
 const required = process.env.NECTAR_REQUIRE_SANDBOX === '1'
