@@ -3,6 +3,7 @@
 import {Command, Flags, Interfaces} from '@oclif/core'
 import {type LocalAccount} from 'viem'
 
+import {type BatchSendOptions} from '../chain/batch.js'
 import {type ChainClient} from '../chain/client.js'
 import {recordSent} from '../chain/sent-log.js'
 import {type TransactOptions, type TxPreview} from '../chain/transact.js'
@@ -176,6 +177,20 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       onSent: (hash) => this.note(`Sent ${hash}; waiting for the receipt…`),
       record: (tx) => recordSent(this.dataDir, tx),
       overrides: {gasLimit: flags['gas-limit'], maxFeePerGas: flags['max-fee'], maxPriorityFeePerGas: flags['priority-fee'], nonce: flags.nonce},
+      warn: (message) => this.warnUser(message),
+    }
+  }
+
+  /** What a batched action needs from the command line: the signer, the confirmation of its preview, a progress bar. */
+  protected async batchSendOptions(): Promise<BatchSendOptions> {
+    return {
+      account: await this.signer(),
+      confirm: async ({action, details, question}) => {
+        if (!this.jsonEnabled()) this.logToStderr(renderKeyValues([['action', action], ...details]))
+        await this.confirmOrRefuse(question)
+      },
+      progress: (label, total) => this.progress(label, total),
+      warn: (message) => this.warnUser(message),
     }
   }
 
