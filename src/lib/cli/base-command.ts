@@ -10,6 +10,7 @@ import {type TransactOptions, type TxPreview} from '../chain/transact.js'
 import {type ConfigData, readConfig} from '../config/store.js'
 import {requireContract, type Settings, requireRpcUrl, resolveSettings} from '../config/settings.js'
 import {nectarError} from '../core/errors.js'
+import {type NecSource} from '../nectar/live.js'
 import {createProgress, type Progress} from './progress.js'
 import {color, renderKeyValues, toJsonText} from './render.js'
 import {toNectarError} from '../core/to-nectar-error.js'
@@ -191,6 +192,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       },
       progress: (label, total) => this.progress(label, total),
       warn: (message) => this.warnUser(message),
+    }
+  }
+
+  /** The active network's NEC, each part resolved only when read (an offline run touches nothing). */
+  protected necSource(): NecSource {
+    return {
+      client: () => this.client(),
+      name: () => this.settings().network.name,
+      nec: () => requireContract(this.settings(), 'nec'),
     }
   }
 
