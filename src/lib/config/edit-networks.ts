@@ -2,8 +2,14 @@
 // checksums) is loaded only by `network add`, and only when it needs it; the chain id is read by the
 // caller's function (this layer does not talk to nodes).
 import {nectarError} from '../core/errors.js'
+import {isReservedName} from '../core/names.js'
 import {BUILTIN_NETWORKS, requireNetwork} from './networks.js'
-import {type NetworkProfile, readConfig, updateConfig} from './store.js'
+import {type ConfigData, type NetworkProfile, readConfig, updateConfig} from './store.js'
+
+/** Own properties only: `constructor` or `__proto__` must not find Object.prototype's. */
+const builtinProfile = (name: string): NetworkProfile | undefined => (Object.hasOwn(BUILTIN_NETWORKS, name) ? BUILTIN_NETWORKS[name] : undefined)
+const storedProfile = (config: ConfigData, name: string): NetworkProfile | undefined =>
+  config.networks && Object.hasOwn(config.networks, name) ? config.networks[name] : undefined
 
 export interface AddNetworkRequest {
   /** Chain id; read from the endpoint when not given. */
@@ -29,15 +35,16 @@ export type SavedNetwork = NetworkProfile & {name: string}
  */
 export async function addNetwork(configDir: string, request: AddNetworkRequest, readChainId: (rpcUrl: string) => Promise<number>): Promise<SavedNetwork> {
   const {force, name, rpcUrl} = request
-  if (!/^[a-z0-9][a-z0-9_-]{0,31}$/.test(name)) {
-    throw nectarError('INVALID_NETWORK_NAME', `${JSON.stringify(name)} is not a valid profile name.`, {hint: 'Use lower case letters, digits, - and _ (up to 32).'})
+  if (!/^[a-z0-9][a-z0-9_-]{0,31}$/.test(name) || isReservedName(name)) {
+    throw nectarError('INVALID_NETWORK_NAME', `${JSON.stringify(name)} is not a valid profile name${isReservedName(name) ? ' (every object has it)' : ''}.`, {hint: 'Use lower case letters, digits, - and _ (up to 32).'})
   }
-  if (!rpcUrl && !BUILTIN_NETWORKS[name]) throw nectarError('NO_RPC_URL', 'A new network needs --rpc-url.', {hint: `nectar network add ${name} --rpc-url URL`})
-  const existing = readConfig(configDir).networks?.[name]
-  if (existing && !force && !BUILTIN_NETWORKS[name]) {
+  const builtin = builtinProfile(name)
+  if (!rpcUrl && !builtin) throw nectarError('NO_RPC_URL', 'A new network needs --rpc-url.', {hint: `nectar network add ${name} --rpc-url URL`})
+  const existing = storedProfile(readConfig(configDir), name)
+  if (existing && !force && !builtin) {
     throw nectarError('NETWORK_EXISTS', `A network named ${name} exists already.`, {hint: 'Pass --force to replace it, or pick another name.'})
   }
-  let chainId = request.chainId ?? existing?.chainId ?? BUILTIN_NETWORKS[name]?.chainId
+  let chainId = request.chainId ?? existing?.chainId ?? builtin?.chainId
   if (rpcUrl && request.check !== false) {
     const served = await readChainId(rpcUrl)
     if (chainId !== undefined && served !== chainId) {
@@ -70,14 +77,14 @@ export interface RemovedNetwork {
 export function removeNetwork(configDir: string, name: string): RemovedNetwork {
   let removed = false
   updateConfig(configDir, (config) => {
-    if (!config.networks?.[name]) {
-      throw nectarError('UNKNOWN_NETWORK', BUILTIN_NETWORKS[name] ? `${name} is built in and has no overrides to remove.` : `There is no network profile named ${JSON.stringify(name)}.`, {
+    if (!storedProfile(config, name)) {
+      throw nectarError('UNKNOWN_NETWORK', builtinProfile(name) ? `${name} is built in and has no overrides to remove.` : `There is no network profile named ${JSON.stringify(name)}.`, {
         hint: 'See `nectar network list`.',
       })
     }
-    delete config.networks[name]
+    delete config.networks![name]
     removed = true
-    if (config.network === name && !BUILTIN_NETWORKS[name]) delete config.network
+    if (config.network === name && !builtinProfile(name)) delete config.network
   })
   return {name, removed}
 }
