@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto'
 import {mkdirSync} from 'node:fs'
 import path from 'node:path'
-import {type Address, type Hex, type LocalAccount, keccak256} from 'viem'
+import {type Hex, type LocalAccount, keccak256} from 'viem'
 
 import {nectarError} from '../core/errors.js'
 import {toNectarError} from '../core/to-nectar-error.js'

@@ -9,11 +9,6 @@ import {nectarError} from '../core/errors.js'
 import {balanceReaderBytecode, necAbi, nectarControllerAbi} from '../contracts/generated/index.js'
 import {INITIAL_SUPPLY, rateV2, supplyCap, redemptionPayout, WEI} from './curve.js'
 
-export interface NectarAddresses {
-  controller?: Address
-  nec: Address
-}
-
 /** Holders per eth_call: the reader's creation code carries 32 bytes per holder and must stay under the 48 KiB initcode cap (EIP-3860). */
 const BATCH = 1400
 /** Calls in flight at once. */
