@@ -1,12 +1,11 @@
 import {Args, Flags} from '@oclif/core'
 
 import {collectAddresses} from '../lib/core/address-list.js'
-import {formatAmount, displayAmount} from '../lib/core/amounts.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {accountFlag, inputFileFlag, rpcFlags} from '../lib/cli/flags.js'
-import {nectarError} from '../lib/core/errors.js'
-import {renderTable} from '../lib/cli/render.js'
+import {parseBlockNumber} from '../lib/core/numbers.js'
 import {requireContract} from '../lib/config/settings.js'
+import {type BalanceReport} from '../lib/nectar/reads.js'
 
 export default class Balance extends BaseCommand<typeof Balance> {
   static args = {address: Args.string({description: 'Addresses to read (default: the active account)'})}
@@ -25,44 +24,20 @@ export default class Balance extends BaseCommand<typeof Balance> {
   }
   static strict = false
 
-  public async run() {
+  public async run(): Promise<BalanceReport> {
     const {flags} = this
-    const given = this.positionals
-    let blockNumber: bigint | undefined
-    if (flags.block !== undefined) {
-      if (!/^\d{1,15}$/.test(flags.block)) throw nectarError('INVALID_BLOCK', `--block ${JSON.stringify(flags.block)} is not a block number.`, {hint: 'Give a block number such as 1200.'})
-      blockNumber = BigInt(flags.block)
-    }
-    const addresses = given.length > 0 || flags.file ? collectAddresses(given, flags.file) : [await this.accountAddress()]
+    const blockNumber = flags.block === undefined ? undefined : parseBlockNumber(flags.block, '--block')
+    const addresses = this.positionals.length > 0 || flags.file ? collectAddresses(this.positionals, flags.file) : [await this.accountAddress()]
     const nec = requireContract(this.settings(), 'nec')
     const client = await this.client()
-    const {assertContract, getBalances} = await import('../lib/nectar/reads.js')
-    if (blockNumber !== undefined) {
-      const head = await client.getBlockNumber()
-      if (blockNumber > head) throw nectarError('FUTURE_BLOCK', `Block ${blockNumber} is in the future (the chain is at ${head}).`, {hint: `Give a block up to ${head}.`})
-    }
+    const {readBalanceReport} = await import('../lib/nectar/reads.js')
     const progress = this.progress('Reading balances', addresses.length > 1000 ? addresses.length : 0)
-    let values: bigint[]
-    try {
-      values = await getBalances(client, {addresses, blockNumber, nec, onProgress: (n) => progress.tick(n)})
-    } catch (error) {
-      await assertContract(client, nec, 'NEC')
-      throw error
-    }
+    const report = await readBalanceReport(client, {addresses, blockNumber, nec, onProgress: (n) => progress.tick(n)})
     progress.done()
-    const total = values.reduce((a, b) => a + b, 0n)
-    const balances = addresses.map((address, i) => ({address, balance: formatAmount(values[i]), wei: values[i].toString()}))
     if (!this.jsonEnabled()) {
-      if (balances.length <= 200) {
-        const rows = balances.map((b, i) => [b.address, displayAmount(values[i])])
-        if (balances.length > 1) rows.push(['total', displayAmount(total)])
-        this.log(renderTable(['address', 'NEC'], rows, ['left', 'right']))
-      } else {
-        for (const b of balances) this.log(`${b.address}\t${b.balance}`)
-        this.log(`total\t${formatAmount(total)}`)
-      }
+      const {balancesView} = await import('../lib/cli/nectar-views.js')
+      this.log(balancesView(report))
     }
-    return {balances, block: blockNumber?.toString() ?? null, total: {balance: formatAmount(total), wei: total.toString()}}
+    return report
   }
 }
-

@@ -1,10 +1,11 @@
 import {Args} from '@oclif/core'
 
 import {parseAddress} from '../lib/core/addresses.js'
-import {displayAmount, formatAmount, parseAmount} from '../lib/core/amounts.js'
+import {displayAmount, parseAmount} from '../lib/core/amounts.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {rpcFlags, signerFlags, txFlags} from '../lib/cli/flags.js'
 import {requireContract} from '../lib/config/settings.js'
+import {type TransferResult} from '../lib/nectar/transfer.js'
 
 export default class Transfer extends BaseCommand<typeof Transfer> {
   static args = {
@@ -16,26 +17,18 @@ export default class Transfer extends BaseCommand<typeof Transfer> {
   static examples = [
     '<%= config.bin %> <%= command.id %> 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 12.5',
     '<%= config.bin %> <%= command.id %> 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 0.000000000000000001 --account alice --yes --json',
+    '<%= config.bin %> <%= command.id %> 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 1 --nonce 7 --max-fee 30 --priority-fee 2',
   ]
   static flags = {...rpcFlags, ...signerFlags, ...txFlags}
 
-  public async run() {
+  public async run(): Promise<TransferResult> {
     const to = parseAddress(this.args.to, 'recipient')
     const amount = parseAmount(this.args.amount, {label: 'amount', unit: 'NEC'})
     const nec = requireContract(this.settings(), 'nec')
     const client = await this.client()
-    const account = await this.signer()
-    const {checkTransfer} = await import('../lib/nectar/transfer.js')
-    const {balance} = await checkTransfer(client, {amount, from: account.address, nec, to})
-    const {transact} = await import('../lib/chain/transact.js')
-    const {necAbi} = await import('../lib/contracts/generated/index.js')
-    const result = await transact(client, `Transfer ${displayAmount(amount)} NEC to ${to}`, {abi: necAbi, address: nec, args: [to, amount], functionName: 'transfer'}, {
-      account,
-      confirm: (preview) => this.confirmTransaction(preview),
-      details: [['amount', `${formatAmount(amount)} NEC`], ['balance after', `${displayAmount(balance - amount)} NEC`]],
-      onSent: (hash) => this.note(`Sent ${hash}; waiting for the receipt…`),
-    })
-    this.log(`Transferred ${displayAmount(amount)} NEC to ${to} in ${result.hash} (block ${result.blockNumber})`)
-    return {amount: formatAmount(amount), amountWei: amount.toString(), block: result.blockNumber.toString(), from: account.address, gasUsed: result.gasUsed.toString(), to, txHash: result.hash}
+    const {transfer} = await import('../lib/nectar/transfer.js')
+    const result = await transfer(client, {amount, nec, to}, await this.sendOptions())
+    this.log(`Transferred ${displayAmount(amount)} NEC to ${to} in ${result.txHash} (block ${result.block})`)
+    return result
   }
 }

@@ -51,7 +51,7 @@ describe('whitelist library', () => {
     const journalDir = mkdtempSync(path.join(tmpdir(), 'nectar-wl-'))
     const wanted = randomAddresses(95)
     const addresses = [...wanted, wanted[0], wanted[1], chain.deployment.registered[1]]
-    const added = await changeWhitelist({account: owner, action: 'add', addresses, batchSize: 20, client: chain.client, confirm: yes, controller, journalDir})
+    const added = await changeWhitelist(chain.client, {action: 'add', addresses, batchSize: 20, controller, journalDir}, {account: owner, confirm: yes})
     expect(added.duplicates).toBe(2)
     expect(added.already).toEqual([chain.deployment.registered[1]])
     expect(added.changed.length).toBe(95)
@@ -60,25 +60,25 @@ describe('whitelist library', () => {
     const {members} = await replayMembership(chain.client, {added: REGISTERED_TOPIC, removed: DEREGISTERED_TOPIC}, {controller, pageSize: 3n})
     expect(new Set(members)).toEqual(new Set([...chain.deployment.registered, ...wanted]))
 
-    const again = await changeWhitelist({account: owner, action: 'add', addresses, batchSize: 20, client: chain.client, confirm: async () => {
+    const again = await changeWhitelist(chain.client, {action: 'add', addresses, batchSize: 20, controller, journalDir}, {account: owner, confirm: async () => {
       throw new Error('must not ask: nothing to send')
-    }, controller, journalDir})
+    }})
     expect(again.transactions).toBe(0)
     expect(again.already.length).toBe(96)
 
-    const removed = await changeWhitelist({account: owner, action: 'remove', addresses: wanted.slice(0, 30), client: chain.client, confirm: yes, controller, journalDir})
+    const removed = await changeWhitelist(chain.client, {action: 'remove', addresses: wanted.slice(0, 30), controller, journalDir}, {account: owner, confirm: yes})
     expect(removed.changed.length).toBe(30)
     expect(removed.transactions).toBe(1)
     expect((await getRegistrationStatuses(chain.client, {addresses: wanted.slice(0, 30), controller})).some(Boolean)).toBe(false)
     // The same add input again after the removal: the finished journal is set aside, the 30 are re-registered.
-    const readd = await changeWhitelist({account: owner, action: 'add', addresses, batchSize: 20, client: chain.client, confirm: yes, controller, journalDir})
+    const readd = await changeWhitelist(chain.client, {action: 'add', addresses, batchSize: 20, controller, journalDir}, {account: owner, confirm: yes})
     expect(readd.changed.length).toBe(30)
     expect((await getRegistrationStatuses(chain.client, {addresses: wanted, controller})).every(Boolean)).toBe(true)
   })
 
   test('role errors name the missing role before any transaction', async () => {
     const {account, address} = await freshAccount(chain.client)
-    const error = (await changeWhitelist({account, action: 'add', addresses: randomAddresses(2), client: chain.client, confirm: yes, controller, journalDir: tmpdir()}).catch((e) => e)) as NectarError
+    const error = (await changeWhitelist(chain.client, {action: 'add', addresses: randomAddresses(2), controller, journalDir: tmpdir()}, {account, confirm: yes}).catch((e) => e)) as NectarError
     expect(error.code).toBe('NOT_ADMIN')
     expect(error.message).toContain('not a whitelist admin')
     for (const op of [{active: false, kind: 'activate'}, {kind: 'addAdmin', target: address}, {kind: 'authoriseMaker', target: address}] as const) {

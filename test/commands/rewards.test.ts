@@ -112,6 +112,7 @@ describe('rewards distribute and issue', () => {
     expect(exitCode).toBe(0)
     const total = issuanceV2(7n * WEI, 1_002_626_948n * WEI)
     expect(envelope.data).toMatchObject({duplicatesMerged: 1, makers: 2, pledgedWei: (35n * 10n ** 17n).toString(), totalWei: total.toString()})
+    expect(envelope.warnings).toEqual([expect.stringContaining('1 duplicate row(s) merged')])
     const rows = readFileSync(out, 'utf8').trim().split('\n').slice(2).map((l) => l.split(','))
     expect(rows.reduce((a, r) => a + BigInt(r[3]), 0n)).toBe(total)
 
@@ -141,5 +142,15 @@ describe('rewards distribute and issue', () => {
     const noConfirm = await json(['rewards', 'issue', '--allocations', out])
     expect(noConfirm.exitCode).toBe(2)
     expect(noConfirm.envelope.error.code).toBe('CONFIRMATION_REQUIRED')
+  })
+
+  test('issue warns, under --json too, when the file was computed at another supply than the snapshot', async () => {
+    const volumes = path.join(dir, 'v3.csv')
+    writeFileSync(volumes, `${A},1\n`)
+    const out = path.join(dir, 'a3.csv')
+    expect((await json(['rewards', 'distribute', '--volumes', volumes, '--fees', '1', '--supply', '1000000001.5', '--out', out])).exitCode).toBe(0)
+    const refused = await json(['rewards', 'issue', '--allocations', out])
+    expect(refused.envelope.error.code).toBe('CONFIRMATION_REQUIRED')
+    expect(refused.envelope.warnings).toEqual([expect.stringMatching(/computed at supply 1,000,000,001\.5 NEC; the controller's snapshot supply now is/)])
   })
 })

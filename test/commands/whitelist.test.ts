@@ -86,6 +86,36 @@ describe('nectar redeem', () => {
   })
 })
 
+describe('warnings and transaction flags reach --json and the chain', () => {
+  it('redeem --dry-run carries its warnings in the envelope: a payout of 0 wei, a contract account', async () => {
+    const tiny = await json(['redeem', '0.000000000000000001', '--dry-run', '--account', 'dev1'])
+    expect(tiny.envelope.data.payoutWei).toBe('0')
+    expect(tiny.envelope.warnings).toEqual([expect.stringContaining('rounds down to 0 wei')])
+    const maker = chain.deployment.makers[3].address
+    await chain.client.request({method: 'anvil_setCode', params: [maker, '0x00']} as never)
+    try {
+      const contract = await json(['redeem', '1', '--dry-run', '--account', maker])
+      expect(contract.exitCode).toBe(0)
+      expect(contract.envelope.warnings).toEqual([expect.stringContaining(`${maker} is a contract`)])
+    } finally {
+      await chain.client.request({method: 'anvil_setCode', params: [maker, '0x']} as never)
+    }
+  })
+
+  it('transfer sends with --nonce, --max-fee, --priority-fee and --gas-limit as given', async () => {
+    const from = chain.deployment.makers[2].address
+    const to = chain.deployment.makers[4].address
+    const nonce = await chain.client.getTransactionCount({address: from})
+    const sent = await json(['transfer', to, '1', '--account', 'dev3', '--yes', '--nonce', String(nonce), '--max-fee', '3', '--priority-fee', '1.5', '--gas-limit', '123456'])
+    expect(sent.exitCode).toBe(0)
+    expect(sent.envelope.data).toMatchObject({amountWei: '1000000000000000000', from, to})
+    const tx = await chain.client.getTransaction({hash: sent.envelope.data.txHash})
+    expect({gas: tx.gas, maxFeePerGas: tx.maxFeePerGas, maxPriorityFeePerGas: tx.maxPriorityFeePerGas, nonce: tx.nonce}).toEqual({gas: 123_456n, maxFeePerGas: 3_000_000_000n, maxPriorityFeePerGas: 1_500_000_000n, nonce})
+    const fees = await json(['transfer', to, '1', '--account', 'dev3', '--yes', '--max-fee', '1', '--priority-fee', '2'])
+    expect([fees.exitCode, fees.envelope.error.code]).toEqual([2, 'INVALID_FEE'])
+  })
+})
+
 describe('nectar whitelist', () => {
   it('add → check → list → remove, with the JSON shapes', async () => {
     const [a, b] = [fresh(), fresh()]

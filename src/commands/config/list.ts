@@ -1,6 +1,6 @@
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {accountFlag, rpcFlags} from '../../lib/cli/flags.js'
-import {flatten} from '../../lib/config/keys.js'
+import {type ConfigListing, configListing} from '../../lib/config/keys.js'
 import {renderTable} from '../../lib/cli/render.js'
 
 export default class ConfigList extends BaseCommand<typeof ConfigList> {
@@ -8,19 +8,13 @@ export default class ConfigList extends BaseCommand<typeof ConfigList> {
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
   static flags = {...rpcFlags, ...accountFlag}
 
-  public async run() {
-    const config = this.loadConfig()
-    const values = flatten({account: config.account, network: config.network, networks: config.networks}).filter(([, v]) => v !== undefined)
-    const s = this.settings()
-    const effective = {
-      account: {source: s.accountSource ?? null, value: s.account ?? null},
-      network: {source: s.networkSource, value: s.network.name},
-      rpcUrl: {source: s.rpcUrlSource ?? null, value: s.rpcUrl ?? null},
-    }
+  public async run(): Promise<ConfigListing> {
+    const listing = configListing(this.loadConfig(), this.settings())
+    const values = Object.entries(listing.values)
     if (values.length > 0) this.log(renderTable(['key', 'value'], values.map(([k, v]) => [k, String(v)])))
     else this.log('The config file sets nothing.')
     this.log('')
-    this.log(renderTable(['effective', 'value', 'from'], Object.entries(effective).map(([k, v]) => [k, v.value ?? '-', v.source ?? '-'])))
-    return {effective, values: Object.fromEntries(values)}
+    this.log(renderTable(['effective', 'value', 'from'], Object.entries(listing.effective).map(([k, v]) => [k, v.value ?? '-', v.source ?? '-'])))
+    return listing
   }
 }

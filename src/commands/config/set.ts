@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {setKey} from '../../lib/config/keys.js'
+import {type ConfigValue, setKey} from '../../lib/config/keys.js'
 import {requireNetwork} from '../../lib/config/networks.js'
 import {updateConfig} from '../../lib/config/store.js'
 
@@ -16,7 +16,7 @@ export default class ConfigSet extends BaseCommand<typeof ConfigSet> {
     '<%= config.bin %> <%= command.id %> networks.mainnet.rpcUrl https://eth.example.org',
   ]
 
-  public async run(): Promise<{key: string; value: unknown}> {
+  public async run(): Promise<ConfigValue> {
     const {key, value} = this.args
     updateConfig(this.configDir, (config) => {
       if (key === 'network') requireNetwork(config, value)

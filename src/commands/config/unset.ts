@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {unsetKey} from '../../lib/config/keys.js'
+import {unsetKey, type UnsetKey} from '../../lib/config/keys.js'
 import {updateConfig} from '../../lib/config/store.js'
 
 export default class ConfigUnset extends BaseCommand<typeof ConfigUnset> {
@@ -9,7 +9,7 @@ export default class ConfigUnset extends BaseCommand<typeof ConfigUnset> {
   static description = 'Remove a config value, so the environment or the default applies again.'
   static examples = ['<%= config.bin %> <%= command.id %> account']
 
-  public async run(): Promise<{key: string; removed: boolean}> {
+  public async run(): Promise<UnsetKey> {
     let removed = false
     updateConfig(this.configDir, (config) => {
       removed = unsetKey(config, this.args.key)

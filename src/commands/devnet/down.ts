@@ -1,10 +1,11 @@
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {type DevnetDownResult} from '../../lib/devnet/lifecycle.js'
 
 export default class DevnetDown extends BaseCommand<typeof DevnetDown> {
   static description = 'Stop the local devnet. Its state is kept for the next `devnet up`.'
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
 
-  public async run(): Promise<{forced: boolean; pid: null | number; stateFile: string; stopped: boolean}> {
+  public async run(): Promise<DevnetDownResult> {
     const {devnetDown} = await import('../../lib/devnet/lifecycle.js')
     const result = await devnetDown({dataDir: this.dataDir})
     if (result.stopped) {

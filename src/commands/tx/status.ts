@@ -3,7 +3,7 @@ import {Args} from '@oclif/core'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {accountFlag, rpcFlags} from '../../lib/cli/flags.js'
 import {renderKeyValues, renderTable} from '../../lib/cli/render.js'
-import {type PendingTx, type TxStatus} from '../../lib/chain/tx-ops.js'
+import {type PendingReport, type TxStatus} from '../../lib/chain/tx-ops.js'
 import {parseTxHash, statusLines} from '../../lib/chain/tx-view.js'
 
 export default class TxStatusCommand extends BaseCommand<typeof TxStatusCommand> {
@@ -15,7 +15,7 @@ CLI recorded for each, so a stuck one can be replaced (\`nectar tx replace --non
   static examples = ['<%= config.bin %> <%= command.id %> 0x4ea0…c5a6', '<%= config.bin %> <%= command.id %> --account alice --json']
   static flags = {...rpcFlags, ...accountFlag}
 
-  public async run(): Promise<TxStatus | {account: string; mined: number; pending: PendingTx[]}> {
+  public async run(): Promise<PendingReport | TxStatus> {
     const client = await this.client()
     const {pendingTxs, txStatus} = await import('../../lib/chain/tx-ops.js')
     const {readSent} = await import('../../lib/chain/sent-log.js')

@@ -2,6 +2,7 @@ import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {rpcFlags, signerFlags} from '../../lib/cli/flags.js'
+import {type AccountAddress} from '../../lib/wallet/resolve-account.js'
 
 export default class WalletAddress extends BaseCommand<typeof WalletAddress> {
   static args = {
@@ -11,7 +12,7 @@ export default class WalletAddress extends BaseCommand<typeof WalletAddress> {
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> alice', '<%= config.bin %> <%= command.id %> alice --json']
   static flags = {...rpcFlags, ...signerFlags}
 
-  public async run(): Promise<{address: `0x${string}`; name: string | null}> {
+  public async run(): Promise<AccountAddress> {
     const settings = this.settings()
     const {resolveAccountAddress} = await import('../../lib/wallet/resolve-account.js')
     const name = this.args.name ?? settings.account

@@ -3,6 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {signerFlags} from '../../lib/cli/flags.js'
 import {renderKeyValues} from '../../lib/cli/render.js'
+import {type SavedWallet} from '../../lib/wallet/manage.js'
 import {newPassword} from '../../lib/wallet/passwords.js'
 
 export default class WalletCreate extends BaseCommand<typeof WalletCreate> {
@@ -20,7 +21,7 @@ export default class WalletCreate extends BaseCommand<typeof WalletCreate> {
     force: Flags.boolean({description: 'Replace an existing wallet of that name (the old file is kept in keystores/.replaced/).'}),
   }
 
-  public async run(): Promise<{address: `0x${string}`; name: string; path: string; replaced?: string; source: 'nectar'}> {
+  public async run(): Promise<SavedWallet> {
     const {validateWalletName} = await import('../../lib/wallet/store.js')
     const name = validateWalletName(this.args.name)
     const password = await newPassword({
@@ -28,11 +29,10 @@ export default class WalletCreate extends BaseCommand<typeof WalletCreate> {
       env: process.env,
       passwordFile: this.flags['password-file'],
     })
-    const {createWallet} = await import('../../lib/wallet/manage.js')
-    const result = await createWallet(this.configDir, name, password, {force: this.flags.force})
-    if (result.replaced) this.warnUser(`The old keystore ${name} was moved to ${result.replaced}.`)
-    this.log(renderKeyValues([['name', name], ['address', result.address], ['keystore', result.path]]))
+    const {createWallet, savedWallet} = await import('../../lib/wallet/manage.js')
+    const wallet = savedWallet(name, await createWallet(this.configDir, name, password, {force: this.flags.force}), (message) => this.warnUser(message))
+    this.log(renderKeyValues([['name', name], ['address', wallet.address], ['keystore', wallet.path]]))
     this.note(`Make it the default with \`${this.config.bin} config set account ${name}\`, or pass --account ${name}.`)
-    return {address: result.address, name, path: result.path, ...(result.replaced ? {replaced: result.replaced} : {}), source: 'nectar'}
+    return wallet
   }
 }

@@ -1,7 +1,7 @@
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {accountFlag, rpcFlags} from '../../lib/cli/flags.js'
 import {color, renderTable} from '../../lib/cli/render.js'
-import {type WalletEntry} from '../../lib/wallet/manage.js'
+import {type WalletListing} from '../../lib/wallet/manage.js'
 
 export default class WalletList extends BaseCommand<typeof WalletList> {
   static description = `List the wallets: nectar keystores, Foundry keystores (~/.foundry/keystores), and the dev accounts dev0..dev9 when the active network is the devnet.
@@ -9,7 +9,7 @@ The default column marks the active account (--account, NECTAR_ACCOUNT, the conf
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --network mainnet --json']
   static flags = {...rpcFlags, ...accountFlag}
 
-  public async run(): Promise<{wallets: WalletEntry[]}> {
+  public async run(): Promise<WalletListing> {
     const settings = this.settings()
     const {listWallets} = await import('../../lib/wallet/manage.js')
     const {problems, wallets} = listWallets(this.configDir, {

@@ -2,12 +2,11 @@ import path from 'node:path'
 
 import {Flags} from '@oclif/core'
 
-import {collectAddresses} from '../../lib/core/address-list.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {confirmFlag, inputFileFlag, rpcFlags, signerFlags} from '../../lib/cli/flags.js'
-import {nectarError} from '../../lib/core/errors.js'
 import {renderKeyValues} from '../../lib/cli/render.js'
 import {requireContract} from '../../lib/config/settings.js'
+import {type WhitelistAction, type WhitelistChangeReport} from '../../lib/nectar/whitelist-change.js'
 
 export default class WhitelistAdd extends BaseCommand<typeof WhitelistAdd> {
   static description = `Register addresses on the whitelist (admin). Every address is checked first (EIP-55 when mixed case, not zero,
@@ -29,72 +28,21 @@ under a journal: a re-run of the same input (or --resume) after a crash continue
   }
   static strict = false
 
-  protected get action(): 'add' | 'remove' {
+  protected get action(): WhitelistAction {
     return 'add'
   }
 
-  public async run() {
-    const {flags} = this
-    const action = this.action
-    if (this.positionals.length === 0 && !flags.file) throw nectarError('USAGE', 'Give at least one ADDRESS or --file.', {hint: `e.g. \`nectar whitelist ${action} 0x… 0x…\` or \`--file list.txt\`.`})
+  public async run(): Promise<WhitelistChangeReport> {
+    const {action, flags} = this
+    const {changeWhitelist, whitelistReport, whitelistTargets} = await import('../../lib/nectar/whitelist-change.js')
     const settings = this.settings()
-    const nec = requireContract(settings, 'nec')
-    const controller = requireContract(settings, 'controller')
-    const exclude = new Map([[nec.toLowerCase(), 'the NEC token'], [controller.toLowerCase(), 'the controller']])
-    const addresses = collectAddresses(this.positionals, flags.file, {exclude})
+    const contracts = {nec: requireContract(settings, 'nec'), controller: requireContract(settings, 'controller')}
+    const addresses = whitelistTargets(action, this.positionals, flags.file, contracts)
     const client = await this.client()
-    const account = await this.signer()
-    const {changeWhitelist} = await import('../../lib/nectar/whitelist-change.js')
-    const {assertContract} = await import('../../lib/nectar/reads.js')
-    await assertContract(client, controller, 'controller')
-    const verb = action === 'add' ? 'Registering' : 'Deregistering'
-    let progress = this.progress(verb, 0)
-    const result = await changeWhitelist({
-      account,
-      action,
-      addresses,
-      batchSize: flags['batch-size'],
-      client,
-      confirm: async (plan) => {
-        if (!this.jsonEnabled()) {
-          this.logToStderr(renderKeyValues([
-            ['action', `${action === 'add' ? 'register' : 'deregister'} ${plan.addresses} address${plan.addresses === 1 ? '' : 'es'} on ${controller}`],
-            ['transactions', `${plan.toSend} new (${plan.batchSize} addresses each at most)${plan.pending > 0 ? `, ${plan.pending} signed earlier and re-sent` : ''}${plan.alreadyDone > 0 ? `, ${plan.alreadyDone} done earlier` : ''}`],
-            ['gas', `${plan.totalGas} in total`],
-            ['from', account.address],
-            ['journal', plan.journal],
-          ]))
-        }
-        await this.confirmOrRefuse(`Send ${plan.toSend} transaction(s)?`)
-      },
-      controller,
-      journalDir: path.join(this.dataDir, 'journals'),
-      onPlan: ({pending}) => {
-        progress = this.progress(verb, pending)
-      },
-      onProgress: (n) => progress.tick(n),
-    })
-    progress.done()
-    const changedKey = action === 'add' ? 'added' : 'removed'
-    const alreadyKey = action === 'add' ? 'alreadyPresent' : 'alreadyAbsent'
-    this.log(renderKeyValues([
-      [changedKey, String(result.changed.length)],
-      [action === 'add' ? 'already present' : 'already absent', String(result.already.length)],
-      ['duplicates merged', String(result.duplicates)],
-      ['invalid', '0'],
-      ['transactions', String(result.transactions)],
-    ]))
-    return {
-      [alreadyKey]: result.already.length,
-      [changedKey]: result.changed.length,
-      batchSize: result.batchSize,
-      controller,
-      duplicates: result.duplicates,
-      invalid: 0,
-      journal: result.journal ?? null,
-      transactions: result.transactions,
-      txHashes: result.txHashes,
-      wanted: result.wanted,
-    }
+    const journalDir = path.join(this.dataDir, 'journals')
+    const result = await changeWhitelist(client, {action, addresses, batchSize: flags['batch-size'], controller: contracts.controller, journalDir}, await this.batchSendOptions())
+    const {whitelistChangeLines} = await import('../../lib/cli/nectar-views.js')
+    this.log(renderKeyValues(whitelistChangeLines(action, result)))
+    return whitelistReport(action, contracts.controller, result)
   }
 }

@@ -2,8 +2,8 @@ import {collectAddresses} from '../../lib/core/address-list.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {rpcFlags} from '../../lib/cli/flags.js'
 import {nectarError} from '../../lib/core/errors.js'
-import {renderTable} from '../../lib/cli/render.js'
 import {requireContract} from '../../lib/config/settings.js'
+import {type RegistrationCheck} from '../../lib/nectar/whitelist.js'
 
 export default class WhitelistCheck extends BaseCommand<typeof WhitelistCheck> {
   static description = `Show whether addresses are registered: the raw list entry (getRegistrationStatus) and the effective status
@@ -15,22 +15,16 @@ export default class WhitelistCheck extends BaseCommand<typeof WhitelistCheck> {
   static flags = {...rpcFlags}
   static strict = false
 
-  public async run() {
+  public async run(): Promise<RegistrationCheck> {
     if (this.positionals.length === 0) throw nectarError('USAGE', 'Give at least one ADDRESS to check.', {hint: 'e.g. `nectar whitelist check 0x…`.'})
     const addresses = collectAddresses(this.positionals, undefined)
     const controller = requireContract(this.settings(), 'controller')
     const client = await this.client()
-    const {getRegistrationStatuses} = await import('../../lib/nectar/whitelist.js')
-    const {assertContract} = await import('../../lib/nectar/reads.js')
-    const {nectarControllerAbi} = await import('../../lib/contracts/generated/index.js')
-    await assertContract(client, controller, 'controller')
-    const [listActive, statuses] = await Promise.all([
-      client.readContract({abi: nectarControllerAbi, address: controller, functionName: 'listActive'}),
-      getRegistrationStatuses(client, {addresses, controller}),
-    ])
-    const entries = addresses.map((address, i) => ({address, effective: !listActive || statuses[i], registered: statuses[i]}))
-    this.log(renderTable(['address', 'on list', 'may hold/transfer'], entries.map((e) => [e.address, e.registered ? 'yes' : 'no', e.effective ? 'yes' : 'no'])))
-    if (!listActive) this.note('The whitelist is off: every address counts as registered until it is enabled again.')
-    return {addresses: entries, listActive}
+    const {checkRegistrations} = await import('../../lib/nectar/whitelist.js')
+    const check = await checkRegistrations(client, {addresses, controller})
+    const {registrationTable} = await import('../../lib/cli/nectar-views.js')
+    this.log(registrationTable(check))
+    if (!check.listActive) this.note('The whitelist is off: every address counts as registered until it is enabled again.')
+    return check
   }
 }

@@ -1,3 +1,4 @@
+import {type WhitelistAction} from '../../lib/nectar/whitelist-change.js'
 import WhitelistAdd from './add.js'
 
 export default class WhitelistRemove extends WhitelistAdd {
@@ -11,7 +12,7 @@ journal, so a re-run of the same input after a crash continues and sends nothing
   static flags = WhitelistAdd.flags
   static strict = false
 
-  protected get action(): 'add' | 'remove' {
+  protected get action(): WhitelistAction {
     return 'remove'
   }
 }

@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto'
 import {mkdirSync} from 'node:fs'
 import path from 'node:path'
-import {type Address, type Hex, type LocalAccount, keccak256} from 'viem'
+import {type Hex, type LocalAccount, keccak256} from 'viem'
 
 import {nectarError} from '../core/errors.js'
 import {toNectarError} from '../core/to-nectar-error.js'
@@ -22,6 +22,33 @@ export interface BatchSummary {
   pending: number
   toSend: number
   totalGas: bigint
+}
+
+/** What a batch will do, for the confirmation: `action` and `details` are shown, then `question` is asked. */
+export interface BatchPreview {
+  action: string
+  details: Array<[string, string]>
+  question: string
+  summary: BatchSummary
+}
+
+/** A progress bar (drawn by the caller, or nothing): `tick` per step done, `done` at the end. */
+export interface ProgressBar {
+  done(message?: string): void
+  tick(count?: number): void
+}
+
+/**
+ * What a batched action needs from its caller, like TransactOptions for one transaction: the signer,
+ * the confirmation, and optionally a progress bar and a place for warnings. A batch sets its own
+ * nonces and fees, so there are no transaction overrides.
+ */
+export interface BatchSendOptions {
+  account: LocalAccount
+  /** Called once with the preview, before anything new is signed; must throw to stop. */
+  confirm: (preview: BatchPreview) => Promise<void>
+  progress?: (label: string, total: number) => ProgressBar
+  warn?: (message: string) => void
 }
 
 export interface BatchOptions {

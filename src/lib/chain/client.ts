@@ -21,6 +21,11 @@ export function createChainClient(rpcUrl: string, chainId: number, name = `chain
   }) as ChainClient
 }
 
+/** The chain id an RPC endpoint serves. */
+export function readChainId(rpcUrl: string): Promise<number> {
+  return createChainClient(rpcUrl, 1).getChainId()
+}
+
 /** Refuses to go on when the node's chain id is not the profile's: nothing is read or sent on the wrong chain. */
 export async function assertChainId(client: ChainClient, expected: number, networkName: string): Promise<void> {
   const actual = await client.getChainId()

@@ -97,6 +97,8 @@ export interface TransactOptions {
   overrides?: TxOverrides
   /** Keeps the signed transaction (fsynced) before it is sent, so it can be looked up or replaced later. */
   record?: (tx: SentTx) => void
+  /** Called with each warning an action has for the person sending (shown, and carried in the JSON envelope). */
+  warn?: (message: string) => void
 }
 
 /** The caller's send options with an action's own preview lines first (the amounts it alone knows). */

@@ -80,6 +80,14 @@ export interface PendingTx {
   state: TxState
 }
 
+/** What `tx status` reports without a hash: the account's transactions sent but not mined. */
+export interface PendingReport {
+  account: Address
+  /** The account's mined transaction count (its next nonce once the pending ones are mined). */
+  mined: number
+  pending: PendingTx[]
+}
+
 /** The account's nonces between the mined count and the pool's, with what this CLI recorded for each. */
 export async function pendingTxs(client: ChainClient, from: Address, sent: readonly SentTx[]): Promise<{mined: number; pending: PendingTx[]}> {
   const [mined, pooled] = await Promise.all([

@@ -3,12 +3,14 @@
 import {Command, Flags, Interfaces} from '@oclif/core'
 import {type LocalAccount} from 'viem'
 
+import {type BatchSendOptions} from '../chain/batch.js'
 import {type ChainClient} from '../chain/client.js'
 import {recordSent} from '../chain/sent-log.js'
 import {type TransactOptions, type TxPreview} from '../chain/transact.js'
 import {type ConfigData, readConfig} from '../config/store.js'
 import {requireContract, type Settings, requireRpcUrl, resolveSettings} from '../config/settings.js'
 import {nectarError} from '../core/errors.js'
+import {type NecSource} from '../nectar/live.js'
 import {createProgress, type Progress} from './progress.js'
 import {color, renderKeyValues, toJsonText} from './render.js'
 import {toNectarError} from '../core/to-nectar-error.js'
@@ -176,6 +178,29 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       onSent: (hash) => this.note(`Sent ${hash}; waiting for the receipt…`),
       record: (tx) => recordSent(this.dataDir, tx),
       overrides: {gasLimit: flags['gas-limit'], maxFeePerGas: flags['max-fee'], maxPriorityFeePerGas: flags['priority-fee'], nonce: flags.nonce},
+      warn: (message) => this.warnUser(message),
+    }
+  }
+
+  /** What a batched action needs from the command line: the signer, the confirmation of its preview, a progress bar. */
+  protected async batchSendOptions(): Promise<BatchSendOptions> {
+    return {
+      account: await this.signer(),
+      confirm: async ({action, details, question}) => {
+        if (!this.jsonEnabled()) this.logToStderr(renderKeyValues([['action', action], ...details]))
+        await this.confirmOrRefuse(question)
+      },
+      progress: (label, total) => this.progress(label, total),
+      warn: (message) => this.warnUser(message),
+    }
+  }
+
+  /** The active network's NEC, each part resolved only when read (an offline run touches nothing). */
+  protected necSource(): NecSource {
+    return {
+      client: () => this.client(),
+      name: () => this.settings().network.name,
+      nec: () => requireContract(this.settings(), 'nec'),
     }
   }
 

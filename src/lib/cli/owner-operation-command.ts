@@ -18,15 +18,9 @@ export abstract class OwnerOperationCommand<T extends typeof Command> extends Ba
     const op = this.operation()
     const controller = requireContract(this.settings(), 'controller')
     const client = await this.client()
-    const account = await this.signer()
+    const send = await this.sendOptions()
     const {runOwnerOperation} = await import('../nectar/run-owner-operation.js')
-    const result = await runOwnerOperation(client, {
-      account,
-      confirm: (preview) => this.confirmTransaction(preview),
-      controller,
-      onSent: (hash) => this.note(`Sent ${hash}; waiting for the receipt…`),
-      op,
-    })
+    const result = await runOwnerOperation(client, {controller, op}, send)
     this.log(result.message)
     return result
   }

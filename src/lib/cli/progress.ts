@@ -1,7 +1,7 @@
-export interface Progress {
-  done(message?: string): void
-  tick(count?: number): void
-}
+import {type ProgressBar} from '../chain/batch.js'
+
+/** The progress bar the batch actions take (chain/batch), drawn here. */
+export type Progress = ProgressBar
 
 const silent: Progress = {done() {}, tick() {}}
 

@@ -1,5 +1,6 @@
 import {nectarError} from '../core/errors.js'
 import {isReservedName} from '../core/names.js'
+import {type Settings, type SettingSource} from './settings.js'
 import {type ConfigData} from './store.js'
 
 /** Keys `config get|set|unset` accept: top-level settings and dot paths into network profiles. */
@@ -59,4 +60,34 @@ export function flatten(value: unknown, prefix = ''): Array<[string, unknown]> {
     return Object.entries(value).flatMap(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k))
   }
   return [[prefix, value]]
+}
+
+/** What `config get` and `config set` report. */
+export interface ConfigValue {
+  key: string
+  value: unknown
+}
+
+/** What `config unset` reports. */
+export interface UnsetKey {
+  key: string
+  removed: boolean
+}
+
+/** What `config list` reports: every value set in the file, and where the effective settings come from. */
+export interface ConfigListing {
+  effective: Record<'account' | 'network' | 'rpcUrl', {source: SettingSource | null; value: string | null}>
+  values: Record<string, unknown>
+}
+
+export function configListing(config: ConfigData, s: Settings): ConfigListing {
+  const values = flatten({account: config.account, network: config.network, networks: config.networks}).filter(([, v]) => v !== undefined)
+  return {
+    effective: {
+      account: {source: s.accountSource ?? null, value: s.account ?? null},
+      network: {source: s.networkSource, value: s.network.name},
+      rpcUrl: {source: s.rpcUrlSource ?? null, value: s.rpcUrl ?? null},
+    },
+    values: Object.fromEntries(values),
+  }
 }

@@ -53,3 +53,33 @@ export function requireNetwork(config: ConfigData, name: string): NamedProfile {
   }
   return profile
 }
+
+/** One profile as `network list` shows it. */
+export interface NetworkRow {
+  active: boolean
+  builtin: boolean
+  chainId: number
+  contracts: NonNullable<NetworkProfile['contracts']>
+  name: string
+  rpcUrl: null | string
+}
+
+/** What `network list` reports. */
+export interface NetworkListing {
+  active: string
+  networks: NetworkRow[]
+}
+
+export function networkListing(config: ConfigData, active: string): NetworkListing {
+  return {
+    active,
+    networks: listNetworks(config).map((n) => ({
+      active: n.name === active,
+      builtin: n.builtin,
+      chainId: n.chainId,
+      contracts: n.contracts ?? {},
+      name: n.name,
+      rpcUrl: n.rpcUrl ?? null,
+    })),
+  }
+}

@@ -21,6 +21,13 @@ export interface ConfigData {
   version?: 1
 }
 
+/** What `config path` reports. */
+export interface ConfigPaths {
+  configDir: string
+  configFile: string
+  dataDir: string
+}
+
 export function configFilePath(configDir: string): string {
   return path.join(configDir, 'config.json')
 }

@@ -26,3 +26,9 @@ export function parsePercent(text: string, {label, max, min = 0, signed = false}
   }
   return value
 }
+
+/** A block number (decimal digits), or a usage error naming the flag and the value. */
+export function parseBlockNumber(text: string, label: string): bigint {
+  if (!/^\d{1,15}$/.test(text)) throw nectarError('INVALID_BLOCK', `${label} ${JSON.stringify(text)} is not a block number.`, {hint: 'Give a block number such as 1200.'})
+  return BigInt(text)
+}

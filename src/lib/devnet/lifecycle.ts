@@ -134,7 +134,16 @@ export async function devnetUp(options: DevnetUpOptions): Promise<DevnetUpResult
 }
 
 /** Stops the devnet (its state is kept). */
-export async function devnetDown({dataDir}: Pick<DevnetDirs, 'dataDir'>): Promise<{forced: boolean; pid: null | number; stopped: boolean; stateFile: string}> {
+/** What `devnet down` reports. */
+export interface DevnetDownResult {
+  /** anvil did not exit in time and was killed. */
+  forced: boolean
+  pid: null | number
+  stateFile: string
+  stopped: boolean
+}
+
+export async function devnetDown({dataDir}: Pick<DevnetDirs, 'dataDir'>): Promise<DevnetDownResult> {
   const result = await stopAnvil(dataDir)
   return {forced: result.forced, pid: result.pid ?? null, stateFile: devnetPaths(dataDir).stateFile, stopped: result.stopped}
 }

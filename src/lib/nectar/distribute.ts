@@ -334,6 +334,8 @@ export interface AllocationRow {
 }
 
 export interface Allocations {
+  /** The file they were read from. */
+  file: string
   meta: AllocationMeta
   rows: AllocationRow[]
 }
@@ -405,5 +407,5 @@ export async function readAllocations(file: string): Promise<Allocations> {
   if (problems.length > 0) {
     throw nectarError('ALLOCATIONS_MISMATCH', `${file} does not match its metadata line: ${problems[0]}.`, {details: problems.slice(1), hint: fix})
   }
-  return {meta, rows}
+  return {file, meta, rows}
 }

@@ -1,24 +1,18 @@
 // `rewards issue`: one proxyAccountingCreation(maker, pledgedWei, tokensWei) per allocation row through
 // the journaled batch sender, with the owner checked first and the minted amounts checked after.
-import {type Address, type LocalAccount, parseEventLogs, zeroAddress} from 'viem'
+import {type Address, parseEventLogs, zeroAddress} from 'viem'
 
-import {type BatchCall, type BatchOutcome, type BatchResult, type BatchSummary, hashInput, runJournaledBatch} from '../chain/batch.js'
+import {type BatchCall, type BatchOutcome, type BatchSendOptions, hashInput, runJournaledBatch} from '../chain/batch.js'
 import {type ChainClient} from '../chain/client.js'
 import {mapLimit} from '../chain/map-limit.js'
+import {writeCall} from '../chain/transact.js'
+import {displayAmount, formatAmount} from '../core/amounts.js'
 import {nectarError} from '../core/errors.js'
 import {necAbi, nectarControllerAbi} from '../contracts/generated/index.js'
 import {type AllocationRow, type Allocations} from './distribute.js'
 import {getSupplyInfo} from './reads.js'
 
 export const ISSUE_KIND = 'rewards-issue'
-
-export interface IssueCheck {
-  /** Rows with nothing to mint or pledge: not sent. */
-  empty: number
-  /** Supply the controller would use now, when it differs from the file's. */
-  liveSupply: bigint
-  owner: Address
-}
 
 /** Refuses (nothing sent) unless `account` owns the controller and the controller controls NEC. */
 export async function checkIssuer(client: ChainClient, {account, controller, nec}: {account: Address; controller: Address; nec: Address}): Promise<{liveSupply: bigint; owner: Address}> {
@@ -38,10 +32,7 @@ export async function checkIssuer(client: ChainClient, {account, controller, nec
 export function issueCalls(controller: Address, rows: readonly AllocationRow[]): {calls: BatchCall[]; inputHash: string; skipped: number} {
   const sendable = rows.filter((r) => r.tokensWei > 0n || r.pledgedWei > 0n)
   const calls = sendable.map((r) => ({
-    abi: nectarControllerAbi,
-    address: controller,
-    args: [r.address as Address, r.pledgedWei, r.tokensWei],
-    functionName: 'proxyAccountingCreation',
+    ...writeCall({abi: nectarControllerAbi, address: controller, args: [r.address as Address, r.pledgedWei, r.tokensWei], functionName: 'proxyAccountingCreation'}),
     key: r.address,
   }))
   const inputHash = hashInput([controller.toLowerCase(), ...sendable.map((r) => `${r.address},${r.pledgedWei},${r.tokensWei}`)])
@@ -73,36 +64,97 @@ export async function verifyIssued(client: ChainClient, {nec, outcomes, rows}: {
   return {mintedWei: minted.reduce((a, b) => a + b, 0n), mismatches}
 }
 
-export interface IssueOptions {
-  account: LocalAccount
+export interface IssueRewardsParams {
   allocations: Allocations
-  client: ChainClient
-  confirm: (summary: BatchSummary) => Promise<void>
   controller: Address
   journalDir: string
   nec: Address
-  onConfirmed?: (key: string) => void
 }
 
-export interface IssueResult {
-  batch: BatchResult
-  skipped: number
-  verification: IssueVerification
+/** What `rewards issue` reports: every row minted exactly as allocated. */
+export interface IssueRewardsResult {
+  /** The allocations file. */
+  allocations: string
+  journal: string
+  makers: number
+  minted: string
+  mintedWei: bigint
+  /** Always empty in a result: a run with mismatches fails with MINT_MISMATCH. */
+  mismatches: Array<{address: string; expectedWei: bigint; gotWei: bigint}>
+  pledged: string
+  pledgedWei: bigint
+  /** Transactions found done in the journal from an earlier run. */
+  resumed: number
+  /** Transactions this run broadcast. */
+  sent: number
+  skippedEmptyRows: number
+  total: string
+  totalWei: bigint
+  transactions: number
+  verified: boolean
 }
 
-/** Sends the allocations (journaled, resumable), then checks every row's mint in its receipt. */
-export async function issueAllocations(options: IssueOptions): Promise<IssueResult> {
-  const {allocations, client, controller, nec} = options
+/**
+ * Mints a period's allocations from the signing account, the controller's owner: one
+ * proxyAccountingCreation per row with something to mint or pledge, journaled and resumable, then
+ * every row checked against its own transaction's mint. A file computed at another supply than the
+ * controller's snapshot is minted as written, with a warning.
+ */
+export async function issueRewards(client: ChainClient, {allocations, controller, journalDir, nec}: IssueRewardsParams, send: BatchSendOptions): Promise<IssueRewardsResult> {
+  const {account} = send
+  const {meta} = allocations
+  const {liveSupply} = await checkIssuer(client, {account: account.address, controller, nec})
+  if (liveSupply !== meta.supply) {
+    send.warn?.(`The file was computed at supply ${displayAmount(meta.supply)} NEC; the controller's snapshot supply now is ${displayAmount(liveSupply)} NEC (the rate differs). Minting the file's amounts as written.`)
+  }
   const {calls, inputHash, skipped} = issueCalls(controller, allocations.rows)
+  let progress: ReturnType<NonNullable<BatchSendOptions['progress']>> | undefined
   const batch = await runJournaledBatch({
-    account: options.account,
+    account,
     client,
-    confirm: options.confirm,
+    async confirm(summary) {
+      await send.confirm({
+        action: `Mint ${displayAmount(meta.total)} NEC to ${meta.makers} makers, pledging ${displayAmount(meta.pledged)} ETH`,
+        details: [
+          ['controller', controller],
+          ['from', account.address],
+          ['transactions', `${summary.toSend} to send${summary.alreadyDone ? `, ${summary.alreadyDone} already done` : ''}${summary.pending ? `, ${summary.pending} pending from an earlier run` : ''}`],
+          ['gas', summary.totalGas.toString()],
+          ['journal', summary.journal],
+        ],
+        question: `Send ${summary.toSend} transactions?`,
+        summary,
+      })
+      progress = send.progress?.('Issuing', summary.toSend + summary.pending)
+    },
     inputHash,
-    journalDir: options.journalDir,
+    journalDir,
     kind: ISSUE_KIND,
-    onConfirmed: options.onConfirmed,
+    onConfirmed: () => progress?.tick(),
   }, calls)
+  progress?.done()
   const verification = await verifyIssued(client, {nec, outcomes: batch.outcomes, rows: allocations.rows.filter((r) => r.tokensWei > 0n || r.pledgedWei > 0n)})
-  return {batch, skipped, verification}
+  if (verification.mismatches.length > 0) {
+    const [first] = verification.mismatches
+    throw nectarError('MINT_MISMATCH', `${verification.mismatches.length} row(s) were not minted as allocated, e.g. ${first.address}: ${first.gotWei} wei instead of ${first.expectedWei}.`, {
+      hint: `Compare the chain with the journal ${batch.journal} before doing anything else.`,
+    })
+  }
+  return {
+    allocations: allocations.file,
+    journal: batch.journal,
+    makers: meta.makers,
+    minted: formatAmount(verification.mintedWei),
+    mintedWei: verification.mintedWei,
+    mismatches: verification.mismatches,
+    pledged: formatAmount(meta.pledged),
+    pledgedWei: meta.pledged,
+    resumed: batch.resumed,
+    sent: batch.sent,
+    skippedEmptyRows: skipped,
+    total: formatAmount(meta.total),
+    totalWei: meta.total,
+    transactions: batch.outcomes.length,
+    verified: verification.mismatches.length === 0,
+  }
 }

@@ -4,18 +4,26 @@ import {type ChainClient} from '../chain/client.js'
 import {toNectarError} from '../core/to-nectar-error.js'
 import {type SupplyInfo} from './reads.js'
 
+/** Where NEC lives: each part is resolved only when it is read, so an offline run touches no setting and no node. */
+export interface NecSource {
+  client: () => Promise<ChainClient>
+  /** The network's name, for notes ("live from devnet"). */
+  name: () => string
+  nec: () => `0x${string}`
+}
+
 export interface LiveState {
   info?: SupplyInfo
   /** Why there is no live state (one line), when there is none. */
   reason?: string
 }
 
-export async function tryLiveState(getClient: () => Promise<ChainClient>, getNec: () => `0x${string}`, timeoutMs = 4000): Promise<LiveState> {
+export async function tryLiveState(source: NecSource, timeoutMs = 4000): Promise<LiveState> {
   let timer: NodeJS.Timeout | undefined
   try {
     const read = (async () => {
-      const nec = getNec()
-      const client = await getClient()
+      const nec = source.nec()
+      const client = await source.client()
       const {getSupplyInfo} = await import('./reads.js')
       return getSupplyInfo(client, {nec})
     })()

@@ -4,14 +4,10 @@ import {abiWord, runDeployless} from '../chain/deployless.js'
 import {mapChunks} from '../chain/map-limit.js'
 
 import {type ChainClient} from '../chain/client.js'
+import {formatAmount} from '../core/amounts.js'
 import {nectarError} from '../core/errors.js'
 import {balanceReaderBytecode, necAbi, nectarControllerAbi} from '../contracts/generated/index.js'
 import {INITIAL_SUPPLY, rateV2, supplyCap, redemptionPayout, WEI} from './curve.js'
-
-export interface NectarAddresses {
-  controller?: Address
-  nec: Address
-}
 
 /** Holders per eth_call: the reader's creation code carries 32 bytes per holder and must stay under the 48 KiB initcode cap (EIP-3860). */
 const BATCH = 1400
@@ -30,6 +26,48 @@ export async function getBalances(
   {addresses, blockNumber, nec, onProgress}: {addresses: readonly Address[]; blockNumber?: bigint; nec: Address; onProgress?: (done: number) => void},
 ): Promise<bigint[]> {
   return mapChunks(addresses, BATCH, PARALLEL, (chunk) => readBalanceChunk(client, nec, chunk, blockNumber ?? 0n), onProgress)
+}
+
+export interface BalanceEntry {
+  address: Address
+  /** Decimal NEC. */
+  balance: string
+  wei: bigint
+}
+
+/** What `nectar balance` reports. */
+export interface BalanceReport {
+  balances: BalanceEntry[]
+  /** The block read at, when not the latest. */
+  block: bigint | null
+  total: {balance: string; wei: bigint}
+}
+
+/**
+ * NEC balances of `addresses` (at `blockNumber`, which must not be in the future), with their total.
+ * A failed read is explained first when there is no token contract at `nec`.
+ */
+export async function readBalanceReport(
+  client: ChainClient,
+  {addresses, blockNumber, nec, onProgress}: {addresses: readonly Address[]; blockNumber?: bigint; nec: Address; onProgress?: (done: number) => void},
+): Promise<BalanceReport> {
+  if (blockNumber !== undefined) {
+    const head = await client.getBlockNumber()
+    if (blockNumber > head) throw nectarError('FUTURE_BLOCK', `Block ${blockNumber} is in the future (the chain is at ${head}).`, {hint: `Give a block up to ${head}.`})
+  }
+  let values: bigint[]
+  try {
+    values = await getBalances(client, {addresses, blockNumber, nec, onProgress})
+  } catch (error) {
+    await assertContract(client, nec, 'NEC')
+    throw error
+  }
+  const total = values.reduce((a, b) => a + b, 0n)
+  return {
+    balances: addresses.map((address, i) => ({address, balance: formatAmount(values[i]), wei: values[i]})),
+    block: blockNumber ?? null,
+    total: {balance: formatAmount(total), wei: total},
+  }
 }
 
 async function readBalanceChunk(client: ChainClient, nec: Address, owners: readonly Address[], blockNumber: bigint): Promise<bigint[]> {
@@ -129,5 +167,58 @@ export async function getSupplyInfo(client: ChainClient, {nec}: {nec: Address}):
     window,
     windowEnds: windowStarts + period,
     windowStarts,
+  }
+}
+
+/** What `nectar supply` reports: decimal strings, exact integers in base units, ISO times. */
+export interface SupplyReport {
+  burningEnabled: boolean
+  capRemaining: string
+  capRemainingWei: bigint
+  controller: Address
+  initialSupply: string
+  initialSupplyWei: bigint
+  pledgedFees: string
+  pledgedFeesWei: bigint
+  rate: string
+  rateSource: 'live' | 'snapshot'
+  rateWei: bigint
+  redemptionEthPerNec: string
+  redemptionWeiPerNec: bigint
+  snapshotSupply: string
+  totalSupply: string
+  totalSupplyWei: bigint
+  whitelistActive: boolean
+  window: number
+  windowEnds: string
+  windowStarts: string
+}
+
+/** The supply and issuance state of the NEC at `nec` (which must be a contract). */
+export async function readSupplyReport(client: ChainClient, {nec}: {nec: Address}): Promise<SupplyReport> {
+  await assertContract(client, nec, 'NEC')
+  const info = await getSupplyInfo(client, {nec})
+  const iso = (s: bigint) => new Date(Number(s) * 1000).toISOString()
+  return {
+    burningEnabled: info.burningEnabled,
+    capRemaining: formatAmount(info.capRemaining),
+    capRemainingWei: info.capRemaining,
+    controller: info.controller,
+    initialSupply: formatAmount(info.initialSupply),
+    initialSupplyWei: info.initialSupply,
+    pledgedFees: formatAmount(info.pledgedFees),
+    pledgedFeesWei: info.pledgedFees,
+    rate: formatAmount(info.rate),
+    rateSource: info.rateSource,
+    rateWei: info.rate,
+    redemptionEthPerNec: formatAmount(info.redemptionWeiPerNec),
+    redemptionWeiPerNec: info.redemptionWeiPerNec,
+    snapshotSupply: formatAmount(info.snapshotSupply),
+    totalSupply: formatAmount(info.totalSupply),
+    totalSupplyWei: info.totalSupply,
+    whitelistActive: info.whitelistActive,
+    window: Number(info.window),
+    windowEnds: iso(info.windowEnds),
+    windowStarts: iso(info.windowStarts),
   }
 }

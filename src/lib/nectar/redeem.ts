@@ -1,13 +1,15 @@
 // Redemption: NEC.burnAndRetrieve → controller.onBurn pays floor(totalPledgedFees × amount / totalSupply)
 // from the controller's own ETH balance (reference/nectar.md §1.6). Everything that would make the
 // burn fail or pay nothing is checked here before anything is signed.
-import {type Address, type TransactionReceipt, decodeEventLog, parseAbi} from 'viem'
+import {type Address, type Hash, type TransactionReceipt, decodeEventLog, parseAbi} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
-import {displayAmount} from '../core/amounts.js'
+import {transact, type TransactOptions, withDetails} from '../chain/transact.js'
+import {displayAmount, formatAmount, parseAmount} from '../core/amounts.js'
 import {nectarError} from '../core/errors.js'
 import {necAbi, nectarControllerAbi} from '../contracts/generated/index.js'
 import {redemptionPayout, WEI} from './curve.js'
+import {assertContract} from './reads.js'
 
 export interface RedemptionPreview {
   account: Address
@@ -143,4 +145,95 @@ export function readRedemptionReceipt(receipt: TransactionReceipt, {account, con
     })
   }
   return {burned, received}
+}
+
+// ------------------------------------------------------------------------------------------ the action
+
+/** AMOUNT or --all, exactly one of them: NEC wei, or 'all' for the whole balance. */
+export function parseRedeemAmount(amount: string | undefined, all: boolean): 'all' | bigint {
+  if (all && amount !== undefined) throw nectarError('USAGE', 'Give an AMOUNT or --all, not both.', {hint: 'e.g. `nectar redeem 100` or `nectar redeem --all`.'})
+  if (!all && amount === undefined) throw nectarError('USAGE', 'Say how much NEC to redeem.', {hint: 'Give an AMOUNT such as 100, or --all.'})
+  return all ? 'all' : parseAmount(amount!, {label: 'amount', unit: 'NEC'})
+}
+
+/** A redemption as checked before sending: what `redeem --dry-run` shows, and the start of what `redeem` returns. */
+export interface RedemptionReport {
+  account: Address
+  amount: string
+  amountWei: bigint
+  balance: string
+  controllerBalance: string
+  dryRun: boolean
+  payout: string
+  payoutWei: bigint
+  pledgedFeesWei: bigint
+  ratePerNec: string
+  ratePerNecWei: bigint
+  totalSupplyWei: bigint
+  whitelist: {listActive: boolean; onList: boolean}
+}
+
+export interface RedeemResult extends RedemptionReport {
+  block: bigint
+  gasUsed: bigint
+  received: string
+  receivedWei: bigint
+  txHash: Hash
+}
+
+export interface RedemptionPlan {
+  /** What the preview shows, line by line. */
+  lines: Array<[string, string]>
+  preview: RedemptionPreview
+  report: RedemptionReport
+  /** What a person should know before sending (a payout of 0 wei, a contract account). */
+  warnings: string[]
+}
+
+/** The checked preview of a redemption (nothing is signed): the token must be a contract, then previewRedemption. */
+export async function planRedemption(client: ChainClient, {account, amount, dryRun = false, nec}: {account: Address; amount: 'all' | bigint; dryRun?: boolean; nec: Address}): Promise<RedemptionPlan> {
+  await assertContract(client, nec, 'NEC')
+  const p = await previewRedemption(client, {account, amount, nec})
+  const warnings: string[] = []
+  if (p.payout === 0n) warnings.push('This amount is too small to pay anything: the payout rounds down to 0 wei.')
+  if (p.accountHasCode) warnings.push(`${account} is a contract; the payout is a 2300-gas send that most contract wallets refuse (the burn would revert).`)
+  return {
+    lines: [
+      ['redeem', `${displayAmount(p.amount, 18, 18)} NEC of ${displayAmount(p.balance)} held`],
+      ['payout', `${formatAmount(p.payout)} ETH (${p.payout} wei)`],
+      ['rate', `${displayAmount(p.ratePerNec, 18, 18)} ETH per NEC (pledged ${displayAmount(p.pledgedFees)} ETH / supply ${displayAmount(p.totalSupply)} NEC)`],
+      ['controller', `${displayAmount(p.controllerBalance)} ETH available for payouts`],
+    ],
+    preview: p,
+    report: {
+      account,
+      amount: formatAmount(p.amount),
+      amountWei: p.amount,
+      balance: formatAmount(p.balance),
+      controllerBalance: formatAmount(p.controllerBalance),
+      dryRun,
+      payout: formatAmount(p.payout),
+      payoutWei: p.payout,
+      pledgedFeesWei: p.pledgedFees,
+      ratePerNec: formatAmount(p.ratePerNec),
+      ratePerNecWei: p.ratePerNec,
+      totalSupplyWei: p.totalSupply,
+      whitelist: {listActive: p.listActive, onList: p.onList},
+    },
+    warnings,
+  }
+}
+
+/**
+ * Redeems NEC for ETH from the signing account: planRedemption, then burnAndRetrieve through the
+ * transaction pipeline, and the ETH received read from the receipt's events.
+ */
+export async function redeem(client: ChainClient, {amount, nec}: {amount: 'all' | bigint; nec: Address}, send: TransactOptions): Promise<RedeemResult> {
+  const account = send.account.address
+  const {lines, preview: p, report, warnings} = await planRedemption(client, {account, amount, nec})
+  for (const warning of warnings) send.warn?.(warning)
+  const result = await transact(client, `Redeem ${displayAmount(p.amount)} NEC for ${formatAmount(p.payout)} ETH`, {abi: necAbi, address: nec, args: [p.amount], functionName: 'burnAndRetrieve'}, withDetails(send, lines))
+  const {received} = readRedemptionReceipt(result.receipt, {account, controller: p.controller, nec})
+  if (received !== p.payout) send.warn?.(`Received ${received} wei, not the ${p.payout} wei previewed: supply or pledged fees changed before the transaction was mined.`)
+  return {...report, block: result.blockNumber, gasUsed: result.gasUsed, received: formatAmount(received), receivedWei: received, txHash: result.hash}
 }

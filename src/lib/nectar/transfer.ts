@@ -1,7 +1,9 @@
-import {type Address} from 'viem'
+// `transfer`: a NEC transfer, checked before anything is signed, through the transaction pipeline.
+import {type Address, type Hash} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
-import {displayAmount} from '../core/amounts.js'
+import {transact, type TransactOptions, withDetails} from '../chain/transact.js'
+import {displayAmount, formatAmount} from '../core/amounts.js'
 import {nectarError} from '../core/errors.js'
 import {necAbi, nectarControllerAbi} from '../contracts/generated/index.js'
 
@@ -52,4 +54,24 @@ export async function checkTransfer(client: ChainClient, {amount, from, nec, to}
     }
   }
   return {balance, controller}
+}
+
+export interface TransferResult {
+  /** Decimal NEC. */
+  amount: string
+  amountWei: bigint
+  block: bigint
+  from: Address
+  gasUsed: bigint
+  to: Address
+  txHash: Hash
+}
+
+/** Sends `amount` NEC wei from the signing account to `to`, after checkTransfer. */
+export async function transfer(client: ChainClient, {amount, nec, to}: {amount: bigint; nec: Address; to: Address}, send: TransactOptions): Promise<TransferResult> {
+  const from = send.account.address
+  const {balance} = await checkTransfer(client, {amount, from, nec, to})
+  const details: Array<[string, string]> = [['amount', `${formatAmount(amount)} NEC`], ['balance after', `${displayAmount(balance - amount)} NEC`]]
+  const result = await transact(client, `Transfer ${displayAmount(amount)} NEC to ${to}`, {abi: necAbi, address: nec, args: [to, amount], functionName: 'transfer'}, withDetails(send, details))
+  return {amount: formatAmount(amount), amountWei: amount, block: result.blockNumber, from, gasUsed: result.gasUsed, to, txHash: result.hash}
 }

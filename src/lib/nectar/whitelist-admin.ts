@@ -3,7 +3,7 @@
 import {type Address} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
-import {type WriteCall} from '../chain/transact.js'
+import {type WriteCall, writeCall} from '../chain/transact.js'
 import {nectarError} from '../core/errors.js'
 import {nectarControllerAbi} from '../contracts/generated/index.js'
 import {getAccountRoles, requireRole} from './whitelist.js'
@@ -15,11 +15,17 @@ export type OwnerOperation =
   | {kind: 'deauthoriseMaker'; target: Address}
   | {kind: 'removeAdmin'; target: Address}
 
+/** The controller functions the owner operations call. */
+export type OwnerFunction = 'activateWhitelist' | 'addAdmin' | 'authoriseMaker' | 'deauthoriseMaker' | 'removeAdmin'
+
+/** A typed call of one of them (a misspelt name or a wrong argument does not compile). */
+export type OwnerCall = {[F in OwnerFunction]: WriteCall<typeof nectarControllerAbi, F>}[OwnerFunction]
+
 export interface OwnerPlan {
   /** One line for the preview and the result. */
   action: string
   /** The call to send; undefined when the state is already what was asked (nothing to send). */
-  call?: WriteCall
+  call?: OwnerCall
   /** Why nothing is sent, when `call` is undefined. */
   unchanged?: string
 }
@@ -37,7 +43,7 @@ export async function planOwnerOperation(client: ChainClient, {account, controll
       requireRole(roles, 'owner', 'activateWhitelist')
       const action = op.active ? 'Enable the whitelist' : 'Disable the whitelist'
       if (roles.listActive === op.active) return {action, unchanged: `The whitelist is already ${op.active ? 'active' : 'off'}.`}
-      return {action, call: {...c, args: [op.active], functionName: 'activateWhitelist'}}
+      return {action, call: writeCall({...c, args: [op.active], functionName: 'activateWhitelist'})}
     }
     case 'addAdmin':
     case 'removeAdmin': {
@@ -51,7 +57,7 @@ export async function planOwnerOperation(client: ChainClient, {account, controll
           hint: 'List the admins with `nectar whitelist admins list`.',
         })
       }
-      return {action, call: {...c, args: [op.target], functionName: op.kind}}
+      return {action, call: adding ? writeCall({...c, args: [op.target], functionName: 'addAdmin'}) : writeCall({...c, args: [op.target], functionName: 'removeAdmin'})}
     }
     case 'authoriseMaker': {
       requireRole(roles, 'owner', 'authoriseMaker')
@@ -67,7 +73,7 @@ export async function planOwnerOperation(client: ChainClient, {account, controll
       })
       const action = `Authorise ${op.target} as a maker-fee source (and register it)`
       if (authorised && onList) return {action, unchanged: `${op.target} is already an authorised maker and registered.`}
-      return {action, call: {...c, args: [op.target], functionName: 'authoriseMaker'}}
+      return {action, call: writeCall({...c, args: [op.target], functionName: 'authoriseMaker'})}
     }
     case 'deauthoriseMaker': {
       requireRole(roles, 'owner', 'deauthoriseMaker')
@@ -77,7 +83,7 @@ export async function planOwnerOperation(client: ChainClient, {account, controll
           hint: 'Check it with `nectar whitelist status --account ADDRESS`.',
         })
       }
-      return {action: `Deauthorise ${op.target} as a maker-fee source (it stays registered)`, call: {...c, args: [op.target], functionName: 'deauthoriseMaker'}}
+      return {action: `Deauthorise ${op.target} as a maker-fee source (it stays registered)`, call: writeCall({...c, args: [op.target], functionName: 'deauthoriseMaker'})}
     }
   }
 }

@@ -7,7 +7,8 @@ import {type ChainClient} from '../chain/client.js'
 import {abiWord, runDeployless} from '../chain/deployless.js'
 import {mapChunks} from '../chain/map-limit.js'
 import {nectarError} from '../core/errors.js'
-import {nectarControllerAbi, registrationReaderBytecode} from '../contracts/generated/index.js'
+import {necAbi, nectarControllerAbi, registrationReaderBytecode} from '../contracts/generated/index.js'
+import {assertContract} from './reads.js'
 
 /** Addresses per eth_call of the RegistrationReader: 32 bytes of initcode each, under the 48 KiB cap (EIP-3860). */
 const READ_BATCH = 1400
@@ -35,6 +36,30 @@ async function readStatusChunk(client: ChainClient, controller: Address, users: 
     })
   }
   return users.map((_, i) => bytes.slice(i * 2, i * 2 + 2) === '01')
+}
+
+export interface RegistrationEntry {
+  address: Address
+  /** isRegistered: true for everyone while the list is off. */
+  effective: boolean
+  /** The raw list entry. */
+  registered: boolean
+}
+
+/** What `whitelist check` reports. */
+export interface RegistrationCheck {
+  addresses: RegistrationEntry[]
+  listActive: boolean
+}
+
+/** Whether each address is on the list, and whether that matters (the list switch). */
+export async function checkRegistrations(client: ChainClient, {addresses, controller}: {addresses: readonly Address[]; controller: Address}): Promise<RegistrationCheck> {
+  await assertContract(client, controller, 'controller')
+  const [listActive, statuses] = await Promise.all([
+    client.readContract({abi: nectarControllerAbi, address: controller, functionName: 'listActive'}),
+    getRegistrationStatuses(client, {addresses, controller}),
+  ])
+  return {addresses: addresses.map((address, i) => ({address, effective: !listActive || statuses[i], registered: statuses[i]})), listActive}
 }
 
 // ------------------------------------------------------------------------------------------ roles
@@ -91,6 +116,40 @@ export function requireRole(roles: AccountRoles, role: 'admin' | 'owner', action
     throw nectarError('NOT_ADMIN', `${roles.account} is not a whitelist admin, which ${action} needs; nothing was sent.`, {
       hint: `Use an admin account (--account), or ask the owner ${roles.owner} to run \`nectar whitelist admins add ${roles.account}\`.`,
     })
+  }
+}
+
+/** What `whitelist status` reports. */
+export interface WhitelistStatus {
+  account: Address
+  /** null when the controller emits no admin events (mainnet), so they cannot be counted. */
+  adminCount: null | number
+  burningEnabled: boolean
+  controller: Address
+  listActive: boolean
+  owner: Address
+  /** The strongest role. */
+  role: Role
+  roles: Role[]
+}
+
+/** The whitelist's switches and roles, and those of `account`. */
+export async function getWhitelistStatus(client: ChainClient, {account, controller, nec}: {account: Address; controller: Address; nec: Address}): Promise<WhitelistStatus> {
+  const [roles, burningEnabled, adminEvents] = await Promise.all([
+    getAccountRoles(client, {account, controller}),
+    client.readContract({abi: necAbi, address: nec, functionName: 'burningEnabled'}),
+    hasEvents(client, controller, [ADMIN_ADDED_TOPIC, ADMIN_REMOVED_TOPIC]),
+  ])
+  const admins = adminEvents ? (await replayMembership(client, {added: ADMIN_ADDED_TOPIC, removed: ADMIN_REMOVED_TOPIC}, {controller})).members : undefined
+  return {
+    account,
+    adminCount: admins ? admins.length : null,
+    burningEnabled,
+    controller,
+    listActive: roles.listActive,
+    owner: roles.owner,
+    role: roles.roles[0],
+    roles: roles.roles,
   }
 }
 
@@ -163,6 +222,44 @@ export async function replayMembership(
   }
   const {getAddress} = await import('viem')
   return {members: [...members.values()].map((a) => getAddress(a)), toBlock: head}
+}
+
+/** What `whitelist list` reports. */
+export interface RegisteredListing {
+  addresses: Address[]
+  block: bigint
+  count: number
+}
+
+/** The registered addresses, from the Registered/Deregistered events (which the mainnet controller lacks). */
+export async function listRegistered(client: ChainClient, {controller, fromBlock = 0n, pageSize}: {controller: Address; fromBlock?: bigint; pageSize?: bigint}): Promise<RegisteredListing> {
+  if (!(await hasEvents(client, controller, [REGISTERED_TOPIC, DEREGISTERED_TOPIC]))) {
+    throw nectarError('NO_WHITELIST_EVENTS', `The controller ${controller} emits no Registered/Deregistered events, so its list cannot be read here.`, {
+      hint: 'The mainnet controller keeps the list in a mapping only; check given addresses with `nectar whitelist check ADDRESS...`.',
+    })
+  }
+  const {members, toBlock} = await replayMembership(client, {added: REGISTERED_TOPIC, removed: DEREGISTERED_TOPIC}, {controller, fromBlock, pageSize})
+  return {addresses: members, block: toBlock, count: members.length}
+}
+
+/** What `whitelist admins list` reports. */
+export interface AdminListing {
+  admins: Address[]
+  block: bigint
+  count: number
+  owner: Address
+}
+
+/** The admins, from the AdminAdded/AdminRemoved events (which the mainnet controller lacks), and the owner. */
+export async function listAdmins(client: ChainClient, {controller}: {controller: Address}): Promise<AdminListing> {
+  if (!(await hasEvents(client, controller, [ADMIN_ADDED_TOPIC, ADMIN_REMOVED_TOPIC]))) {
+    throw nectarError('NO_ADMIN_EVENTS', `The controller ${controller} emits no AdminAdded/AdminRemoved events, so its admins cannot be listed here.`, {
+      hint: 'Ask about one address with `nectar whitelist status --account ADDRESS` (it calls isAdmin).',
+    })
+  }
+  const {members, toBlock} = await replayMembership(client, {added: ADMIN_ADDED_TOPIC, removed: ADMIN_REMOVED_TOPIC}, {controller})
+  const owner = await client.readContract({abi: nectarControllerAbi, address: controller, functionName: 'owner'})
+  return {admins: members, block: toBlock, count: members.length, owner}
 }
 
 // ------------------------------------------------------------------------------------------ batches

@@ -2,10 +2,13 @@
 import {getAddress} from 'viem'
 import {generatePrivateKey, privateKeyToAddress} from 'viem/accounts'
 
+import {readConfig, updateConfig} from '../config/store.js'
+import {parseAddress} from '../core/addresses.js'
 import {nectarError} from '../core/errors.js'
-import {DEV_ACCOUNTS, devAccountsAllowed} from './dev-accounts.js'
+import {DEV_ACCOUNTS, devAccountsAllowed, isDevAccountName} from './dev-accounts.js'
 import {decryptKeystore, encryptKeystore, type Hex, normalizePrivateKey, type ScryptParams} from './keystore.js'
-import {findKeystoresByAddress, listKeystores, readKeystoreAt, removeKeystore, saveKeystore, type StoredKeystore, validateWalletName} from './store.js'
+import {newPassword, type PasswordSources, readPassword, readPasswordFile} from './passwords.js'
+import {findKeystore, findKeystoresByAddress, listKeystores, readKeystoreAt, removeKeystore, saveKeystore, type StoredKeystore, unknownWallet, validateWalletName} from './store.js'
 
 export interface WriteOptions {
   env?: NodeJS.ProcessEnv
@@ -78,12 +81,92 @@ export async function importKeystoreFile(
   return writeWallet(configDir, name, privateKey, options.newPassword ?? password, options)
 }
 
+/** What `wallet create` and `wallet import` report. */
+export interface SavedWallet {
+  address: Hex
+  name: string
+  path: string
+  /** Where the keystore it replaced (--force) was moved. */
+  replaced?: string
+  source: 'nectar'
+}
+
+/** The report of a written wallet; a replaced keystore and other keystores of the same address are warned about. */
+export function savedWallet(name: string, written: WalletWritten, warn: (message: string) => void): SavedWallet {
+  if (written.replaced) warn(`The old keystore ${name} was moved to ${written.replaced}.`)
+  if (written.duplicates.length > 0) warn(`The same address is also in: ${written.duplicates.join(', ')}.`)
+  return {address: written.address, name, path: written.path, ...(written.replaced ? {replaced: written.replaced} : {}), source: 'nectar'}
+}
+
+/** What `wallet import` imports: a keystore file, or a raw key from one of its sources. */
+export interface ImportRequest {
+  /** Refuse the import unless the key belongs to this address (as given). */
+  expectedAddress?: string
+  force?: boolean
+  /** A v3 keystore file to import. */
+  keystore?: string
+  name: string
+  /** With `keystore`: encrypt under the password in this file instead of the old one. */
+  newPasswordFile?: string
+  /** A raw key given on the command line (discouraged, with a warning). */
+  privateKey?: string
+  /** Read the raw key from stdin. */
+  privateKeyStdin?: boolean
+}
+
+export interface ImportIo extends PasswordSources {
+  /** Everything piped to stdin. */
+  readStdin: () => Promise<string>
+  warn: (message: string) => void
+}
+
+/**
+ * `wallet import`: a keystore file (decrypted with its password, re-encrypted under the same or a new
+ * one), or a raw key from stdin, the command line, NECTAR_PRIVATE_KEY or the prompt, in that order,
+ * encrypted under a new password.
+ */
+export async function importWallet(configDir: string, request: ImportRequest, io: ImportIo): Promise<SavedWallet> {
+  const name = validateWalletName(request.name)
+  const expectedAddress = request.expectedAddress ? parseAddress(request.expectedAddress, 'expected address', {allowZero: true}) : undefined
+  const options = {env: io.env, expectedAddress, force: request.force}
+  let written: WalletWritten
+  if (request.keystore) {
+    const file = request.keystore
+    const password = await readPassword(io, `Password of ${file}:`)
+    const newPassword = request.newPasswordFile ? readPasswordFile(request.newPasswordFile) : undefined
+    if (newPassword === '') throw nectarError('EMPTY_PASSWORD', 'The new password is empty; a keystore needs a password.', {hint: 'Put a non-empty password on the first line of --new-password-file.'})
+    written = await importKeystoreFile(configDir, name, file, password, {...options, newPassword})
+  } else {
+    const key = await importedKey(request, io)
+    written = await importPrivateKey(configDir, name, key, await newPassword(io), options)
+  }
+  return savedWallet(name, written, io.warn)
+}
+
+async function importedKey(request: ImportRequest, io: ImportIo): Promise<string> {
+  if (request.privateKeyStdin) return io.readStdin()
+  if (request.privateKey !== undefined) {
+    io.warn('A private key on the command line stays in your shell history; prefer --private-key-stdin.')
+    return request.privateKey
+  }
+  if (io.env.NECTAR_PRIVATE_KEY) return io.env.NECTAR_PRIVATE_KEY
+  if (io.askPassword) return io.askPassword('Private key (hex):')
+  throw nectarError('NO_KEY_TO_IMPORT', 'There is no key to import.', {
+    hint: 'Pipe the key in with --private-key-stdin, set NECTAR_PRIVATE_KEY, or give a keystore file with --keystore FILE.',
+  })
+}
+
 export interface WalletEntry {
   address: Hex | null
   default: boolean
   name: string
   path: string | null
   source: 'dev' | 'foundry' | 'nectar'
+}
+
+/** What `wallet list` reports. */
+export interface WalletListing {
+  wallets: WalletEntry[]
 }
 
 export interface ListOptions {
@@ -114,6 +197,33 @@ export function listWallets(configDir: string, options: ListOptions): {problems:
     if (match) match.default = true
   }
   return {problems, wallets: entries}
+}
+
+/** A nectar keystore that may be removed; refuses (with the right error) dev accounts, Foundry keystores and unknown names. */
+export function removableWallet(configDir: string, name: string, env?: NodeJS.ProcessEnv): {address: Hex | null; name: string; path: string} {
+  const stored = isDevAccountName(name) ? undefined : findKeystore(configDir, name, env)
+  if (!stored || stored.source === 'foundry') removeKeystore(configDir, name, env) // throws the right error
+  if (!stored) throw unknownWallet(configDir, name, env)
+  return {address: stored.address ? getAddress(stored.address) : null, name, path: stored.path}
+}
+
+/** What `wallet remove` reports. */
+export interface RemovedWallet {
+  address: Hex | null
+  name: string
+  path: string
+  removed: true
+  /** The wallet was the default account, which is now unset. */
+  unsetDefault: boolean
+}
+
+/** Unsets the default account when it is `name`; says whether it was. */
+export function forgetDefaultAccount(configDir: string, name: string): boolean {
+  if (readConfig(configDir).account !== name) return false
+  updateConfig(configDir, (config) => {
+    delete config.account
+  })
+  return true
 }
 
 /** Deletes a nectar keystore; refuses Foundry keystores and dev accounts. */

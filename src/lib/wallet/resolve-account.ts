@@ -11,6 +11,12 @@ import {decryptKeystore, normalizePrivateKey} from './keystore.js'
 import {readPassword} from './passwords.js'
 import {findKeystore, findKeystoresByAddress, loadKeystore, type StoredKeystore, unknownWallet} from './store.js'
 
+/** What `wallet address` reports: the address, and the wallet's name unless a raw key was used. */
+export interface AccountAddress {
+  address: `0x${string}`
+  name: null | string
+}
+
 export interface AccountOptions {
   askPassword?: (message: string) => Promise<string> // undefined when there is no terminal
   chainId: number
