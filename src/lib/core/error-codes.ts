@@ -87,6 +87,7 @@ export const ERROR_CODES = {
   INVALID_UNIT: {exit: 'usage'},
   INVALID_WALLET_NAME: {exit: 'usage', hint: 'Use 1-64 letters, digits, '},
   INVALID_YAML: {exit: 'usage', hint: 'Check the indentation and the `key: value` syntax (indent with spaces, not tabs).'},
+  ISSUANCE_AMBIGUOUS: {exit: 'runtime', hint: 'Find out why before issuing again; nothing was sent.'},
   JOB_FILE_UNREADABLE: {exit: 'usage', hint: 'Check the path of the job spec file.'},
   JOURNAL_CORRUPT: {exit: 'runtime', hint: 'Inspect it by hand; do not delete it while its transactions may be pending.'},
   JOURNAL_OTHER_ACCOUNT: {exit: 'runtime'},

@@ -1,15 +1,16 @@
 // `rewards issue`: one proxyAccountingCreation(maker, pledgedWei, tokensWei) per allocation row through
 // the journaled batch sender, with the owner checked first and the minted amounts checked after.
-import {type Address, parseEventLogs, zeroAddress} from 'viem'
+import {type Address, getAddress} from 'viem'
 
-import {type BatchCall, type BatchOutcome, type BatchSendOptions, hashInput, runJournaledBatch} from '../chain/batch.js'
+import {type BatchCall, type BatchSendOptions, hashInput, journalPath, runJournaledBatch} from '../chain/batch.js'
+import {Journal} from '../chain/journal.js'
 import {type ChainClient} from '../chain/client.js'
-import {mapLimit} from '../chain/map-limit.js'
 import {writeCall} from '../chain/transact.js'
 import {displayAmount, formatAmount} from '../core/amounts.js'
 import {nectarError} from '../core/errors.js'
-import {necAbi, nectarControllerAbi} from '../contracts/generated/index.js'
+import {nectarControllerAbi} from '../contracts/generated/index.js'
 import {type AllocationRow, type Allocations} from './distribute.js'
+import {currentWindowStart, firstBlockAt, matchRows, type OwnerMint, ownerMintsSince} from './mint-history.js'
 import {getSupplyInfo} from './reads.js'
 
 export const ISSUE_KIND = 'rewards-issue'
@@ -45,23 +46,34 @@ export interface IssueVerification {
   mismatches: Array<{address: string; expectedWei: bigint; gotWei: bigint}>
 }
 
+/** Rows with tokens to mint (pledge-only rows mint nothing, so the chain shows no Transfer for them). */
+const mintRows = (rows: readonly AllocationRow[]) => rows.filter((r) => r.tokensWei > 0n)
+
 /**
- * Checks every row against its own transaction's receipt: NEC's Transfer(0x0, maker, tokens) must be
- * there with exactly the row's tokens. Unlike comparing balances, this holds however the makers'
- * balances move later, on a resumed or repeated run too.
+ * Checks every row against the chain, not this run's receipts: exactly one owner mint of exactly the
+ * row's tokens to that maker in the issuance's scope, however the run was interrupted or resumed.
  */
-export async function verifyIssued(client: ChainClient, {nec, outcomes, rows}: {nec: Address; outcomes: readonly BatchOutcome[]; rows: readonly AllocationRow[]}): Promise<IssueVerification> {
-  const hashes = new Map(outcomes.map((o) => [o.key, o.hash]))
-  const minted = await mapLimit(rows, 16, async (row) => {
-    const hash = hashes.get(row.address)
-    if (!hash) return 0n
-    const receipt = await client.getTransactionReceipt({hash})
-    const mints = parseEventLogs({abi: necAbi, eventName: 'Transfer', logs: receipt.logs.filter((l) => l.address.toLowerCase() === nec.toLowerCase())})
-      .filter((e) => e.args._from === zeroAddress && e.args._to.toLowerCase() === row.address.toLowerCase())
-    return mints.reduce((sum, e) => sum + e.args._amount, 0n)
-  })
-  const mismatches = rows.flatMap((row, i) => (minted[i] === row.tokensWei ? [] : [{address: row.address, expectedWei: row.tokensWei, gotWei: minted[i]}]))
-  return {mintedWei: minted.reduce((a, b) => a + b, 0n), mismatches}
+export function verifyOnChain(rows: readonly AllocationRow[], mints: readonly OwnerMint[]): IssueVerification {
+  const history = matchRows(mintRows(rows), mints)
+  const mismatches = history.flatMap((row) => (row.matches.length === 1 ? [] : [{address: row.address, expectedWei: row.tokensWei, gotWei: row.matches.reduce((sum, m) => sum + m.amount, 0n)}]))
+  const mintedWei = history.reduce((sum, row) => sum + (row.matches.length === 1 ? row.tokensWei : 0n), 0n)
+  return {mintedWei, mismatches}
+}
+
+/**
+ * From which block the chain is searched: the start of the controller's current window, or of the one
+ * before when the file was computed at another snapshot supply (a window may have turned since), or
+ * the first run of this input, whichever is earliest.
+ */
+async function issuanceScope(
+  client: ChainClient,
+  {chainId, controller, fileSupply, inputHash, journalDir, liveSupply}: {chainId: number; controller: Address; fileSupply: bigint; inputHash: string; journalDir: string; liveSupply: bigint},
+): Promise<{fromBlock: bigint; since: string}> {
+  const {period, start} = await currentWindowStart(client, controller)
+  let from = fileSupply === liveSupply || start < period ? start : start - period
+  const header = new Journal(journalPath(journalDir, ISSUE_KIND, chainId, inputHash)).read().find((r) => r.type === 'header')
+  if (header) from = BigInt(Math.min(Number(from), Math.floor(Date.parse(header.at) / 1000)))
+  return {fromBlock: await firstBlockAt(client, from), since: new Date(Number(from) * 1000).toISOString()}
 }
 
 export interface IssueRewardsParams {
@@ -107,7 +119,20 @@ export async function issueRewards(client: ChainClient, {allocations, controller
   if (liveSupply !== meta.supply) {
     send.warn?.(`The file was computed at supply ${displayAmount(meta.supply)} NEC; the controller's snapshot supply now is ${displayAmount(liveSupply)} NEC (the rate differs). Minting the file's amounts as written.`)
   }
-  const {calls, inputHash, skipped} = issueCalls(controller, allocations.rows)
+  const {calls: all, inputHash, skipped} = issueCalls(controller, allocations.rows)
+  // What is done is read from the chain, not from the journal: a missing, truncated or foreign journal
+  // cannot cause a second mint, and the same maker and amount minted twice stops the run.
+  const scope = await issuanceScope(client, {chainId: client.chain!.id, controller, fileSupply: meta.supply, inputHash, journalDir, liveSupply})
+  const before = matchRows(mintRows(allocations.rows), await ownerMintsSince(client, {controller, fromBlock: scope.fromBlock, nec, owner: account.address}))
+  const ambiguous = before.filter((row) => row.matches.length > 1)
+  if (ambiguous.length > 0) {
+    throw nectarError('ISSUANCE_AMBIGUOUS', `${ambiguous.length} maker(s) already received exactly their allocation more than once since ${scope.since}; nothing was sent.`, {
+      details: ambiguous.slice(0, 20).map((row) => `${getAddress(row.address)}: ${row.matches.length} mints of ${formatAmount(row.tokensWei)} NEC (${row.matches.map((m) => m.hash).join(', ')})`),
+      hint: 'Find out why before issuing again (another run, a hand-made mint); this file is not sent while the history is ambiguous.',
+    })
+  }
+  const done = new Set(before.filter((row) => row.matches.length === 1).map((row) => row.address.toLowerCase()))
+  const calls = all.filter((call) => !done.has(call.key.toLowerCase()))
   let progress: ReturnType<NonNullable<BatchSendOptions['progress']>> | undefined
   const batch = await runJournaledBatch({
     account,
@@ -133,7 +158,7 @@ export async function issueRewards(client: ChainClient, {allocations, controller
     onConfirmed: () => progress?.tick(),
   }, calls)
   progress?.done()
-  const verification = await verifyIssued(client, {nec, outcomes: batch.outcomes, rows: allocations.rows.filter((r) => r.tokensWei > 0n || r.pledgedWei > 0n)})
+  const verification = verifyOnChain(allocations.rows, await ownerMintsSince(client, {controller, fromBlock: scope.fromBlock, nec, owner: account.address}))
   if (verification.mismatches.length > 0) {
     const [first] = verification.mismatches
     throw nectarError('MINT_MISMATCH', `${verification.mismatches.length} row(s) were not minted as allocated, e.g. ${first.address}: ${first.gotWei} wei instead of ${first.expectedWei}.`, {
@@ -149,12 +174,12 @@ export async function issueRewards(client: ChainClient, {allocations, controller
     mismatches: verification.mismatches,
     pledged: formatAmount(meta.pledged),
     pledgedWei: meta.pledged,
-    resumed: batch.resumed,
+    resumed: batch.resumed + done.size,
     sent: batch.sent,
     skippedEmptyRows: skipped,
     total: formatAmount(meta.total),
     totalWei: meta.total,
-    transactions: batch.outcomes.length,
+    transactions: batch.outcomes.length + done.size,
     verified: verification.mismatches.length === 0,
   }
 }

@@ -34,11 +34,12 @@ export async function firstBlockAt(client: ChainClient, timestamp: bigint): Prom
 }
 
 /** When the controller's current issuance window began (unix seconds) and its number. */
-export async function currentWindowStart(client: ChainClient, controller: Address): Promise<{start: bigint; window: bigint}> {
+export async function currentWindowStart(client: ChainClient, controller: Address): Promise<{period: bigint; start: bigint; window: bigint}> {
   const read = <T>(functionName: 'currentWindow' | 'periodLength' | 'startTime') => client.readContract({abi: nectarControllerAbi, address: controller, functionName}) as Promise<T>
   const [window, periodLength, startTime] = await Promise.all([read<bigint>('currentWindow'), read<bigint>('periodLength'), read<bigint>('startTime')])
-  const start = window === 0n ? 0n : startTime + (window - 1n) * periodLength * 86_400n
-  return {start, window}
+  const period = periodLength * 86_400n
+  const start = window === 0n ? 0n : startTime + (window - 1n) * period
+  return {period, start, window}
 }
 
 /** getLogs over a long range in chunks (public RPCs cap the range), halving a chunk the node refuses. */
