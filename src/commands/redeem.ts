@@ -22,6 +22,7 @@ sent; the ETH received is read from the receipt's events.`
     ...signerFlags,
     ...txFlags,
     all: Flags.boolean({description: 'Redeem the whole NEC balance of the account'}),
+    'allow-zero-payout': Flags.boolean({description: 'Burn even when the payout rounds down to 0 wei'}),
     'dry-run': Flags.boolean({description: 'Show the exact payout and the checks; send nothing'}),
   }
 
@@ -36,7 +37,7 @@ sent; the ETH received is read from the receipt's events.`
       this.log(renderKeyValues([...plan.lines, ['', 'dry run: nothing sent']]))
       return plan.report
     }
-    const result = await redeem(client, {amount, nec}, await this.sendOptions())
+    const result = await redeem(client, {allowZeroPayout: this.flags['allow-zero-payout'], amount, nec}, await this.sendOptions())
     this.log(`Redeemed ${displayAmount(result.amountWei)} NEC for ${result.received} ETH in ${result.txHash} (block ${result.block})`)
     return result
   }

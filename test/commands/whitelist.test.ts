@@ -102,6 +102,18 @@ describe('warnings and transaction flags reach --json and the chain', () => {
     }
   })
 
+  it('redeem refuses a 0 wei payout before sending, unless --allow-zero-payout', async () => {
+    const dev1 = chain.deployment.makers[0].address
+    const nonce = await chain.client.getTransactionCount({address: dev1})
+    const refused = await json(['redeem', '0.000000000000000001', '--account', 'dev1', '--yes'])
+    expect(refused.exitCode).toBe(2)
+    expect(refused.envelope.error.code).toBe('ZERO_PAYOUT')
+    expect(await chain.client.getTransactionCount({address: dev1})).toBe(nonce)
+    const allowed = await json(['redeem', '0.000000000000000001', '--account', 'dev1', '--yes', '--allow-zero-payout'])
+    expect(allowed.exitCode).toBe(0)
+    expect(allowed.envelope.data.receivedWei).toBe('0')
+  })
+
   it('transfer sends with --nonce, --max-fee, --priority-fee and --gas-limit as given', async () => {
     const from = chain.deployment.makers[2].address
     const to = chain.deployment.makers[4].address

@@ -3,7 +3,7 @@ import path from 'node:path'
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {confirmFlag, rpcFlags, signerFlags} from '../../lib/cli/flags.js'
+import {batchFlags, rpcFlags, signerFlags} from '../../lib/cli/flags.js'
 import {renderKeyValues} from '../../lib/cli/render.js'
 import {type IssueRewardsResult} from '../../lib/nectar/issue.js'
 
@@ -21,7 +21,7 @@ row exactly once. At the end every maker's balance is checked against its alloca
   static flags = {
     ...rpcFlags,
     ...signerFlags,
-    ...confirmFlag,
+    ...batchFlags,
     allocations: Flags.string({description: 'Allocations CSV written by `rewards distribute`', required: true}),
     resume: Flags.boolean({description: 'Continue an interrupted run (the same as running the same file again)'}),
   }

@@ -3,7 +3,7 @@ import path from 'node:path'
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {confirmFlag, inputFileFlag, rpcFlags, signerFlags} from '../../lib/cli/flags.js'
+import {batchFlags, inputFileFlag, rpcFlags, signerFlags} from '../../lib/cli/flags.js'
 import {renderKeyValues} from '../../lib/cli/render.js'
 import {requireContract} from '../../lib/config/settings.js'
 import {type WhitelistAction, type WhitelistChangeReport} from '../../lib/nectar/whitelist-change.js'
@@ -21,7 +21,7 @@ under a journal: a re-run of the same input (or --resume) after a crash continue
   static flags = {
     ...rpcFlags,
     ...signerFlags,
-    ...confirmFlag,
+    ...batchFlags,
     'batch-size': Flags.integer({description: 'Addresses per transaction (default: from the block gas limit)', hidden: true, min: 1}),
     file: inputFileFlag({description: 'File with one address per line (blank lines and # comments skipped; CSV: first field)'}),
     resume: Flags.boolean({description: 'Resume an interrupted run of the same input (a plain re-run does the same)'}),

@@ -48,6 +48,8 @@ export interface BatchSendOptions {
   /** Called once with the preview, before anything new is signed; must throw to stop. */
   confirm: (preview: BatchPreview) => Promise<void>
   progress?: (label: string, total: number) => ProgressBar
+  /** Wait for another run of the same input instead of refusing (--wait). */
+  wait?: boolean
   warn?: (message: string) => void
 }
 

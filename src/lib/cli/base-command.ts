@@ -26,6 +26,7 @@ type GroupFlags = Partial<{
   network: string
   nonce: number
   'password-file': string
+  wait: boolean
   'priority-fee': bigint
   'private-key': string
   'rpc-url': string
@@ -191,6 +192,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         await this.confirmOrRefuse(question)
       },
       progress: (label, total) => this.progress(label, total),
+      wait: this.groupFlags.wait,
       warn: (message) => this.warnUser(message),
     }
   }

@@ -53,8 +53,14 @@ export const txFlags = {
   yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation.', helpGroup: 'TRANSACTION'}),
 }
 
-/** Only the confirmation, for commands whose transactions are batches (the batch sets its own nonces and fees). */
+/** Only the confirmation (wallet remove, and the batches, which set their own nonces and fees). */
 export const confirmFlag = {yes: txFlags.yes}
+
+/** Journaled batches: the confirmation, and what to do when another run of the same input holds its lock. */
+export const batchFlags = {
+  ...confirmFlag,
+  wait: Flags.boolean({description: 'When another run of the same input is going, wait for it to finish instead of refusing.', helpGroup: 'TRANSACTION'}),
+}
 
 /** A duration flag in whole seconds (bigint): `90s`, `1h30m`, `1.5h`, `2d`; a bare number is seconds. */
 export const durationFlag = Flags.custom<bigint, Omit<DurationOptions, 'label' | 'subSecond'>>({

@@ -177,6 +177,7 @@ export const ERROR_CODES = {
   WRONG_CHAIN: {exit: 'runtime'},
   WRONG_PASSWORD: {exit: 'usage', hint: 'Check the password (NECTAR_PASSWORD, --password-file, or the prompt) and try again.'},
   ZERO_ADDRESS: {exit: 'usage', hint: 'Tokens sent there are lost; give a real address.'},
+  ZERO_PAYOUT: {exit: 'usage', hint: 'Redeem more, or pass --allow-zero-payout.'},
   ZERO_VOLUME: {exit: 'usage', hint: 'Check the volume column.'},
 } as const satisfies Record<string, CodeInfo>
 

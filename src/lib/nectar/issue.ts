@@ -156,6 +156,7 @@ export async function issueRewards(client: ChainClient, {allocations, controller
     journalDir,
     kind: ISSUE_KIND,
     onConfirmed: () => progress?.tick(),
+    wait: send.wait,
   }, calls)
   progress?.done()
   const verification = verifyOnChain(allocations.rows, await ownerMintsSince(client, {controller, fromBlock: scope.fromBlock, nec, owner: account.address}))

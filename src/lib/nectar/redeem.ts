@@ -228,9 +228,15 @@ export async function planRedemption(client: ChainClient, {account, amount, dryR
  * Redeems NEC for ETH from the signing account: planRedemption, then burnAndRetrieve through the
  * transaction pipeline, and the ETH received read from the receipt's events.
  */
-export async function redeem(client: ChainClient, {amount, nec}: {amount: 'all' | bigint; nec: Address}, send: TransactOptions): Promise<RedeemResult> {
+export async function redeem(client: ChainClient, {allowZeroPayout = false, amount, nec}: {allowZeroPayout?: boolean; amount: 'all' | bigint; nec: Address}, send: TransactOptions): Promise<RedeemResult> {
   const account = send.account.address
   const {lines, preview: p, report, warnings} = await planRedemption(client, {account, amount, nec})
+  if (p.payout === 0n && !allowZeroPayout) {
+    // Burning NEC for nothing is almost always a mistake (1 wei, a dust amount): refuse unless asked.
+    throw nectarError('ZERO_PAYOUT', `Redeeming ${displayAmount(p.amount, 18, 18)} NEC pays 0 wei (the payout rounds down); nothing was sent.`, {
+      hint: `Redeem more (at ${displayAmount(p.ratePerNec, 18, 18)} ETH per NEC), or pass --allow-zero-payout to burn it anyway.`,
+    })
+  }
   for (const warning of warnings) send.warn?.(warning)
   const result = await transact(client, `Redeem ${displayAmount(p.amount)} NEC for ${formatAmount(p.payout)} ETH`, {abi: necAbi, address: nec, args: [p.amount], functionName: 'burnAndRetrieve'}, withDetails(send, lines))
   const {received} = readRedemptionReceipt(result.receipt, {account, controller: p.controller, nec})

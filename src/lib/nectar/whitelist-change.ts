@@ -108,6 +108,7 @@ export async function changeWhitelist(client: ChainClient, params: WhitelistChan
     journalDir: params.journalDir,
     kind,
     onConfirmed: (key) => progress?.tick(sizes.get(key) ?? 0),
+    wait: send.wait,
     window: 8,
   }, plan.batches.map((b) => ({
     ...(action === 'add'
