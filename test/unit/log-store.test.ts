@@ -74,8 +74,11 @@ describe('LogStore', () => {
       for await (const batch of store.follow(0)) got.push(...batch.map((r) => r.seq))
     })()
     await new Promise((r) => setTimeout(r, 20))
+    expect(got).toEqual([1])
     store.append('stdout', Buffer.from('b\nc\n'))
-    await new Promise((r) => setTimeout(r, 20))
+    // The append alone must wake the follower: end() (which also wakes it) comes only after.
+    for (let i = 0; i < 100 && got.length < 3; i++) await new Promise((r) => setTimeout(r, 10))
+    expect(got).toEqual([1, 2, 3])
     store.end()
     await done
     expect(got).toEqual([1, 2, 3])
