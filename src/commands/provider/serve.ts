@@ -9,7 +9,7 @@ import {requireContract} from '../../lib/config/settings.js'
 
 export default class ProviderServe extends BaseCommand<typeof ProviderServe> {
   static summary = 'Run the provider agent: accept jobs from your deals’ renters, run them, serve their logs.'
-  static description = `A long-running agent. It keeps the asks of the plan file listed (placing each one missing at start, and again when a deal on it ends; never twice, even across restarts), bills its open deals every --bill-interval, closes forward deals whose time is up (each transaction is logged to stderr: starting the agent is the consent), and accepts a job for a deal only when the request is signed by the deal's renter (checked on chain). It runs jobs with the executor (in a container through the Docker Engine API — Docker or Podman — by default; as a host process on the devnet), keeps their output in an append-only log in the data dir, and serves start/status/stop/logs over HTTP(S). Jobs of a deal are killed when the deal closes. After a crash, a restart follows its containers again or reports the jobs as ended or interrupted. Prints the listening URL (under --json, one envelope with {url, pid}); everything else goes to stderr. Stop it with Ctrl-C or SIGTERM.`
+  static description = `A long-running agent. It keeps the asks of the plan file listed (placing each one missing at start, and again when a deal on it ends; never twice, even across restarts), bills its open deals every --bill-interval, closes forward deals whose time is up (each transaction is logged to stderr: starting the agent is the consent), and accepts a job for a deal only when the request is signed by the deal's renter (checked on chain). It runs jobs with the executor (in a container through the Docker Engine API — Docker or Podman — by default; as a host process on the devnet), keeps their output in an append-only log in the data dir (up to --max-log-bytes per job; logs of ended jobs are deleted after --log-retention, or oldest first when all logs pass --log-disk-budget), and serves start/status/stop/logs over HTTP(S). Jobs of a deal are killed when the deal closes. After a crash, a restart follows its containers again or reports the jobs as ended or interrupted. Prints the listening URL (under --json, one envelope with {url, pid}); everything else goes to stderr. Stop it with Ctrl-C or SIGTERM.`
   static examples = [
     '<%= config.bin %> <%= command.id %> --plan ask.yaml --port 8701',
     '<%= config.bin %> <%= command.id %> --plan ask.yaml --bill-interval 30m --port 8443 --tls-cert cert.pem --tls-key key.pem',
@@ -25,7 +25,11 @@ export default class ProviderServe extends BaseCommand<typeof ProviderServe> {
     heartbeat: Flags.integer({default: 10_000, description: 'Heartbeat interval of idle log streams, ms', hidden: true, min: 10}),
     host: Flags.string({default: '127.0.0.1', description: 'Address to listen on (0.0.0.0 for every interface)'}),
     'kill-grace': Flags.integer({default: 5000, description: 'Between SIGTERM and SIGKILL when a job is stopped, ms', hidden: true, min: 0}),
+    'log-disk-budget': Flags.string({default: '5GiB', description: 'Disk space for all job logs; past it, the logs of the oldest ended jobs are deleted (never a running job’s)'}),
+    'log-retention': Flags.string({default: '7d', description: 'Delete the logs of jobs that ended longer ago than this (0 = keep them until the disk budget needs room)'}),
+    'max-log-bytes': Flags.string({default: '100MiB', description: 'Log quota per job; past it, output is dropped (one line in the log says so)'}),
     'market-poll': Flags.integer({default: 30_000, description: 'How often asks, billing and ended deals are checked, ms', hidden: true, min: 50}),
+    'on-log-quota': Flags.string({default: 'drop', description: 'At a job’s log quota: drop later output, or stop the job', options: ['drop', 'stop']}),
     plan: Flags.string({description: 'Ask plan file (YAML): one ask, or a list of asks, kept listed', required: true}),
     pull: Flags.string({default: 'missing', description: 'Container executor: when to pull a job’s image', options: ['never', 'missing', 'always']}),
     poll: Flags.integer({default: 5000, description: 'How often deals with running jobs are checked, ms', min: 50}),
@@ -54,9 +58,14 @@ export default class ProviderServe extends BaseCommand<typeof ProviderServe> {
     }
     const tls = flags['tls-cert'] && flags['tls-key'] ? {cert: readPem(flags['tls-cert'], '--tls-cert'), key: readPem(flags['tls-key'], '--tls-key')} : undefined
     const {loadPlans} = await import('../../lib/market/plan.js')
-    const {parseDuration} = await import('../../lib/market/units.js')
+    const {parseDuration, parseSize} = await import('../../lib/market/units.js')
     loadPlans(flags.plan, 1n) // a bad plan fails before anything starts
     const billIntervalSeconds = parseDuration(flags['bill-interval'], '--bill-interval')
+    const maxLogBytes = Number(parseSize(flags['max-log-bytes'], '--max-log-bytes'))
+    const logDiskBudget = Number(parseSize(flags['log-disk-budget'], '--log-disk-budget'))
+    const logRetentionMs = Number(parseDuration(flags['log-retention'], '--log-retention')) * 1000
+    // The marker line and an index entry must fit in the quota.
+    if (maxLogBytes < 4096) throw nectarError('OUT_OF_RANGE', `--max-log-bytes ${flags['max-log-bytes']} is too small.`, {hint: 'Give at least 4KiB (the default is 100MiB).'})
     const market = requireContract(settings, 'market')
     const account = await this.signer()
     const supplier = account.address
@@ -82,8 +91,12 @@ export default class ProviderServe extends BaseCommand<typeof ProviderServe> {
       dealSource,
       executor,
       log,
+      logDiskBudget,
+      logRetentionMs,
       market: new ChainMarketDuties({account, billIntervalSeconds, client, log, market, oracle: settings.network.contracts?.oracle}),
       marketPollMs: flags['market-poll'],
+      maxLogBytes,
+      onLogQuota: flags['on-log-quota'] as 'drop' | 'stop',
       plan: flags.plan,
       supplier,
     })

@@ -91,6 +91,7 @@ export const ERROR_CODES = {
   KEYSTORE_ADDRESS_MISMATCH: {exit: 'usage', hint: 'The file was edited or damaged; do not use it until you know why.'},
   KEYSTORE_NOT_FOUND: {exit: 'usage', hint: 'Check the path.'},
   KEYSTORE_UNREADABLE: {exit: 'usage', hint: 'Check its permissions.'},
+  LOG_PRUNED: {exit: 'runtime', hint: 'The provider keeps the logs of ended jobs for a limited time and disk space (provider serve --log-retention, --log-disk-budget); read them sooner, or keep your own copy with `nectar compute logs --follow`.'},
   LOG_STREAM_BROKE: {exit: 'runtime', hint: 'Run again with --follow to resume after the last line.'},
   METHOD_NOT_ALLOWED: {exit: 'usage'},
   MINT_MISMATCH: {exit: 'runtime'},

@@ -97,6 +97,7 @@ export class LogStore {
   private indexSize = INDEX_MAGIC.length
   private lastTs = 0
   private quotaReached = false
+  private readers = 0
   private seq = 0
   private size = MAGIC.length
 
@@ -506,7 +507,15 @@ export class LogStore {
    * An empty batch is never yielded.
    */
   async *follow(after: number, options: {maxBytes?: number; signal?: AbortSignal; stream?: StreamName; to?: number} = {}): AsyncGenerator<LogRecord[]> {
-    let position = after
+    this.readers++
+    try {
+      yield* this.followFrom(after, options)
+    } finally {
+      this.readers--
+    }
+  }
+
+  private async *followFrom(position: number, options: {maxBytes?: number; signal?: AbortSignal; stream?: StreamName; to?: number}): AsyncGenerator<LogRecord[]> {
     for (;;) {
       if (options.signal?.aborted || this.closed) return
       if (options.to !== undefined && position >= options.to) return
@@ -556,6 +565,11 @@ export class LogStore {
 
   get isClosed(): boolean {
     return this.closed
+  }
+
+  /** Followers reading this log now (a store with none may be closed to free its descriptors). */
+  get readerCount(): number {
+    return this.readers
   }
 }
 

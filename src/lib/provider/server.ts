@@ -8,6 +8,8 @@
 // Every /deals request is signed by the deal's consumer (auth.ts). Logs stream as NDJSON, one record
 // per line written as soon as it is appended, heartbeats while idle, and a final record:
 //   {"end":true,...} when the job has ended, or {"eof":true,...} (no follow, job still running).
+// A record of stream "agent" is a note by the agent (the log-quota marker); a log deleted by retention
+// or the disk budget answers 410.
 import http from 'node:http'
 import https from 'node:https'
 import {type AddressInfo} from 'node:net'
@@ -18,7 +20,7 @@ import {type Agent, jobExitStatus, type JobState} from './agent.js'
 import {AuthError, ReplayCache, verifyRequest} from './auth.js'
 import {type DealInfo, type DealSource} from './deals.js'
 import {jobSpecProblem, type JobSpec} from './job-spec.js'
-import {type LogRecord, type StreamName} from './log-store.js'
+import {type LogRecord, type LogStore, type StreamName} from './log-store.js'
 
 export const AGENT_API_VERSION = 1
 const MAX_BODY_BYTES = 32 << 20
@@ -127,13 +129,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return
     }
     if (route === 'GET jobs') {
-      sendJson(res, 200, {jobs: options.agent.listJobs(dealId).map((state) => ({...state, lastSeq: options.agent.getJob(dealId, state.id)!.store.lastSeq}))})
+      sendJson(res, 200, {jobs: options.agent.listJobs(dealId).map((state) => ({...state, lastSeq: options.agent.lastSeqOf(dealId, state.id)}))})
       return
     }
     const job = options.agent.getJob(dealId, jobId!)
     if (!job) throw new HttpError(404, 'NO_SUCH_JOB', `Deal ${dealId} has no job ${jobId}.`)
     if (route === 'GET job') {
-      sendJson(res, 200, {job: {...job.state, lastSeq: job.store.lastSeq}})
+      sendJson(res, 200, {job: {...job.state, lastSeq: options.agent.lastSeqOf(dealId, jobId!)}})
       return
     }
     if (route === 'POST job/stop') {
@@ -141,7 +143,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       sendJson(res, 200, {job: job.state, stopping: stopped})
       return
     }
-    await streamLogs(req, res, url.searchParams, job)
+    const {store} = job
+    if (!store) {
+      const pruned = job.state.logPruned
+      throw new HttpError(410, 'LOG_PRUNED', `The log of job ${jobId} of deal ${dealId} was deleted${pruned ? ` on ${pruned.at}: ${pruned.reason}` : ''}.`)
+    }
+    await streamLogs(res, url.searchParams, job.state, store)
   }
 
   function authorize(deal: DealInfo | undefined, dealId: bigint, signer: Address, write: boolean): void {
@@ -152,7 +159,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (write && deal.status === 'closed') throw new HttpError(403, 'DEAL_CLOSED', `Deal ${dealId} is closed: it no longer runs jobs.`)
   }
 
-  async function streamLogs(req: http.IncomingMessage, res: http.ServerResponse, query: URLSearchParams, job: NonNullable<ReturnType<Agent['getJob']>>): Promise<void> {
+  async function streamLogs(res: http.ServerResponse, query: URLSearchParams, state: JobState, store: LogStore): Promise<void> {
     const int = (name: string): number | undefined => {
       const text = query.get(name)
       if (text === null || text === '') return undefined
@@ -162,7 +169,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const stream = query.get('stream') ?? undefined
     if (stream !== undefined && stream !== 'stdout' && stream !== 'stderr') throw new HttpError(400, 'INVALID_QUERY', `stream=${stream} must be stdout or stderr.`)
     const follow = ['1', 'true'].includes(query.get('follow') ?? '')
-    const {store} = job
     const after = store.startAfter({after: int('after'), since: int('since'), stream: stream as StreamName | undefined, tail: int('tail')})
     res.writeHead(200, {'cache-control': 'no-store', 'content-type': 'application/x-ndjson', 'x-nectar-heartbeat-ms': String(heartbeatMs), 'x-nectar-last-seq': String(store.lastSeq)})
     res.flushHeaders()
@@ -190,29 +196,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           }
         }, Math.max(10, Math.floor(heartbeatMs / 2)))
       : undefined
-    let lastSeq = after
     try {
-      if (follow) {
-        for await (const batch of store.follow(after, {signal: abort.signal, stream: stream as StreamName | undefined})) {
-          let text = ''
-          for (const record of batch) text += encodeRecord(record)
-          lastSeq = batch.at(-1)!.seq
-          await write(text)
-          if (abort.signal.aborted) return
-        }
-      } else {
-        const end = store.lastSeq
-        while (lastSeq < end && !abort.signal.aborted) {
-          const batch = store.readAfter(lastSeq, {stream: stream as StreamName | undefined}).filter((r) => r.seq <= end)
-          if (batch.length === 0) break
-          let text = ''
-          for (const record of batch) text += encodeRecord(record)
-          lastSeq = batch.at(-1)!.seq
-          await write(text)
-        }
+      // Without follow, up to the record that was last when the request came.
+      for await (const batch of store.follow(after, {signal: abort.signal, stream: stream as StreamName | undefined, to: follow ? undefined : store.lastSeq})) {
+        let text = ''
+        for (const record of batch) text += encodeRecord(record)
+        await write(text)
+        if (abort.signal.aborted) return
       }
       if (abort.signal.aborted) return
-      const {state} = job
       const final = state.status === 'running' ? {eof: true, jobId: state.id, lastSeq: store.lastSeq, status: state.status} : endRecord(state, store.lastSeq)
       res.end(JSON.stringify(final) + '\n')
     } finally {
