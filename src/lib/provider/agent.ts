@@ -373,6 +373,8 @@ export class Agent {
     ended.sort((a, b) => a.endedAt - b.endedAt)
     const pruned: Array<{dealId: string; jobId: string; reason: string}> = []
     for (const {bytes, endedAt, live} of ended) {
+      // A log being read now is left for the next round, so its reader is not cut short.
+      if (live.store && !live.store.isClosed && live.store.readerCount > 0) continue
       let reason: string
       if (retention > 0 && now - endedAt > retention) reason = `it ended more than ${formatDuration(BigInt(Math.round(retention / 1000)))} ago (log retention)`
       else if (total > budget) reason = `all logs together passed the disk budget of ${formatSize(BigInt(budget))}, and it is among the oldest`
