@@ -61,7 +61,7 @@ const INDEX_MAGIC = Buffer.from('NECIDX1\n')
 const HEADER = 16
 const ENTRY = 64
 const STREAM_CODES: Record<RecordStream, number> = {agent: 3, stderr: 2, stdout: 1}
-const STREAM_NAMES: Record<number, RecordStream> = {1: 'stdout', 2: 'stderr', 3: 'agent'}
+const STREAM_NAMES: ReadonlyArray<RecordStream | undefined> = [undefined, 'stdout', 'stderr', 'agent']
 const AGENT = 3
 /** Bytes a readBatch reads per window, and at most per call when a stream filter skips records. */
 const WINDOW = 1 << 20
@@ -468,7 +468,7 @@ export class LogStore {
         const length = buffer.readUInt32LE(at)
         if (at + HEADER + length > got) break
         const c = buffer[at + 4]
-        if (!code || c === code || c === AGENT) records.push({data: buffer.subarray(at + HEADER, at + HEADER + length), seq, stream: STREAM_NAMES[c], ts: buffer.readDoubleLE(at + 8)})
+        if (!code || c === code || c === AGENT) records.push({data: buffer.subarray(at + HEADER, at + HEADER + length), seq, stream: STREAM_NAMES[c]!, ts: buffer.readDoubleLE(at + 8)})
         at += HEADER + length
         seq++
       }
