@@ -215,6 +215,29 @@ describe('LogStore index', () => {
   })
 })
 
+describe('LogStore reading while appending', () => {
+  it('gives a reader that keeps catching up every record once, in order, across blocks', () => {
+    const store = LogStore.open(tmp())
+    let after = 0
+    const seen: string[] = []
+    for (let i = 0; i < 3000; i++) {
+      store.append(i % 3 ? 'stdout' : 'stderr', Buffer.from(`${i}\n${i % 7 ? '' : 'more\n'}`))
+      if (i % 5 === 0) {
+        for (;;) {
+          const batch = store.readBatch(after, {maxBytes: 64})
+          if (batch.records.length === 0) break
+          seen.push(...batch.records.map((r) => r.data.toString()))
+          after = batch.last
+        }
+      }
+    }
+    for (const r of store.read({after})) seen.push(r.data.toString())
+    expect(seen).toEqual(store.read().map((r) => r.data.toString()))
+    expect(seen.length).toBe(store.lastSeq)
+    store.close()
+  })
+})
+
 describe('LogStore quota', () => {
   it('keeps the log within its quota, writes one marker record, and drops later output, also after reopen', () => {
     const file = tmp()

@@ -300,7 +300,9 @@ export class LogStore {
   }
 
   private remember(seq: number, offset: number): void {
-    if (seq > this.seq) return
+    // The end (lastSeq + 1 at the size) is kept too: the next record appended will be there, and a
+    // follower that caught up reads on from it.
+    if (seq > this.seq + 1) return
     this.hints.delete(seq)
     this.hints.set(seq, offset)
     if (this.hints.size > MAX_HINTS) this.hints.delete(this.hints.keys().next().value!)
