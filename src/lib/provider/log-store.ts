@@ -80,6 +80,7 @@ interface Checkpoint {
 
 // Headers are walked through one shared scratch buffer (all reads are synchronous).
 const scratch = Buffer.allocUnsafe(64 * 1024)
+const scratchView = new DataView(scratch.buffer, scratch.byteOffset, scratch.length)
 
 export class LogStore {
   /** Bytes read from the log and index files by this store (tests check that opening reads little). */
@@ -279,10 +280,10 @@ export class LogStore {
         if (winLength < HEADER) break
       }
       const at = offset - winStart
-      const length = scratch.readUInt32LE(at)
+      const length = scratchView.getUint32(at, true)
       const code = scratch[at + 4]
       if (STREAM_NAMES[code] === undefined || length > MAX_RECORD_BYTES || offset + HEADER + length > end) break
-      if (!visit(seq, offset, length, code, scratch.readDoubleLE(at + 8))) break
+      if (!visit(seq, offset, length, code, scratchView.getFloat64(at + 8, true))) break
       offset += HEADER + length
       seq++
       big = length > 4096
@@ -465,12 +466,14 @@ export class LogStore {
       const buffer = Buffer.allocUnsafe(Math.min(window, this.size - offset))
       const got = this.readAt(this.fd, buffer, buffer.length, offset)
       if (got < buffer.length) throw new Error(`${this.file} is shorter than expected`)
+      // A DataView reads the headers faster than Buffer's readers (this loop runs per record served).
+      const view = new DataView(buffer.buffer, buffer.byteOffset, got)
       let at = 0
       while (at + HEADER <= got) {
-        const length = buffer.readUInt32LE(at)
+        const length = view.getUint32(at, true)
         if (at + HEADER + length > got) break
         const c = buffer[at + 4]
-        if (!code || c === code || c === AGENT) records.push({data: buffer.subarray(at + HEADER, at + HEADER + length), seq, stream: STREAM_NAMES[c]!, ts: buffer.readDoubleLE(at + 8)})
+        if (!code || c === code || c === AGENT) records.push({data: buffer.subarray(at + HEADER, at + HEADER + length), seq, stream: STREAM_NAMES[c]!, ts: view.getFloat64(at + 8, true)})
         at += HEADER + length
         seq++
       }
