@@ -81,6 +81,13 @@ interface Checkpoint {
 // Headers are walked through one shared scratch buffer (all reads are synchronous).
 const scratch = Buffer.allocUnsafe(64 * 1024)
 const scratchView = new DataView(scratch.buffer, scratch.byteOffset, scratch.length)
+// Where each piece of an append ends (reused across appends; appends are synchronous).
+let ends: Uint32Array = new Uint32Array(4096)
+const growEnds = (a: Uint32Array): Uint32Array => {
+  const b = new Uint32Array(a.length * 2)
+  b.set(a)
+  return b
+}
 
 export class LogStore {
   /** Bytes read from the log and index files by this store (tests check that opening reads little). */
@@ -338,6 +345,7 @@ export class LogStore {
     const note = this.options.maxBytes === undefined ? undefined : Buffer.from(this.options.quotaNote ?? 'nectar: this job’s log reached its quota; later output is dropped.\n')
     // Room for records (and their checkpoints) that still leaves room for the marker and its checkpoint.
     const room = this.options.maxBytes === undefined ? Infinity : this.options.maxBytes - (HEADER + note!.length + ENTRY) - this.diskBytes
+    // First the pieces' ends (and where the quota cuts), then one buffer of records for one write.
     let pieces = 0
     let cost = 0
     let start = 0
@@ -351,12 +359,14 @@ export class LogStore {
         over = true
         break
       }
+      if (pieces === ends.length) ends = growEnds(ends)
+      ends[pieces++] = end
       cost = next
-      pieces++
       start = end
     }
     const kept = start
     const out = Buffer.allocUnsafe(kept + pieces * HEADER)
+    const view = new DataView(out.buffer, out.byteOffset, out.length)
     const checkpoints: Buffer[] = []
     let at = 0
     let offset = this.size
@@ -364,13 +374,11 @@ export class LogStore {
     for (let i = 0; i < pieces; i++) {
       const seq = this.seq + i + 1
       if ((seq - 1) % INDEX_BLOCK === 0) checkpoints.push(entryBytes({...this.counts, offset, seq, ts}))
-      const newline = bytes.indexOf(10, start)
-      let end = newline === -1 || newline >= kept ? kept : newline + 1
-      if (end - start > MAX_RECORD_BYTES) end = start + MAX_RECORD_BYTES
+      const end = ends[i]
       const length = end - start
-      out.writeUInt32LE(length, at)
-      out.writeUInt32LE(code, at + 4)
-      out.writeDoubleLE(ts, at + 8)
+      view.setUint32(at, length, true)
+      view.setUint32(at + 4, code, true)
+      view.setFloat64(at + 8, ts, true)
       bytes.copy(out, at + HEADER, start, end)
       at += HEADER + length
       offset += HEADER + length
