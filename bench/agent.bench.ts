@@ -1,7 +1,8 @@
 // Issue 6 figures: log latency from a job's write to `compute logs --follow` printing it, one
 // follower's throughput on a job writing as fast as it can, and 20 followers on one job. The agent is
 // a spawned `nectar provider serve`; followers are spawned `nectar compute logs --follow`; the deal is
-// a real one on the bench anvil. Each figure has a baseline from the same run.
+// a real one on the bench anvil. Each figure has a baseline from the same run. The agent's log quota is
+// raised above the 128 MiB the throughput job writes.
 import {type ChildProcess, spawn} from 'node:child_process'
 import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -22,7 +23,7 @@ export default async function agentBench(chain: BenchChain): Promise<Figure[]> {
   const configDir = path.join(dir, 'config')
   writeConfig(configDir, {network: 'devnet', networks: {devnet: {chainId: 31337, contracts: {market: m.market, registry: m.registry}, devnet: true, rpcUrl: chain.rpcUrl}}})
   const env = {...chain.env, NECTAR_CONFIG_DIR: configDir, NECTAR_DATA_DIR: path.join(dir, 'data')}
-  const agent = spawn(process.execPath, [BIN, 'provider', 'serve', '--plan', plan(dir), '--port', '0', '--data-dir', path.join(dir, 'agent'), '--json'], {env: {...env, NECTAR_PRIVATE_KEY: supplier.privateKey}, stdio: ['ignore', 'pipe', 'inherit']})
+  const agent = spawn(process.execPath, [BIN, 'provider', 'serve', '--plan', plan(dir), '--port', '0', '--data-dir', path.join(dir, 'agent'), '--max-log-bytes', '1GiB', '--json'], {env: {...env, NECTAR_PRIVATE_KEY: supplier.privateKey}, stdio: ['ignore', 'pipe', 'inherit']})
   const url: string = await new Promise((resolve) => {
     let out = ''
     agent.stdout!.on('data', (c) => {

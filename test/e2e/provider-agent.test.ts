@@ -25,8 +25,8 @@ let dealId: bigint
 const envFor = (who: FreshAccount) => ({...baseEnv, NECTAR_PRIVATE_KEY: who.privateKey})
 
 /** `nectar provider serve` as the supplier; resolves with its start-up envelope's URL. */
-async function startAgent(port: number): Promise<{child: CliProcess; url: string}> {
-  const child = startCli(['provider', 'serve', '--plan', path.join(dir, 'ask.yaml'), '--port', String(port), '--data-dir', path.join(dir, 'agent'), '--poll', '200', '--heartbeat', '200', '--json'], {env: envFor(supplier)})
+async function startAgent(port: number, dataDir = path.join(dir, 'agent'), extra: string[] = []): Promise<{child: CliProcess; url: string}> {
+  const child = startCli(['provider', 'serve', '--plan', path.join(dir, 'ask.yaml'), '--port', String(port), '--data-dir', dataDir, '--poll', '200', '--heartbeat', '200', '--json', ...extra], {env: envFor(supplier)})
   const envelope = await child.firstRecord()
   return {child, url: envelope.data.url}
 }
@@ -115,6 +115,25 @@ describe('provider serve and compute run/logs, end to end', () => {
     const errLines = result.stderr.split('\n').filter((l) => l.startsWith('err '))
     expect(errLines).toEqual(Array.from({length: 15}, (_, i) => `err ${(i + 1) * 10}`))
     expect(result.stderr).toContain('reconnecting')
+  })
+
+  it('keeps a job’s log within --max-log-bytes, and compute shows the agent’s marker as a plain line on stderr', async () => {
+    const agent = await startAgent(0, path.join(dir, 'agent-quota'), ['--max-log-bytes', '16KiB'])
+    const job = jobFile('lines.json', 'for (let i = 1; i <= 3000; i++) console.log("line " + i)')
+    const marker = "nectar: this job's log reached the provider's quota of 16 KiB; later output is dropped."
+    const run = await nectar(['compute', 'run', String(dealId), '--job', job, '--follow', '--endpoint', agent.url]).done
+    expect(run.status).toBe(0)
+    const lines = run.stdout.toString().split('\n').filter(Boolean)
+    expect(lines.length).toBeGreaterThan(100)
+    expect(lines.length).toBeLessThan(3000)
+    expect(lines).toEqual(lines.map((_, i) => `line ${i + 1}`))
+    expect(run.stderr.toString().split('\n').filter((l) => l === marker)).toHaveLength(1)
+    // Read again, one stream only: the marker is still there, as a line of its own, with a timestamp.
+    const logs = await nectar(['compute', 'logs', String(dealId), '--stream', 'stdout', '--tail', '2', '--timestamps', '--endpoint', agent.url]).done
+    expect(logs.status).toBe(0)
+    expect(logs.stdout.toString()).toMatch(new RegExp(`^\\d{4}-\\S+Z line ${lines.length}\n$`))
+    expect(logs.stderr.toString()).toMatch(new RegExp(`^\\d{4}-\\S+Z ${marker.replaceAll(".", "\\.")}$`, "m"))
+    agent.child.kill('SIGTERM')
   })
 
   it('refuses a job spec with an unknown field before sending (exit 2), and an unreachable agent names the endpoint', async () => {

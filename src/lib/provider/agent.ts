@@ -3,6 +3,9 @@
 // job: those that were running when it died are marked `interrupted` with the time, never dropped.
 // The chain is reached only through DealSource (who rented a deal, is it open) and MarketDuties
 // (asks, billing, closing), which the market library implements.
+// Logs are bounded: a quota per job, and a retention period and a disk budget for them all (the logs of
+// ended jobs are deleted, oldest first; a running job's never). Logs are opened when first read, and
+// at most MAX_IDLE_STORES logs of ended jobs stay open, so a restart does not touch them.
 import {randomBytes} from 'node:crypto'
 import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
@@ -11,8 +14,16 @@ import {type Address} from 'viem'
 
 import {type DealInfo, type DealSource} from './deals.js'
 import {type Executor, type ExecutorCallbacks, type ExecutorHandle, type ExecutorJob, type JobLimits} from './executor.js'
+import {formatDuration} from '../core/durations.js'
+import {formatSize} from '../market/units.js'
 import {type JobSpec, timeLimitMs} from './job-spec.js'
-import {LogStore} from './log-store.js'
+import {LogStore, type LogStoreOptions} from './log-store.js'
+
+export const DEFAULT_MAX_LOG_BYTES = 100 * 2 ** 20
+export const DEFAULT_LOG_DISK_BUDGET = 5 * 2 ** 30
+export const DEFAULT_LOG_RETENTION_MS = 7 * 24 * 3600 * 1000
+/** Logs of ended jobs kept open for readers; older idle ones are closed (reopened when read again). */
+const MAX_IDLE_STORES = 64
 
 /**
  * This data dir's agent id (made once, kept in <dataDir>/agent-id): executors label what they start
@@ -24,7 +35,7 @@ export function agentIdOf(dataDir: string): string {
     const id = readFileSync(file, 'utf8').trim()
     if (/^[\da-f]{12}$/.test(id)) return id
   } catch {}
-  mkdirSync(dataDir, {recursive: true})
+  mkdirSync(dataDir, {mode: 0o700, recursive: true})
   const id = randomBytes(6).toString('hex')
   writeFileSync(file + '.tmp', id + '\n')
   renameSync(file + '.tmp', file)
@@ -51,6 +62,8 @@ export interface JobState {
   /** The limits the executor applied (from the deal's ask). */
   limits?: JobLimits
   pid?: number
+  /** The job's log was deleted (retention or disk budget): when, why, and how many records it held. */
+  logPruned?: {at: string; lastSeq: number; reason: string}
   /** Why it ended, when it did not end on its own. */
   reason?: string
   signal: string | null
@@ -74,9 +87,19 @@ export interface AgentOptions {
   dealPollMs?: number
   executor: Executor
   log?: (message: string) => void
+  /** All logs together (records and indexes): past it, the logs of the oldest ended jobs are deleted. Default 5 GiB. */
+  logDiskBudget?: number
+  /** How often retention and the disk budget are applied. Default 60 s. */
+  logPruneMs?: number
+  /** Logs of jobs that ended longer ago are deleted; 0 keeps them until the budget needs room. Default 7 days. */
+  logRetentionMs?: number
   market?: MarketDuties
   /** How often the market duties run (at most once per deal poll). Default 30 s. */
   marketPollMs?: number
+  /** Most bytes one job's log may take; later output is dropped after one marker line. Default 100 MiB. */
+  maxLogBytes?: number
+  /** At the quota: drop later output (default), or also stop the job. */
+  onLogQuota?: 'drop' | 'stop'
   plan?: string
   /** The provider's address: jobs are accepted only for deals whose supplier it is. */
   supplier?: Address
@@ -85,7 +108,8 @@ export interface AgentOptions {
 interface LiveJob {
   handle?: ExecutorHandle
   state: JobState
-  store: LogStore
+  /** Open while the job runs, or while its log is read (ended jobs' logs open on first read). */
+  store?: LogStore
 }
 
 /** A job's exit status for a shell: its code, or 128 + signal number, or 1 when it never ran to an exit. */
@@ -105,7 +129,10 @@ export class Agent {
   private pollTimer?: NodeJS.Timeout
   private polling = false
   private marketDutiesAt = 0
+  private prunedAt = 0
   private stopping = false
+  /** Ended jobs whose log is open, least recently read first. */
+  private readonly idleStores = new Map<string, LiveJob>()
 
   private constructor(readonly options: AgentOptions) {}
 
@@ -124,9 +151,52 @@ export class Agent {
     return path.join(this.options.dataDir, 'deals', dealId, 'jobs', jobId)
   }
 
+  private logFile(state: Pick<JobState, 'dealId' | 'id'>): string {
+    return path.join(this.jobDir(state.dealId, state.id), 'log')
+  }
+
+  /** The job's log store, opened if need be; undefined once the log was pruned. */
+  private storeOf(live: LiveJob): LogStore | undefined {
+    if (live.state.logPruned) return undefined
+    if (!live.store || live.store.isClosed) {
+      live.store = LogStore.open(this.logFile(live.state), this.storeOptions(live))
+      if (live.state.status !== 'running') live.store.end()
+    }
+    if (live.state.status !== 'running') this.touchIdle(live)
+    return live.store
+  }
+
+  private touchIdle(live: LiveJob): void {
+    const k = key(live.state.dealId, live.state.id)
+    this.idleStores.delete(k)
+    this.idleStores.set(k, live)
+    if (this.idleStores.size <= MAX_IDLE_STORES) return
+    for (const [other, job] of this.idleStores) {
+      if (this.idleStores.size <= MAX_IDLE_STORES) break
+      if (job.store && job.store.readerCount > 0) continue
+      job.store?.close()
+      job.store = undefined
+      this.idleStores.delete(other)
+    }
+  }
+
+  private storeOptions(live: LiveJob): LogStoreOptions {
+    const maxBytes = this.options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES
+    const stop = this.options.onLogQuota === 'stop'
+    const quota = formatSize(BigInt(maxBytes))
+    return {
+      maxBytes,
+      onQuota: () => {
+        this.options.log?.(`Job ${live.state.dealId}/${live.state.id} reached the log quota of ${quota}: ${stop ? 'stopping it' : 'later output is dropped'}.`)
+        if (stop) live.handle?.kill(`its log reached the quota of ${quota}`)
+      },
+      quotaNote: `nectar: this job's log reached the provider's quota of ${quota}; ${stop ? 'the job is stopped' : 'later output is dropped'}.\n`,
+    }
+  }
+
   private load(): void {
     const dealsDir = path.join(this.options.dataDir, 'deals')
-    mkdirSync(dealsDir, {recursive: true})
+    mkdirSync(dealsDir, {mode: 0o700, recursive: true})
     for (const dealId of readdirSync(dealsDir)) {
       const jobsDir = path.join(dealsDir, dealId, 'jobs')
       if (!existsSync(jobsDir)) continue
@@ -140,9 +210,10 @@ export class Agent {
           this.options.log?.(`Skipping job ${dealId}/${jobId}: ${file} is not readable JSON.`)
           continue
         }
-        const store = LogStore.open(path.join(jobsDir, jobId, 'log'))
+        // Logs are not opened here (a restart reads no log), except those of jobs an executor may adopt.
         if (state.status === 'running' && this.options.executor.adopt && state.executor === this.options.executor.name) {
-          const live = {state, store}
+          const live: LiveJob = {state}
+          live.store = LogStore.open(this.logFile(state), this.storeOptions(live))
           this.orphans.push(live)
           this.jobs.set(key(state.dealId, state.id), live)
           continue
@@ -153,8 +224,7 @@ export class Agent {
           state.reason = `the agent stopped while the job was running (noticed at restart, ${state.endedAt}); output up to then is kept`
           this.save(state)
         }
-        store.end()
-        this.jobs.set(key(state.dealId, state.id), {state, store})
+        this.jobs.set(key(state.dealId, state.id), {state})
       }
     }
   }
@@ -172,7 +242,8 @@ export class Agent {
     const orphans = this.orphans
     this.orphans = []
     for (const live of orphans) {
-      const {state, store} = live
+      const {state} = live
+      const store = live.store!
       let handle: ExecutorHandle | undefined
       try {
         handle = await executor.adopt!(this.executorJob(state), store.streamBytes(), this.callbacks(live))
@@ -182,6 +253,7 @@ export class Agent {
       if (handle) {
         live.handle = handle
         adopted++
+        if (store.quotaHit && this.options.onLogQuota === 'stop') handle.kill('its log reached the quota')
         this.options.log?.(`Job ${state.dealId}/${state.id} was running when the agent stopped: following it again.`)
         continue
       }
@@ -191,6 +263,7 @@ export class Agent {
       state.reason = `the agent stopped while the job was running (noticed at restart, ${state.endedAt}); output up to then is kept`
       this.save(state)
       store.end()
+      this.touchIdle(live)
     }
     const keep = new Set<string>()
     for (const job of this.jobs.values()) if (job.state.status === 'running') keep.add(key(job.state.dealId, job.state.id))
@@ -206,7 +279,9 @@ export class Agent {
   }
 
   private callbacks(live: LiveJob): ExecutorCallbacks {
-    const {state, store} = live
+    const {state} = live
+    // A running job's store stays open (never closed as idle) until it ends.
+    const store = live.store!
     return {
       onExit: (code, signal, reason) => {
         state.exitCode = code
@@ -216,6 +291,7 @@ export class Agent {
         if (reason) state.reason = reason
         this.save(state)
         store.end()
+        this.touchIdle(live)
         this.options.log?.(`Job ${state.dealId}/${state.id} ${state.status}${reason ? ` (${reason})` : ''}, exit ${jobExitStatus(state)}.`)
       },
       onOutput: (stream, bytes) => store.append(stream, bytes),
@@ -224,9 +300,10 @@ export class Agent {
 
   private save(state: JobState): void {
     const dir = this.jobDir(state.dealId, state.id)
-    mkdirSync(dir, {recursive: true})
+    mkdirSync(dir, {mode: 0o700, recursive: true})
     const file = path.join(dir, 'job.json')
-    writeFileSync(file + '.tmp', JSON.stringify(state, null, 2))
+    // The spec may hold the renter's secrets (env, files): owner only.
+    writeFileSync(file + '.tmp', JSON.stringify(state, null, 2), {mode: 0o600})
     renameSync(file + '.tmp', file)
   }
 
@@ -247,6 +324,14 @@ export class Agent {
     if (this.polling || this.stopping) return
     this.polling = true
     try {
+      if (Date.now() - this.prunedAt >= (this.options.logPruneMs ?? 60_000)) {
+        this.prunedAt = Date.now()
+        try {
+          this.pruneLogs()
+        } catch (error) {
+          this.options.log?.(`Pruning logs failed (retried next round): ${(error as Error).message}`)
+        }
+      }
       const deals = new Set<string>()
       for (const job of this.jobs.values()) if (job.state.status === 'running') deals.add(job.state.dealId)
       for (const dealId of deals) {
@@ -270,6 +355,59 @@ export class Agent {
     }
   }
 
+  /**
+   * Deletes the logs of ended jobs that ended longer ago than the retention, then, while all logs
+   * together are over the disk budget, those of the oldest ended jobs. A running job's log is never
+   * deleted. Returns what was pruned.
+   */
+  pruneLogs(now = Date.now()): Array<{dealId: string; jobId: string; reason: string}> {
+    const retention = this.options.logRetentionMs ?? DEFAULT_LOG_RETENTION_MS
+    const budget = this.options.logDiskBudget ?? DEFAULT_LOG_DISK_BUDGET
+    let total = 0
+    const ended: Array<{bytes: number; endedAt: number; live: LiveJob}> = []
+    for (const live of this.jobs.values()) {
+      if (live.state.logPruned) continue
+      const bytes = live.store && !live.store.isClosed ? live.store.diskBytes : LogStore.diskUsage(this.logFile(live.state))
+      total += bytes
+      if (live.state.status !== 'running') ended.push({bytes, endedAt: Date.parse(live.state.endedAt ?? live.state.createdAt) || 0, live})
+    }
+    ended.sort((a, b) => a.endedAt - b.endedAt)
+    const pruned: Array<{dealId: string; jobId: string; reason: string}> = []
+    for (const {bytes, endedAt, live} of ended) {
+      // A log being read now is left for the next round, so its reader is not cut short.
+      if (live.store && !live.store.isClosed && live.store.readerCount > 0) continue
+      let reason: string
+      if (retention > 0 && now - endedAt > retention) reason = `it ended more than ${formatDuration(BigInt(Math.round(retention / 1000)))} ago (log retention)`
+      else if (total > budget) reason = `all logs together passed the disk budget of ${formatSize(BigInt(budget))}, and it is among the oldest`
+      else break // the rest ended later: within the retention, and the budget holds
+      this.pruneLog(live, reason, now)
+      total -= bytes
+      pruned.push({dealId: live.state.dealId, jobId: live.state.id, reason})
+    }
+    if (total > budget) this.options.log?.(`The logs of running jobs alone take ${formatSize(BigInt(total))}, over the disk budget of ${formatSize(BigInt(budget))}; they are kept while the jobs run.`)
+    return pruned
+  }
+
+  private pruneLog(live: LiveJob, reason: string, now: number): void {
+    const {state} = live
+    const file = this.logFile(state)
+    let lastSeq = 0
+    if (live.store && !live.store.isClosed) lastSeq = live.store.lastSeq
+    else if (existsSync(file)) {
+      const store = LogStore.open(file)
+      lastSeq = store.lastSeq
+      store.close()
+    }
+    // Followers still reading it end (a closed store ends them); the log is gone for later readers.
+    live.store?.close()
+    live.store = undefined
+    this.idleStores.delete(key(state.dealId, state.id))
+    LogStore.remove(file)
+    state.logPruned = {at: new Date(now).toISOString(), lastSeq, reason}
+    this.save(state)
+    this.options.log?.(`Deleted the log of job ${state.dealId}/${state.id}: ${reason}.`)
+  }
+
   killDealJobs(dealId: string, reason: string): number {
     let n = 0
     for (const job of this.jobs.values()) {
@@ -290,9 +428,9 @@ export class Agent {
     const limits = dealLimits(dealInfo)
     const state: JobState = {consumer, createdAt: now, dealId: deal, exitCode: null, executor: this.options.executor.name, id, limits, signal: null, spec, startedAt: now, status: 'running'}
     const dir = this.jobDir(deal, id)
-    mkdirSync(dir, {recursive: true})
-    const store = LogStore.open(path.join(dir, 'log'))
-    const live: LiveJob = {state, store}
+    mkdirSync(dir, {mode: 0o700, recursive: true})
+    const live: LiveJob = {state}
+    live.store = LogStore.open(this.logFile(state), this.storeOptions(live))
     this.jobs.set(key(deal, id), live)
     this.save(state)
     live.handle = this.options.executor.start(this.executorJob(state), this.callbacks(live))
@@ -318,9 +456,17 @@ export class Agent {
     return [...this.jobs.values()].filter((j) => j.state.dealId === deal).map((j) => j.state).sort((a, b) => Number(a.id) - Number(b.id))
   }
 
-  getJob(dealId: bigint, jobId: string): {state: JobState; store: LogStore} | undefined {
+  /** A job and its log store (opened if need be; undefined when the log was pruned). */
+  getJob(dealId: bigint, jobId: string): {state: JobState; store: LogStore | undefined} | undefined {
     const live = this.jobs.get(key(dealId.toString(), jobId))
-    return live && {state: live.state, store: live.store}
+    return live && {state: live.state, store: this.storeOf(live)}
+  }
+
+  /** The last sequence number of a job's log (kept in the job's state once the log is pruned). */
+  lastSeqOf(dealId: bigint, jobId: string): number {
+    const live = this.jobs.get(key(dealId.toString(), jobId))
+    if (!live) return 0
+    return live.state.logPruned?.lastSeq ?? this.storeOf(live)?.lastSeq ?? 0
   }
 
   /** Asks a running job to stop; false when it had already ended. */
@@ -345,7 +491,7 @@ export class Agent {
     for (const job of running) job.handle?.kill(reason)
     const deadline = Date.now() + timeoutMs
     while (running.some((j) => j.state.status === 'running') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25))
-    for (const job of this.jobs.values()) job.store.close()
+    for (const job of this.jobs.values()) job.store?.close()
   }
 
   /** A short random id for things that need one (not job ids, which count up per deal). */

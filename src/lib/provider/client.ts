@@ -12,7 +12,7 @@ import {type JobState} from './agent.js'
 import {signRequest} from './auth.js'
 import {type DealSource, type EndpointSource} from './deals.js'
 import {type JobSpec} from './job-spec.js'
-import {type StreamName} from './log-store.js'
+import {type RecordStream, type StreamName} from './log-store.js'
 
 export interface AgentTarget {
   account: Pick<LocalAccount, 'address' | 'signTypedData'>
@@ -25,7 +25,8 @@ export interface WireRecord {
   data: string
   encoding: 'base64' | 'utf8'
   seq: number
-  stream: StreamName
+  /** 'agent': a note by the provider's agent (e.g. the log quota was reached), shown as a plain line. */
+  stream: RecordStream
   ts: number
 }
 
@@ -114,6 +115,7 @@ function agentError(target: AgentTarget, status: number, text: string) {
   if (status === 400) return nectarError(code, prefix, {hint: 'Fix the job spec and run again.'})
   if (status === 404) return nectarError(code, prefix, {hint: 'List the deal’s jobs with `nectar compute jobs DEAL_ID`.'})
   if (status === 401) return nectarError(code, prefix, {hint: 'Check this machine’s clock and run again; each request is signed once.'})
+  if (status === 410 || status === 411 || status === 413) return nectarError(code, prefix)
   if (status === 403) return nectarError(code, prefix, {hint: `Use the account that rented deal ${target.dealId} (--account), and check the deal is open with \`nectar compute deal ${target.dealId}\`.`})
   return nectarError(code, prefix, {hint: 'Try again; if it persists, ask the provider to check the agent’s log.'})
 }

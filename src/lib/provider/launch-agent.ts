@@ -9,7 +9,9 @@ import {type Address, type LocalAccount} from 'viem'
 import {type ChainClient} from '../chain/client.js'
 import {DEVNET_CHAIN_ID} from '../config/networks.js'
 import {nectarError} from '../core/errors.js'
+import {parseDurationMs} from '../core/durations.js'
 import {loadPlans} from '../market/plan.js'
+import {parseSize} from '../market/units.js'
 import {Agent, agentIdOf} from './agent.js'
 import {type PullPolicy} from './container-executor.js'
 import {cachedDealSource, chainDealSource} from './deals.js'
@@ -32,7 +34,11 @@ export interface ServeFlags {
   heartbeat: number
   host: string
   'kill-grace': number
+  'log-disk-budget': string
+  'log-retention': string
   'market-poll': number
+  'max-log-bytes': string
+  'on-log-quota': string
   plan: string
   poll: number
   port: number
@@ -54,7 +60,11 @@ export interface AgentSetup {
   heartbeatMs: number
   host: string
   killGraceMs: number
+  logDiskBudget: number
+  logRetentionMs: number
   marketPollMs: number
+  maxLogBytes: number
+  onLogQuota: 'drop' | 'stop'
   plan: string
   port: number
   pull: PullPolicy
@@ -92,6 +102,9 @@ export function prepareAgent(
     if (warning) warn(warning)
   }
   const agentDir = path.resolve(flags['data-dir'] ?? path.join(dataDir, 'provider'))
+  const maxLogBytes = Number(parseSize(flags['max-log-bytes'], '--max-log-bytes'))
+  // The marker line and an index entry must fit in the quota.
+  if (maxLogBytes < 4096) throw nectarError('OUT_OF_RANGE', `--max-log-bytes ${flags['max-log-bytes']} is too small.`, {hint: 'Give at least 4KiB (the default is 100MiB).'})
   const tls = flags['tls-cert'] && flags['tls-key'] ? {cert: readPem(flags['tls-cert'], '--tls-cert'), key: readPem(flags['tls-key'], '--tls-key')} : undefined
   loadPlans(flags.plan, 1n) // a bad plan fails before anything starts
   return {
@@ -105,7 +118,11 @@ export function prepareAgent(
     hide: [agentDir, dataDir, configDir],
     host: flags.host,
     killGraceMs: flags['kill-grace'],
+    logDiskBudget: Number(parseSize(flags['log-disk-budget'], '--log-disk-budget')),
+    logRetentionMs: Number(parseDurationMs(flags['log-retention'], {allowZero: true, label: '--log-retention'})),
     marketPollMs: flags['market-poll'],
+    maxLogBytes,
+    onLogQuota: flags['on-log-quota'] as 'drop' | 'stop',
     plan: flags.plan,
     port: flags.port,
     pull: flags.pull as PullPolicy,
@@ -162,6 +179,10 @@ export async function launchAgent(client: ChainClient, options: LaunchAgentParam
     dealSource,
     executor,
     log,
+    logDiskBudget: options.logDiskBudget,
+    logRetentionMs: options.logRetentionMs,
+    maxLogBytes: options.maxLogBytes,
+    onLogQuota: options.onLogQuota,
     market: new ChainMarketDuties({account, billIntervalSeconds: options.billIntervalSeconds, client, log, market: options.market, oracle: options.oracle}),
     marketPollMs: options.marketPollMs,
     plan: options.plan,

@@ -1,6 +1,7 @@
 // Writes log records where the renter wants them: a job's stdout to one stream and its stderr to
 // another, byte for byte (optionally with a timestamp at the start of each line), or one JSON object
-// per record. The streams are passed in; this module never touches process.stdout itself.
+// per record. A note by the agent (the log-quota marker) is a plain line on stderr. The streams are
+// passed in; this module never touches process.stdout itself.
 import {type Writable} from 'node:stream'
 
 import {recordBytes, type WireRecord} from './client.js'
@@ -28,7 +29,7 @@ function drain(stream: Writable): Promise<void> {
 
 /** An onRecords callback for followLogs that writes with back-pressure (the log stream waits for the terminal). */
 export function logWriter(options: LogOutputOptions): (records: WireRecord[]) => Promise<void> {
-  const atLineStart = {stderr: true, stdout: true}
+  const atLineStart = {agent: true, stderr: true, stdout: true}
   return async (records) => {
     if (options.json) {
       let text = ''
@@ -37,7 +38,7 @@ export function logWriter(options: LogOutputOptions): (records: WireRecord[]) =>
       return
     }
     // Consecutive records of one stream go out in one write.
-    let current: 'stderr' | 'stdout' | undefined
+    let current: WireRecord['stream'] | undefined
     let parts: Buffer[] = []
     const flush = async () => {
       if (!current || parts.length === 0) return
@@ -52,14 +53,17 @@ export function logWriter(options: LogOutputOptions): (records: WireRecord[]) =>
         current = r.stream
       }
       const bytes = recordBytes(r)
-      if (options.timestamps) parts.push(stamp(bytes, new Date(r.ts).toISOString(), atLineStart, r.stream))
-      else parts.push(bytes)
+      // The agent's note goes on a line of its own, even when the job's stderr stopped mid-line.
+      if (r.stream === 'agent' && !atLineStart.stderr) parts.push(Buffer.from('\n'))
+      parts.push(options.timestamps ? stamp(bytes, new Date(r.ts).toISOString(), atLineStart, r.stream) : bytes)
+      if (bytes.length > 0) atLineStart[r.stream] = bytes.at(-1) === 10
+      if (r.stream === 'agent') atLineStart.stderr = atLineStart.agent
     }
     await flush()
   }
 }
 
-function stamp(bytes: Buffer, iso: string, atLineStart: Record<'stderr' | 'stdout', boolean>, stream: 'stderr' | 'stdout'): Buffer {
+function stamp(bytes: Buffer, iso: string, atLineStart: Record<WireRecord['stream'], boolean>, stream: WireRecord['stream']): Buffer {
   const out: Buffer[] = []
   let start = 0
   while (start < bytes.length) {

@@ -5,9 +5,15 @@
 //   GET  /deals/:id/jobs/:job                     status
 //   POST /deals/:id/jobs/:job/stop                stop
 //   GET  /deals/:id/jobs/:job/logs?after=SEQ&tail=N&since=MS&stream=stdout|stderr&follow=1
-// Every /deals request is signed by the deal's consumer (auth.ts). Logs stream as NDJSON, one record
-// per line written as soon as it is appended, heartbeats while idle, and a final record:
-//   {"end":true,...} when the job has ended, or {"eof":true,...} (no follow, job still running).
+// Every /deals request is signed by the deal's consumer (auth.ts). Nothing of a body is read before
+// the request is known to be the renter's: the Content-Length is checked against the route's limit
+// (413 at once; 411 without one), then the signature headers, the signer against the deal, and the
+// signer's nonce; only then is the body read (never past its declared length) and its hash compared.
+// A refused request's connection is closed, so its body is not read either.
+// Logs stream as NDJSON, one record per line written as soon as it is appended, heartbeats while idle,
+// and a final record: {"end":true,...} when the job has ended, or {"eof":true,...} (no follow, job
+// still running). A record of stream "agent" is a note by the agent (the log-quota marker); a log
+// deleted by retention or the disk budget answers 410.
 import http from 'node:http'
 import https from 'node:https'
 import {type AddressInfo} from 'node:net'
@@ -15,13 +21,14 @@ import {type AddressInfo} from 'node:net'
 import {type Address, isAddressEqual} from 'viem'
 
 import {type Agent, jobExitStatus, type JobState} from './agent.js'
-import {AuthError, ReplayCache, verifyRequest} from './auth.js'
+import {AuthError, checkBody, checkReplay, readSignedHeaders, recoverSigner, ReplayCache} from './auth.js'
 import {type DealInfo, type DealSource} from './deals.js'
 import {jobSpecProblem, type JobSpec} from './job-spec.js'
-import {type LogRecord, type StreamName} from './log-store.js'
+import {type LogRecord, type LogStore, type StreamName} from './log-store.js'
 
 export const AGENT_API_VERSION = 1
-const MAX_BODY_BYTES = 32 << 20
+/** Most bytes of body per route: a job spec (with its files), an empty stop, nothing on GET. */
+const BODY_LIMITS: Record<string, number> = {'GET job': 0, 'GET job/logs': 0, 'GET jobs': 0, 'POST job/stop': 1024, 'POST jobs': 32 << 20}
 
 export interface ServerOptions {
   agent: Agent
@@ -79,7 +86,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     handle(req, res).catch((error) => {
       const e = error instanceof HttpError || error instanceof AuthError ? error : new HttpError(500, 'INTERNAL', (error as Error).message)
-      if (!res.headersSent) sendJson(res, e.status, {error: {code: e.code, message: e.message}})
+      // A body left unread is not read at all: the connection closes after the answer.
+      if (!res.headersSent) sendJson(res, e.status, {error: {code: e.code, message: e.message}}, !req.complete)
       else res.destroy()
     })
   }
@@ -104,12 +112,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const jobId = match[2]
     const action = match[3]
     const route = `${method} ${jobId ? (action ? `job/${action}` : 'job') : 'jobs'}`
-    const allowed: Record<string, true> = {'GET job': true, 'GET job/logs': true, 'GET jobs': true, 'POST job/stop': true, 'POST jobs': true}
-    if (!allowed[route]) throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}.`)
-    const body = await readBody(req)
-    const signer = await verifyRequest(req.headers, {body, chainId: options.dealSource.chainId, dealId, method, path: url.pathname + url.search}, replay)
+    const limit = BODY_LIMITS[route]
+    if (limit === undefined) throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}.`)
+    const length = declaredLength(req, limit)
+    const signed = readSignedHeaders(req.headers, {bodyLength: length, dealId})
+    const signer = await recoverSigner(signed, {chainId: options.dealSource.chainId, dealId, method, path: url.pathname + url.search})
     const deal = await options.dealSource.getDeal(dealId)
     authorize(deal, dealId, signer, method === 'POST')
+    // Only the renter's nonces are kept, so a stranger's valid signatures cannot crowd them out.
+    checkReplay(replay, signer, signed.nonce)
+    const body = length > 0 ? await readBody(req, length) : new Uint8Array()
+    checkBody(body, signed)
 
     if (route === 'POST jobs') {
       let spec: unknown
@@ -127,13 +140,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return
     }
     if (route === 'GET jobs') {
-      sendJson(res, 200, {jobs: options.agent.listJobs(dealId).map((state) => ({...state, lastSeq: options.agent.getJob(dealId, state.id)!.store.lastSeq}))})
+      sendJson(res, 200, {jobs: options.agent.listJobs(dealId).map((state) => ({...state, lastSeq: options.agent.lastSeqOf(dealId, state.id)}))})
       return
     }
     const job = options.agent.getJob(dealId, jobId!)
     if (!job) throw new HttpError(404, 'NO_SUCH_JOB', `Deal ${dealId} has no job ${jobId}.`)
     if (route === 'GET job') {
-      sendJson(res, 200, {job: {...job.state, lastSeq: job.store.lastSeq}})
+      sendJson(res, 200, {job: {...job.state, lastSeq: options.agent.lastSeqOf(dealId, jobId!)}})
       return
     }
     if (route === 'POST job/stop') {
@@ -141,7 +154,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       sendJson(res, 200, {job: job.state, stopping: stopped})
       return
     }
-    await streamLogs(req, res, url.searchParams, job)
+    const {store} = job
+    if (!store) {
+      const pruned = job.state.logPruned
+      throw new HttpError(410, 'LOG_PRUNED', `The log of job ${jobId} of deal ${dealId} was deleted${pruned ? ` on ${pruned.at}: ${pruned.reason}` : ''}.`)
+    }
+    await streamLogs(res, url.searchParams, job.state, store)
   }
 
   function authorize(deal: DealInfo | undefined, dealId: bigint, signer: Address, write: boolean): void {
@@ -152,7 +170,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (write && deal.status === 'closed') throw new HttpError(403, 'DEAL_CLOSED', `Deal ${dealId} is closed: it no longer runs jobs.`)
   }
 
-  async function streamLogs(req: http.IncomingMessage, res: http.ServerResponse, query: URLSearchParams, job: NonNullable<ReturnType<Agent['getJob']>>): Promise<void> {
+  async function streamLogs(res: http.ServerResponse, query: URLSearchParams, state: JobState, store: LogStore): Promise<void> {
     const int = (name: string): number | undefined => {
       const text = query.get(name)
       if (text === null || text === '') return undefined
@@ -162,7 +180,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const stream = query.get('stream') ?? undefined
     if (stream !== undefined && stream !== 'stdout' && stream !== 'stderr') throw new HttpError(400, 'INVALID_QUERY', `stream=${stream} must be stdout or stderr.`)
     const follow = ['1', 'true'].includes(query.get('follow') ?? '')
-    const {store} = job
     const after = store.startAfter({after: int('after'), since: int('since'), stream: stream as StreamName | undefined, tail: int('tail')})
     res.writeHead(200, {'cache-control': 'no-store', 'content-type': 'application/x-ndjson', 'x-nectar-heartbeat-ms': String(heartbeatMs), 'x-nectar-last-seq': String(store.lastSeq)})
     res.flushHeaders()
@@ -190,29 +207,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           }
         }, Math.max(10, Math.floor(heartbeatMs / 2)))
       : undefined
-    let lastSeq = after
     try {
-      if (follow) {
-        for await (const batch of store.follow(after, {signal: abort.signal, stream: stream as StreamName | undefined})) {
-          let text = ''
-          for (const record of batch) text += encodeRecord(record)
-          lastSeq = batch.at(-1)!.seq
-          await write(text)
-          if (abort.signal.aborted) return
-        }
-      } else {
-        const end = store.lastSeq
-        while (lastSeq < end && !abort.signal.aborted) {
-          const batch = store.readAfter(lastSeq, {stream: stream as StreamName | undefined}).filter((r) => r.seq <= end)
-          if (batch.length === 0) break
-          let text = ''
-          for (const record of batch) text += encodeRecord(record)
-          lastSeq = batch.at(-1)!.seq
-          await write(text)
-        }
+      // Without follow, up to the record that was last when the request came.
+      for await (const batch of store.follow(after, {signal: abort.signal, stream: stream as StreamName | undefined, to: follow ? undefined : store.lastSeq})) {
+        let text = ''
+        for (const record of batch) text += encodeRecord(record)
+        await write(text)
+        if (abort.signal.aborted) return
       }
       if (abort.signal.aborted) return
-      const {state} = job
       const final = state.status === 'running' ? {eof: true, jobId: state.id, lastSeq: store.lastSeq, status: state.status} : endRecord(state, store.lastSeq)
       res.end(JSON.stringify(final) + '\n')
     } finally {
@@ -241,26 +244,38 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 }
 
-function readBody(req: http.IncomingMessage): Promise<Uint8Array> {
+/** The body's declared length, checked against the route's limit before any of it is read. */
+function declaredLength(req: http.IncomingMessage, limit: number): number {
+  const text = req.headers['content-length']
+  // A body must say its length up front: a chunked one could only be measured by reading it.
+  if (req.headers['transfer-encoding'] !== undefined || (text === undefined && req.method === 'POST')) {
+    throw new HttpError(411, 'LENGTH_REQUIRED', 'The request must give its body’s Content-Length (chunked bodies are refused).')
+  }
+  const length = text === undefined ? 0 : Number(text)
+  if (length > limit) {
+    throw new HttpError(413, 'BODY_TOO_LARGE', limit === 0 ? `${req.method} takes no body here (Content-Length ${length}).` : `The request body (Content-Length ${length}) is over the ${limit >> 20 ? `${limit >> 20} MiB` : `${limit} bytes`} this endpoint takes.`)
+  }
+  return length
+}
+
+/** Reads exactly the declared body (the HTTP parser never delivers more of this request). */
+function readBody(req: http.IncomingMessage, length: number): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
+    const body = Buffer.allocUnsafe(length)
     let size = 0
     req.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size > MAX_BODY_BYTES) {
-        reject(new HttpError(413, 'BODY_TOO_LARGE', `The request body is over ${MAX_BODY_BYTES >> 20} MiB.`))
-        req.destroy()
-        return
-      }
-      chunks.push(chunk)
+      const take = Math.min(chunk.length, length - size)
+      chunk.copy(body, size, 0, take)
+      size += take
     })
-    req.on('end', () => resolve(Buffer.concat(chunks)))
+    // A short body fails the hash check.
+    req.on('end', () => resolve(body.subarray(0, size)))
     req.on('error', reject)
   })
 }
 
-function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
+function sendJson(res: http.ServerResponse, status: number, value: unknown, close = false): void {
   const text = JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))
-  res.writeHead(status, {'content-length': Buffer.byteLength(text), 'content-type': 'application/json'})
+  res.writeHead(status, {'content-length': Buffer.byteLength(text), 'content-type': 'application/json', ...(close ? {connection: 'close'} : {})})
   res.end(text)
 }
