@@ -16,7 +16,7 @@ import {type BenchChain, BIN, type Figure, median} from './lib.js'
 
 const fresh = (n: number): Address[] => Array.from({length: n}, () => privateKeyToAccount(generatePrivateKey()).address)
 
-function cli(args: string[], env: NodeJS.ProcessEnv): {data: any; ms: number} {
+function cli(args: string[], env: NodeJS.ProcessEnv): {data: Record<string, unknown> & {sent?: number; transactions?: number}; ms: number} {
   const started = process.hrtime.bigint()
   const result = spawnSync('node', [BIN, ...args, '--json'], {encoding: 'utf8', env, maxBuffer: 1 << 28})
   const ms = Number(process.hrtime.bigint() - started) / 1e6

@@ -8,7 +8,7 @@ const [a, b] = [fresh(), fresh()]
 
 export const title = 'Redemption and whitelist administration'
 
-export const steps = [
+const steps = [
   {title: 'Supply, pledged fees and the ETH paid per NEC', argv: ['supply']},
   {title: 'Preview a redemption of 100 NEC (nothing sent)', argv: ['redeem', '100', '--dry-run', '--account', 'dev1']},
   {title: 'Redeem 100 NEC: the ETH received equals the preview to the wei', argv: ['redeem', '100', '--account', 'dev1', '--yes']},
@@ -21,5 +21,6 @@ export const steps = [
   {title: 'The registered addresses, from the controller’s events', argv: ['whitelist', 'list']},
   {title: 'The admins', argv: ['whitelist', 'admins', 'list']},
 ]
+
 
 export default steps

@@ -1,6 +1,6 @@
 // Differential: what Bill pays on chain equals the CLI's bigint formula to the wei. Property: random
 // sequences of orders, deals, bills, closes and oracle changes never create or destroy SNM.
-import {type Address, type Hex, parseEther, parseEventLogs, zeroAddress} from 'viem'
+import {type Abi, type Address, type Hex, parseEther, parseEventLogs, zeroAddress} from 'viem'
 import {privateKeyToAccount} from 'viem/accounts'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
@@ -26,7 +26,6 @@ beforeAll(async () => {
   deployment = {market: market!, oracle: oracle!, registry: registry!, snm: snm!}
 })
 afterAll(async () => chain?.stop())
-const owner = privateKeyToAccount(DEV_KEYS[0])
 
 /** mulberry32: a small seeded PRNG, so failures replay. */
 function prng(seed: number) {
@@ -41,7 +40,7 @@ function prng(seed: number) {
   return {big: (lo: bigint, hi: bigint) => lo + (BigInt(Math.floor(next() * 2 ** 32)) * BigInt(Math.floor(next() * 2 ** 21))) % (hi - lo + 1n), int: (n: number) => Math.floor(next() * n), next}
 }
 
-async function send(key: Hex, address: Address, abi: any, functionName: string, args: readonly unknown[]) {
+async function send(key: Hex, address: Address, abi: Abi, functionName: string, args: readonly unknown[]) {
   const account = privateKeyToAccount(key)
   const hash = await walletFor(client, account).writeContract({abi, account, address, args, chain: client.chain, functionName, gas: 1_500_000n} as never)
   const receipt = await client.waitForTransactionReceipt({hash, pollingInterval: 20})

@@ -58,15 +58,15 @@ describe('nectar wallet', () => {
     const listed = await json(['wallet', 'list'])
     expect(listed.exitCode).toBe(0)
     const wallets = listed.envelope.data.wallets
-    expect(wallets.find((w: any) => w.name === 'alice')).toEqual({address, default: false, name: 'alice', path: file, source: 'nectar'})
+    expect(wallets.find((w: WalletRow) => w.name === 'alice')).toEqual({address, default: false, name: 'alice', path: file, source: 'nectar'})
     // The devnet is the default network: dev0..dev9 are listed, dev0 is the default account.
-    expect(wallets.filter((w: any) => w.source === 'dev').map((w: any) => w.name)).toEqual(['dev0', 'dev1', 'dev2', 'dev3', 'dev4', 'dev5', 'dev6', 'dev7', 'dev8', 'dev9'])
-    expect(wallets.find((w: any) => w.default)).toMatchObject({address: DEV0.address, name: 'dev0', path: null, source: 'dev'})
+    expect(wallets.filter((w: WalletRow) => w.source === 'dev').map((w: WalletRow) => w.name)).toEqual(['dev0', 'dev1', 'dev2', 'dev3', 'dev4', 'dev5', 'dev6', 'dev7', 'dev8', 'dev9'])
+    expect(wallets.find((w: WalletRow) => w.default)).toMatchObject({address: DEV0.address, name: 'dev0', path: null, source: 'dev'})
 
     const onMainnet = await json(['wallet', 'list', '--network', 'mainnet'])
-    expect(onMainnet.envelope.data.wallets.map((w: any) => w.name)).toEqual(['alice'])
+    expect(onMainnet.envelope.data.wallets.map((w: WalletRow) => w.name)).toEqual(['alice'])
     const marked = await json(['wallet', 'list', '--account', 'alice'])
-    expect(marked.envelope.data.wallets.find((w: any) => w.default).name).toBe('alice')
+    expect(marked.envelope.data.wallets.find((w: WalletRow) => w.default).name).toBe('alice')
 
     delete process.env.NECTAR_PASSWORD
     expect((await json(['wallet', 'address', 'alice'])).envelope).toEqual({data: {address, name: 'alice'}, ok: true})
@@ -151,7 +151,7 @@ describe('nectar wallet', () => {
     mkdirSync(foundry, {recursive: true})
     writeFileSync(path.join(foundry, 'castkey'), JSON.stringify(await encryptKeystore(DEV1.key as `0x${string}`, 'f', {kdfParams: {n: 1024, p: 1, r: 8}})))
     const listed = await json(['wallet', 'list', '--network', 'mainnet'])
-    expect(listed.envelope.data.wallets.find((w: any) => w.name === 'castkey')).toMatchObject({address: DEV1.address, source: 'foundry'})
+    expect(listed.envelope.data.wallets.find((w: WalletRow) => w.name === 'castkey')).toMatchObject({address: DEV1.address, source: 'foundry'})
     expect((await json(['wallet', 'address', 'castkey'])).envelope.data.address).toBe(DEV1.address)
     expect((await json(['wallet', 'remove', 'castkey', '--yes'])).envelope.error.code).toBe('CANNOT_REMOVE_FOUNDRY_KEYSTORE')
     expect((await json(['wallet', 'remove', 'dev0', '--yes'])).envelope.error.code).toBe('CANNOT_REMOVE_DEV_ACCOUNT')

@@ -3,7 +3,6 @@
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
 
 import {generatePrivateKey, privateKeyToAccount} from 'viem/accounts'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
@@ -14,7 +13,6 @@ import {profileContracts} from '../../src/lib/devnet/profile.js'
 import {type PrivateChain, privateChain} from '../setup/chain.js'
 import {runJson} from '../setup/run-json.js'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const keys = ['NECTAR_CONFIG_DIR', 'NECTAR_DATA_DIR', 'NECTAR_ACCOUNT', 'NECTAR_NETWORK', 'NECTAR_PRIVATE_KEY', 'NECTAR_RPC_URL', 'ETH_RPC_URL', 'NO_COLOR']
 const saved: Record<string, string | undefined> = {}
 let chain: PrivateChain
@@ -136,7 +134,7 @@ describe('nectar whitelist', () => {
     expect(added.envelope.data).toMatchObject({added: 2, alreadyPresent: 1, duplicates: 1, invalid: 0, transactions: 1})
     const checked = await json(['whitelist', 'check', a, fresh()])
     expect(checked.envelope.data.listActive).toBe(true)
-    expect(checked.envelope.data.addresses.map((e: any) => [e.registered, e.effective])).toEqual([[true, true], [false, false]])
+    expect(checked.envelope.data.addresses.map((e: {effective: boolean; registered: boolean}) => [e.registered, e.effective])).toEqual([[true, true], [false, false]])
     const listed = await json(['whitelist', 'list'])
     expect(listed.envelope.data.addresses).toEqual(expect.arrayContaining([a, b]))
     expect(listed.envelope.data.count).toBe(chain.deployment.registered.length + 2)

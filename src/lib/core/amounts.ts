@@ -82,7 +82,3 @@ export function displayAmount(value: bigint, decimals = 18, maxDecimals = 6): st
   return `${value < 0n ? '-' : ''}${approx}${grouped}${cut ? '.' + cut : ''}`
 }
 
-/** An amount as JSON shows it: exact integer string in base units and the decimal string. */
-export function amountJson(value: bigint, decimals = 18): {decimal: string; wei: string} {
-  return {decimal: formatAmount(value, decimals), wei: value.toString()}
-}

@@ -79,8 +79,3 @@ export function formatDuration(seconds: bigint | number, ms = 0n): string {
   return parts.join('') || '0s'
 }
 
-/** `1500` ms → `1s500ms`. */
-export function formatDurationMs(ms: bigint | number): string {
-  const value = BigInt(ms)
-  return formatDuration(value / 1000n, value % 1000n)
-}

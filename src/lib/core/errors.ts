@@ -58,6 +58,3 @@ export function quote(text: string, max = 200): string {
   return value.length <= max ? JSON.stringify(value) : `${JSON.stringify(value.slice(0, max))}… (${value.length.toLocaleString('en-US')} characters)`
 }
 
-export function isNectarError(error: unknown): error is NectarError {
-  return error instanceof NectarError
-}

@@ -1,8 +1,5 @@
 import {type Address} from 'viem'
 
-/** anvil's default mnemonic; dev0..dev9 are its first ten accounts (m/44'/60'/0'/0/i). Devnet only. */
-export const DEV_MNEMONIC = 'test test test test test test test test test test test junk'
-
 export const DEV_PRIVATE_KEYS = [
   '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
   '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d',
@@ -28,12 +25,6 @@ export const DEV_ADDRESSES = [
   '0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f',
   '0xa0Ee7A142d267C1f36714E4a8F75612F20a79720',
 ] as const satisfies readonly Address[]
-
-/** Index of a dev account name ("dev0".."dev9"), or undefined. */
-export function devAccountIndex(name: string): number | undefined {
-  const match = /^dev([0-9])$/.exec(name)
-  return match ? Number(match[1]) : undefined
-}
 
 /** Roles in the seeded devnet world. */
 export const DEVNET_ROLES = {

@@ -13,7 +13,7 @@ export const SEED_MAKER_FEES_ETH = ['3', '5', '8', '13', '21'] as const
 export const SEED_CONTROLLER_TOP_UP_ETH = '50'
 
 export async function seedNectar({batch, client, deployment}: SeedContext): Promise<void> {
-  const {controller, nec} = deployment.contracts
+  const {controller} = deployment.contracts
   const makers = DEVNET_ROLES.makers.map((i) => ({address: DEV_ADDRESSES[i] as Address, name: `dev${i}`}))
   const registered = [deployment.owner, ...makers.map((m) => m.address), deployment.vault]
 

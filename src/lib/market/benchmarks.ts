@@ -19,22 +19,6 @@ export const BENCHMARK_NAMES = [
 
 export type BenchmarkName = (typeof BENCHMARK_NAMES)[number]
 
-/** SONM's codes for the same indices (as in bid.yaml). */
-export const BENCHMARK_CODES: Record<BenchmarkName, string> = {
-  cpuCores: 'cpu-cores',
-  cpuSysbenchMulti: 'cpu-sysbench-multi',
-  cpuSysbenchSingle: 'cpu-sysbench-single',
-  gpuCashHashrate: 'gpu-cash-hashrate',
-  gpuCount: 'gpu-count',
-  gpuEthHashrate: 'gpu-eth-hashrate',
-  gpuMem: 'gpu-mem',
-  gpuRedshift: 'gpu-redshift',
-  netDownload: 'net-download',
-  netUpload: 'net-upload',
-  ramSize: 'ram-size',
-  storageSize: 'storage-size',
-}
-
 export const BENCHMARKS_QUANTITY = BENCHMARK_NAMES.length
 export const MAX_BENCHMARK_VALUE = 1n << 63n
 
@@ -60,10 +44,6 @@ export const NETFLAGS_QUANTITY = NETFLAG_NAMES.length
 
 export type Benchmarks = Record<BenchmarkName, bigint>
 export type Netflags = Record<NetflagName, boolean>
-
-export function benchmarkIndex(name: BenchmarkName): number {
-  return BENCHMARK_NAMES.indexOf(name)
-}
 
 /** A vector from the chain (any length; missing entries are 0, as the Market pads them). */
 export function benchmarksFromVector(vector: readonly bigint[]): Benchmarks {

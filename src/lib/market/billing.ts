@@ -56,10 +56,3 @@ export function billAmount(deal: BillableDeal, now: bigint, rate: bigint): bigin
   return calculatePayment(deal.price, billableSeconds(deal, now), rate)
 }
 
-/** The next period ReserveNextPeriodFunds keeps in escrow after a bill at `now` (0 when none). */
-export function reservePeriod(deal: BillableDeal, now: bigint): bigint {
-  if (deal.duration === 0n) return HOUR
-  if (now > deal.endTime) return 0n
-  const left = deal.endTime - now
-  return left < DAY ? left : DAY
-}

@@ -1,7 +1,7 @@
 // Reading the order book straight from the Market: ids are sequential (1..GetOrdersAmount()), so a full
 // scan is GetOrdersAmount and then GetOrderInfo + GetOrderParams for every id, read in ranges by a
 // deployless reader contract, several ranges in flight at once.
-import {type Address, getAddress, type Hex, zeroAddress} from 'viem'
+import {type Address, getAddress, type Hex} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
 import {abiWord, runDeployless} from '../chain/deployless.js'
@@ -13,7 +13,6 @@ import {type Benchmarks, benchmarksFromVector, type Netflags, NETFLAGS_QUANTITY,
 
 export const ORDER_TYPE = {ASK: 2, BID: 1, UNKNOWN: 0} as const
 export const ORDER_STATUS = {ACTIVE: 2, INACTIVE: 1, UNKNOWN: 0} as const
-export const IDENTITY_LEVELS = ['unknown', 'anonymous', 'registered', 'identified', 'professional'] as const
 
 export interface Order {
   author: Address
@@ -179,6 +178,3 @@ export async function listOrdersOneByOne(client: ChainClient, market: Address): 
   }
   return out
 }
-
-export const isOpenTo = (order: Order, who?: Address): boolean =>
-  order.counterparty === zeroAddress || (who !== undefined && order.counterparty.toLowerCase() === who.toLowerCase())

@@ -25,7 +25,6 @@ type Docker = import('dockerode')
 type Container = import('dockerode').Container
 
 export type PullPolicy = 'always' | 'missing' | 'never'
-export const PULL_POLICIES: readonly PullPolicy[] = ['never', 'missing', 'always']
 export const DEFAULT_ENGINE_SOCKETS = ['/run/podman/podman.sock', '/var/run/docker.sock']
 export const LABEL_AGENT = 'nectar.agent'
 export const LABEL_DEAL = 'nectar.deal'

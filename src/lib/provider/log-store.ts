@@ -239,8 +239,13 @@ export class LogStore {
     const pending: Buffer[] = []
     const end = this.walk(from.seq, from.offset, size, (seq, offset, length, code, ts) => {
       if ((seq - 1) % INDEX_BLOCK === 0 && (seq - 1) / INDEX_BLOCK >= entries + pending.length) pending.push(entryBytes({...counts, offset, seq, ts}))
-      if (code === 1) (counts.outRecs++, (counts.outBytes += length))
-      else if (code === 2) (counts.errRecs++, (counts.errBytes += length))
+      if (code === 1) {
+        counts.outRecs++
+        counts.outBytes += length
+      } else if (code === 2) {
+        counts.errRecs++
+        counts.errBytes += length
+      }
       lastTs = Math.max(lastTs, ts)
       lastCode = code
       return true
@@ -382,8 +387,13 @@ export class LogStore {
       bytes.copy(out, at + HEADER, start, end)
       at += HEADER + length
       offset += HEADER + length
-      if (code === 1) (this.counts.outRecs++, (this.counts.outBytes += length))
-      else (this.counts.errRecs++, (this.counts.errBytes += length))
+      if (code === 1) {
+        this.counts.outRecs++
+        this.counts.outBytes += length
+      } else {
+        this.counts.errRecs++
+        this.counts.errBytes += length
+      }
       start = end
     }
     if (pieces > 0) {
