@@ -2,7 +2,6 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {rpcFlags, signerFlags} from '../../lib/cli/flags.js'
-import {toJsonText} from '../../lib/cli/render.js'
 import type {JobLogsReport} from '../../lib/provider/renter.js'
 
 export default class ComputeLogs extends BaseCommand<typeof ComputeLogs> {
@@ -17,6 +16,8 @@ export default class ComputeLogs extends BaseCommand<typeof ComputeLogs> {
     '<%= config.bin %> <%= command.id %> 12 3 --tail 100 --stream stderr --timestamps',
     '<%= config.bin %> <%= command.id %> 12 --since 10m --json',
   ]
+  /** Under --json the records are NDJSON, so the closing envelope is one line too. */
+  static ndjson = true
   static flags = {
     ...rpcFlags,
     ...signerFlags,
@@ -28,10 +29,6 @@ export default class ComputeLogs extends BaseCommand<typeof ComputeLogs> {
     timestamps: Flags.boolean({description: 'Prefix each line with its time'}),
   }
 
-  /** Under --json the records are NDJSON, so the closing envelope is one line too. */
-  public logJson(json: unknown): void {
-    process.stdout.write(toJsonText(json, 0) + '\n')
-  }
 
   public async run(): Promise<JobLogsReport> {
     const {flags} = this

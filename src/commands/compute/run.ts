@@ -2,7 +2,6 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {rpcFlags, signerFlags} from '../../lib/cli/flags.js'
-import {toJsonText} from '../../lib/cli/render.js'
 import type {RunJobReport} from '../../lib/provider/renter.js'
 
 export default class ComputeRun extends BaseCommand<typeof ComputeRun> {
@@ -10,6 +9,8 @@ export default class ComputeRun extends BaseCommand<typeof ComputeRun> {
   static summary = 'Start a job on a deal’s provider, and optionally follow its output to the end.'
   static description = `Sends the job spec (YAML or JSON; command, args, env, files, timeLimit) to the provider's agent, signed with the deal's renter key. With --follow, streams the job's stdout to stdout and stderr to stderr and exits with the job's exit status.`
   static examples = ['<%= config.bin %> <%= command.id %> 12 --job job.yaml --follow', '<%= config.bin %> <%= command.id %> 12 --job job.json --json']
+  /** Under --json the records are NDJSON, so the closing envelope is one line too. */
+  static ndjson = true
   static flags = {
     ...rpcFlags,
     ...signerFlags,
@@ -19,10 +20,6 @@ export default class ComputeRun extends BaseCommand<typeof ComputeRun> {
     timestamps: Flags.boolean({description: 'With --follow: prefix each line with its time'}),
   }
 
-  /** Under --json the records are NDJSON, so the closing envelope is one line too. */
-  public logJson(json: unknown): void {
-    process.stdout.write(toJsonText(json, 0) + '\n')
-  }
 
   public async run(): Promise<RunJobReport> {
     const {flags} = this

@@ -233,7 +233,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** The envelope: indented for a terminal, one compact line for pipes (a third of the bytes on big lists). */
   public logJson(json: unknown): void {
-    process.stdout.write(toJsonText(json, process.stdout.isTTY ? 2 : 0) + '\n')
+    // Commands whose --json output is NDJSON records end with a one-line envelope too.
+    const ndjson = (this.constructor as {ndjson?: boolean}).ndjson === true
+    process.stdout.write(toJsonText(json, process.stdout.isTTY && !ndjson ? 2 : 0) + '\n')
   }
 
   protected toSuccessJson(result: unknown): {data: unknown; ok: true; warnings?: string[]} {
