@@ -1,7 +1,8 @@
 // `rewards issue` decides what is done from the chain, not from its journal: with the journal
 // truncated mid-file or deleted, a re-run mints nobody twice (balances prove it); the same maker and
 // amount minted twice in the window stops the run before anything is sent; two runs at once, one is
-// refused by the lock. Spawns the BUILT bin/run.js against a private anvil where dev0 owns the controller.
+// refused by the lock and waits with --wait. Spawns the BUILT bin/run.js against a private anvil where dev0 owns the controller.
+import {spawn} from 'node:child_process'
 import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -63,21 +64,26 @@ async function balancesAreExactlyTheAllocations(): Promise<void> {
 }
 
 describe('rewards issue against the chain’s record', () => {
-  it('two runs at once: one issues, the other is refused by the lock naming its pid', async () => {
-    const first = startCli(['rewards', 'issue', '--allocations', allocations, '--yes', '--json'], {env})
-    // Wait until the first run holds the lock (its journal exists), then start the second.
-    const lockHeld = () => readdirSync(path.join(dir, 'data', 'journals'), {withFileTypes: true}).some((e) => e.name.endsWith('.lock'))
-    const deadline = Date.now() + 30_000
-    while (!(await Promise.resolve(safe(lockHeld)))) {
-      if (Date.now() > deadline) throw new Error('the first run never took the lock')
-      await new Promise((resolve) => setTimeout(resolve, 10))
-    }
-    const second = await issue()
-    const firstResult = await first.done
-    expect(firstResult.status, firstResult.stderr).toBe(0)
-    expect(second.status).toBe(1)
-    expect(second.envelope.error.code).toBe('RUN_LOCKED')
-    expect(second.envelope.error.message).toContain(`pid ${first.child.pid}`)
+  it('a run while another holds the lock is refused naming its pid; with --wait it waits, then sends nothing twice', async () => {
+    const first = await issue()
+    expect(first.status, first.stderr).toBe(0)
+    expect(first.envelope.data.sent).toBe(MAKERS)
+    await balancesAreExactlyTheAllocations()
+    // Another run of the same input, alive (a process that holds the lock as a run would).
+    const holder = spawn('sleep', ['30'])
+    const lock = `${journals()[0]}.lock`
+    writeFileSync(lock, JSON.stringify({host: os.hostname(), pid: holder.pid, since: new Date().toISOString()}))
+    const refused = await issue()
+    expect(refused.status).toBe(1)
+    expect(refused.envelope.error.code).toBe('RUN_LOCKED')
+    expect(refused.envelope.error.message).toContain(`pid ${holder.pid}`)
+    const waiting = startCli(['rewards', 'issue', '--allocations', allocations, '--yes', '--wait', '--json'], {env})
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    expect(waiting.child.exitCode).toBeNull()
+    holder.kill('SIGKILL') // the holder dies: its lock is taken over
+    const waited = await waiting.done
+    expect(waited.status, waited.stderr).toBe(0)
+    expect(waited.envelope.data.sent).toBe(0)
     await balancesAreExactlyTheAllocations()
   }, 120_000)
 
@@ -116,10 +122,3 @@ describe('rewards issue against the chain’s record', () => {
   }, 120_000)
 })
 
-function safe(check: () => boolean): boolean {
-  try {
-    return check()
-  } catch {
-    return false
-  }
-}
