@@ -218,7 +218,9 @@ describe.skipIf(Boolean(engineProblem) && !required)('container executor, end to
   it('an agent SIGKILLed mid-job and restarted follows its container again with no log line lost or repeated, reports the job that ended meanwhile with its exit code, and leaves no container behind', async () => {
     const port = await import('../../src/lib/devnet/anvil.js').then((a) => a.freePort())
     let agent = await startAgent(port)
-    const script = 'i=0; while [ $i -lt 250 ]; do i=$((i+1)); echo "line $i"; [ $((i % 10)) = 0 ] && echo "err $i" >&2; sleep 0.01; done; exit 5'
+    // About 25 s: still running when the agent comes back, even on a busy machine (the kill comes after two
+    // more CLI runs, and the restart after 2 s and a start-up; at 0.01 s a line the job could end first).
+    const script = 'i=0; while [ $i -lt 250 ]; do i=$((i+1)); echo "line $i"; [ $((i % 10)) = 0 ] && echo "err $i" >&2; sleep 0.1; done; exit 5'
     const jobId = await runJob(agent.url, jobFile(script))
     const follower = nectar(['compute', 'logs', String(dealId), jobId, '--follow', '--endpoint', agent.url])
     await until(() => follower.stdout().split('\n').length > 30)
