@@ -20,6 +20,6 @@ export default [
       ctx.marketDeal = ctx.json(['compute', 'deals', ...renter]).deals[0].id
     },
   },
-  {argv: (ctx) => ['compute', 'deal', ctx.marketDeal, ...renter], note: 'The deal: parties, price, escrow, time left and what a bill now would pay.'},
+  {argv: (ctx) => ['compute', 'deal', ctx.marketDeal], note: 'The deal: parties, price, escrow, time left and what a bill now would pay.'},
   {argv: (ctx) => ['compute', 'close', ctx.marketDeal, ...renter, '--yes'], note: 'The renter may close a deal early: it is billed to now and the rest of the escrow comes back.'},
 ]

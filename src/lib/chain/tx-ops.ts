@@ -32,7 +32,7 @@ export async function txStatus(client: ChainClient, hash: Hash, sent: readonly S
   const [tx, receipt, head] = await Promise.all([
     client.getTransaction({hash}).catch(() => null),
     client.getTransactionReceipt({hash}).catch(() => null),
-    client.getBlockNumber(),
+    client.getBlockNumber({cacheTime: 0}),
   ])
   const sender = tx?.from ?? local?.from
   const from = sender ? getAddress(sender) : null

@@ -64,7 +64,8 @@ export async function ownerMintsSince(
   client: ChainClient,
   {controller, fromBlock, nec, owner}: {controller: Address; fromBlock: bigint; nec: Address; owner: Address},
 ): Promise<OwnerMint[]> {
-  const toBlock = await client.getBlockNumber()
+  // No cached block number: the verification reads right after this run's own transactions.
+  const toBlock = await client.getBlockNumber({cacheTime: 0})
   if (fromBlock > toBlock) return []
   const [mints, contributions] = await Promise.all([
     logsInRange(fromBlock, toBlock, (from, to) => client.getLogs({address: nec, args: {_from: '0x0000000000000000000000000000000000000000'}, event: TRANSFER, fromBlock: from, toBlock: to})),
