@@ -124,52 +124,44 @@ describe('a lost acknowledgement', () => {
 
 describe('a stuck transaction', () => {
   it('is cancelled by its nonce; the original is reported replaced and never mined', async () => {
-    const {client} = chain
-    await client.request({method: 'evm_setAutomine', params: [false]} as never)
-    try {
-      const record: SentTx[] = []
-      const before = await balanceOf(client, recipient)
-      const nonce = await client.getTransactionCount({address: sender.address, blockTag: 'pending'})
-      const stuck = transact(client, 'Transfer', transfer(parseEther('5')), options(record)).catch((e: unknown) => e)
-      await until(async () => (await client.getTransactionCount({address: sender.address, blockTag: 'pending'})) > nonce)
-      const original: Hash = record[0].hash
-      expect((await txStatus(client, original, record)).state).toBe('pending')
+    await withManualMining(async (client) => {
+    const record: SentTx[] = []
+    const before = await balanceOf(client, recipient)
+    const nonce = await client.getTransactionCount({address: sender.address, blockTag: 'pending'})
+    const stuck = transact(client, 'Transfer', transfer(parseEther('5')), options(record)).catch((e: unknown) => e)
+    await until(async () => (await client.getTransactionCount({address: sender.address, blockTag: 'pending'})) > nonce)
+    const original: Hash = record[0].hash
+    expect((await txStatus(client, original, record)).state).toBe('pending')
 
-      const cancelled = replaceTx(client, {cancel: true, nonce, sent: record}, options(record))
-      await until(async () => record.length === 2)
-      await client.request({method: 'evm_mine', params: []} as never)
-      const result = await cancelled
-      expect(result.replaced).toBe(original)
-      expect(result.receipt.status).toBe('success')
-      expect(await stuck).toMatchObject({code: 'TX_REPLACED'})
-      expect(await balanceOf(client, recipient)).toBe(before)
-      expect((await txStatus(client, original, record)).state).toBe('dropped')
-    } finally {
-      await client.request({method: 'evm_setAutomine', params: [true]} as never)
-    }
+    const cancelled = replaceTx(client, {cancel: true, nonce, sent: record}, options(record))
+    await until(async () => record.length === 2)
+    await client.request({method: 'evm_mine', params: []} as never)
+    const result = await cancelled
+    expect(result.replaced).toBe(original)
+    expect(result.receipt.status).toBe('success')
+    expect(await stuck).toMatchObject({code: 'TX_REPLACED'})
+    expect(await balanceOf(client, recipient)).toBe(before)
+    expect((await txStatus(client, original, record)).state).toBe('dropped')
+    })
   })
 
   it('is replaced with the same call at higher fees', async () => {
-    const {client} = chain
-    await client.request({method: 'evm_setAutomine', params: [false]} as never)
-    try {
-      const record: SentTx[] = []
-      const before = await balanceOf(client, recipient)
-      const nonce = await client.getTransactionCount({address: sender.address, blockTag: 'pending'})
-      const stuck = transact(client, 'Transfer', transfer(parseEther('7')), options(record)).catch((e: unknown) => e)
-      await until(async () => record.length === 1)
-      const replaced = replaceTx(client, {cancel: false, nonce, sent: record}, options(record))
-      await until(async () => record.length === 2)
-      await client.request({method: 'evm_mine', params: []} as never)
-      const result = await replaced
-      expect(result.receipt.status).toBe('success')
-      const [oldTx, newTx] = await Promise.all([record[0], record[1]])
-      expect(newTx.nonce).toBe(oldTx.nonce)
-      expect(await balanceOf(client, recipient)).toBe(before + parseEther('7'))
-      expect(await stuck).toMatchObject({code: 'TX_REPLACED'})
-    } finally {
-      await client.request({method: 'evm_setAutomine', params: [true]} as never)
-    }
+    await withManualMining(async (client) => {
+    const record: SentTx[] = []
+    const before = await balanceOf(client, recipient)
+    const nonce = await client.getTransactionCount({address: sender.address, blockTag: 'pending'})
+    const stuck = transact(client, 'Transfer', transfer(parseEther('7')), options(record)).catch((e: unknown) => e)
+    await until(async () => record.length === 1)
+    const replaced = replaceTx(client, {cancel: false, nonce, sent: record}, options(record))
+    await until(async () => record.length === 2)
+    await client.request({method: 'evm_mine', params: []} as never)
+    const result = await replaced
+    expect(result.receipt.status).toBe('success')
+    const [oldTx, newTx] = await Promise.all([record[0], record[1]])
+    expect(newTx.nonce).toBe(oldTx.nonce)
+    expect(await balanceOf(client, recipient)).toBe(before + parseEther('7'))
+    expect(await stuck).toMatchObject({code: 'TX_REPLACED'})
+    })
   })
 
   it('refuses to replace a nonce that is already mined', async () => {
@@ -177,6 +169,16 @@ describe('a stuck transaction', () => {
     expect(error).toMatchObject({code: 'NONCE_USED'})
   })
 })
+
+/** Runs `fn` with automine off (transactions wait in the pool until evm_mine), then turns it back on. */
+async function withManualMining(fn: (client: ChainClient) => Promise<void>): Promise<void> {
+  await chain.client.request({method: 'evm_setAutomine', params: [false]} as never)
+  try {
+    await fn(chain.client)
+  } finally {
+    await chain.client.request({method: 'evm_setAutomine', params: [true]} as never)
+  }
+}
 
 async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
