@@ -1,7 +1,6 @@
 // What `provider serve` does before it waits for a signal: check its options (executor, TLS files, the
 // plan) before anything touches the chain, then open the executor and the agent with its market duties,
 // follow or settle the jobs of the last run, and start the HTTP(S) server.
-import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {type Address, type LocalAccount} from 'viem'
@@ -10,6 +9,7 @@ import {type ChainClient} from '../chain/client.js'
 import {DEVNET_CHAIN_ID} from '../config/networks.js'
 import {nectarError} from '../core/errors.js'
 import {parseDurationMs} from '../core/durations.js'
+import {readInputFile} from '../core/files.js'
 import {loadPlans} from '../market/plan.js'
 import {parseSize} from '../market/units.js'
 import {Agent, agentIdOf} from './agent.js'
@@ -70,16 +70,11 @@ export interface AgentSetup {
   pull: PullPolicy
   /** The process executor's sandbox, probed once at start. */
   sandbox?: SandboxProbe
-  tls?: {cert: Buffer; key: Buffer}
+  tls?: {cert: string; key: string}
 }
 
-function readPem(file: string, flag: string): Buffer {
-  try {
-    return readFileSync(file)
-  } catch (error) {
-    throw nectarError('TLS_FILE_UNREADABLE', `Cannot read ${flag} ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, {hint: `Pass the path of a PEM file to ${flag}.`})
-  }
-}
+const readPem = (file: string, flag: string): string =>
+  readInputFile(file, {code: 'TLS_FILE_UNREADABLE', hint: `Pass the path of a PEM file to ${flag}.`, label: flag, maxBytes: 1 << 20})
 
 /**
  * Checks `provider serve`'s flags before anything starts: the executor (host processes only on the

@@ -7,14 +7,14 @@
 // read the agent's environment, data dir or config dir. Without bubblewrap, jobs run as plain child
 // processes in their own process group, with this user's rights: for the devnet and trusted renters only.
 import {spawn} from 'node:child_process'
-import {chmodSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {chmodSync, mkdirSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
 import {nectarError} from '../core/errors.js'
 import {type Executor, type ExecutorCallbacks, type ExecutorHandle, type ExecutorJob} from './executor.js'
 import {type JobSpec} from './job-spec.js'
-import {bwrapArgs, descendants, probeSandbox, SANDBOX_PATH, SANDBOX_WORKDIR, type SandboxProbe, sandboxCommand, unsandboxedWarning} from './sandbox.js'
+import {bwrapArgs, descendants, probeSandbox, procStat, SANDBOX_PATH, SANDBOX_WORKDIR, type SandboxProbe, sandboxCommand, unsandboxedWarning} from './sandbox.js'
 
 export interface ProcessExecutorOptions {
   /** The bubblewrap binary: a path, or a name on the agent's PATH. Default `bwrap`. */
@@ -200,13 +200,8 @@ export class ProcessExecutor implements Executor {
 async function untilDead(pid: number, ms: number): Promise<void> {
   const end = Date.now() + ms
   while (Date.now() < end) {
-    let stat: string
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    } catch {
-      return
-    }
-    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return
+    const stat = procStat(pid)
+    if (!stat || stat.state === 'Z') return
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
 }

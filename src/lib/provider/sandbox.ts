@@ -202,6 +202,19 @@ export function unsandboxedWarning(probe: SandboxProbe): string {
  * Every live descendant of `pid`, parents before children, with its parent, from /proc; empty off Linux
  * or when it has none. (A scan of /proc/N/stat: /proc/N/task/N/children needs CONFIG_PROC_CHILDREN.)
  */
+/** A process's state letter and parent from /proc/PID/stat; undefined once it is gone. */
+export function procStat(pid: number | string): {ppid: number; state: string} | undefined {
+  let stat: string
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  } catch {
+    return undefined
+  }
+  // pid (comm) state ppid …: comm may hold spaces and parentheses, so read after the last ')'.
+  const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return {ppid: Number(ppid), state}
+}
+
 export function descendants(pid: number): Array<{pid: number; ppid: number}> {
   const children = new Map<number, number[]>()
   let entries: string[]
@@ -212,14 +225,9 @@ export function descendants(pid: number): Array<{pid: number; ppid: number}> {
   }
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue
-    let stat: string
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
-    } catch {
-      continue
-    }
-    // pid (comm) state ppid …: comm may hold spaces and parentheses, so read after the last ')'.
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+    const stat = procStat(entry)
+    if (!stat) continue
+    const {ppid} = stat
     const list = children.get(ppid)
     if (list) list.push(Number(entry))
     else children.set(ppid, [Number(entry)])
