@@ -33,7 +33,7 @@ export default async function agentBoundsBench(chain: BenchChain): Promise<Figur
   const dealId = await openDeal(m, supplier, renter)
   const dir = mkdtempSync(path.join(tmpdir(), 'nectar-bounds-bench-'))
   const configDir = path.join(dir, 'config')
-  writeConfig(configDir, {network: 'devnet', networks: {devnet: {chainId: 31337, contracts: {market: m.market, registry: m.registry}, devnet: true, rpcUrl: chain.rpcUrl}}})
+  writeConfig(configDir, {network: 'devnet', networks: {devnet: {chainId: 31337, contracts: {market: m.market, profileRegistry: m.profileRegistry}, devnet: true, rpcUrl: chain.rpcUrl}}})
   const env = {...chain.env, NECTAR_CONFIG_DIR: configDir, NECTAR_DATA_DIR: path.join(dir, 'data'), NECTAR_PRIVATE_KEY: supplier.privateKey}
   const plan = benchPlan(dir)
   const agents: ChildProcess[] = []

@@ -21,7 +21,7 @@ export default async function agentBench(chain: BenchChain): Promise<Figure[]> {
   const dealId = await openDeal(m, supplier, renter)
   const dir = mkdtempSync(path.join(tmpdir(), 'nectar-agent-bench-'))
   const configDir = path.join(dir, 'config')
-  writeConfig(configDir, {network: 'devnet', networks: {devnet: {chainId: 31337, contracts: {market: m.market, registry: m.registry}, devnet: true, rpcUrl: chain.rpcUrl}}})
+  writeConfig(configDir, {network: 'devnet', networks: {devnet: {chainId: 31337, contracts: {market: m.market, profileRegistry: m.profileRegistry}, devnet: true, rpcUrl: chain.rpcUrl}}})
   const env = {...chain.env, NECTAR_CONFIG_DIR: configDir, NECTAR_DATA_DIR: path.join(dir, 'data')}
   const agent = spawn(process.execPath, [BIN, 'provider', 'serve', '--plan', plan(dir), '--port', '0', '--data-dir', path.join(dir, 'agent'), '--max-log-bytes', '1GiB', '--json'], {env: {...env, NECTAR_PRIVATE_KEY: supplier.privateKey}, stdio: ['ignore', 'pipe', 'inherit']})
   const url: string = await new Promise((resolve) => {

@@ -34,7 +34,7 @@ export default async function containerBench(chain: BenchChain): Promise<Figure[
   const dealId = await openDeal(m, supplier, renter, 3600n, {benchmarks: [1000n, 1000n, 1n, 256n << 20n], netflags: [false, false, false]})
   const dir = mkdtempSync(path.join(tmpdir(), 'nectar-container-bench-'))
   const configDir = path.join(dir, 'config')
-  writeConfig(configDir, {network: 'devnet', networks: {devnet: {chainId: 31337, contracts: {market: m.market, registry: m.registry}, devnet: true, rpcUrl: chain.rpcUrl}}})
+  writeConfig(configDir, {network: 'devnet', networks: {devnet: {chainId: 31337, contracts: {market: m.market, profileRegistry: m.profileRegistry}, devnet: true, rpcUrl: chain.rpcUrl}}})
   const env = {...chain.env, NECTAR_CONFIG_DIR: configDir, NECTAR_DATA_DIR: path.join(dir, 'data')}
   const startAgent = async (executor: string): Promise<{child: ChildProcess; url: string}> => {
     const child = spawn(process.execPath, [BIN, 'provider', 'serve', '--plan', plan(dir), '--executor', executor, '--allow-image', 'local/*', '--pull', 'never', '--port', '0', '--data-dir', path.join(dir, `agent-${executor}`), '--json'], {env: {...env, NECTAR_PRIVATE_KEY: supplier.privateKey}, stdio: ['ignore', 'pipe', 'ignore']})

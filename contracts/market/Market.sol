@@ -11,13 +11,21 @@ interface IOracleUSD {
     function getCurrentPrice() external view returns (uint256);
 }
 
+interface IBlacklist {
+    function Check(address who, address whom) external view returns (bool);
+    function Add(address who, address whom) external returns (bool);
+}
+
+interface IProfileRegistry {
+    function GetProfileLevel(address owner) external view returns (uint8);
+}
+
 /// @title Market, after SONM's Market.sol (sonm-io/core v0.4.31, blockchain/source/contracts/Market.sol).
-/// @notice Same function and event names, argument order, enums, escrow and billing rules. Differences:
-///  - identity levels are stored but not checked (there is no ProfileRegistry; every caller passes);
-///  - there is no master/worker binding: GetMaster(a) == a, so payouts go to the ask's author;
-///  - the blacklist lives inside the Market (SONM: a separate Blacklist contract with the same Check);
-///  - no change requests, no KillMarket.
-///  - a deal is a spot deal when the BID's duration is 0 (SONM keyed endTime on the ask's duration).
+/// @notice Same constructor, function and event names, selectors, enums, escrow, billing, identity,
+///  blacklist and master/worker rules; the Blacklist and the ProfileRegistry are separate contracts, as
+///  in SONM. Left out: change requests and KillMarket. Like SONM's, the token, blacklist, oracle and
+///  profile registry addresses are not readable from the Market: clients take them from SONM's address
+///  registry (AddressHashMap) or their own configuration.
 contract Market {
     enum OrderType { ORDER_UNKNOWN, ORDER_BID, ORDER_ASK }
     enum OrderStatus { UNKNOWN, ORDER_INACTIVE, ORDER_ACTIVE }
@@ -63,8 +71,9 @@ contract Market {
     event DealOpened(uint256 indexed dealID);
     event DealUpdated(uint256 indexed dealID);
     event Billed(uint256 indexed dealID, uint256 indexed paidAmount);
-    event AddedToBlacklist(address indexed adder, address indexed addee);
-    event RemovedFromBlacklist(address indexed remover, address indexed removee);
+    event WorkerAnnounced(address indexed worker, address indexed master);
+    event WorkerConfirmed(address indexed worker, address indexed master);
+    event WorkerRemoved(address indexed worker, address indexed master);
     event NumBenchmarksUpdated(uint256 indexed newNum);
     event NumNetflagsUpdated(uint256 indexed newNum);
     event Pause();
@@ -72,8 +81,10 @@ contract Market {
 
     uint64 internal constant MAX_BENCHMARK_VALUE = 2 ** 63;
 
-    IERC20Like public token;
-    IOracleUSD public oracle;
+    IERC20Like internal token;
+    IBlacklist internal bl;
+    IOracleUSD internal oracle;
+    IProfileRegistry internal pr;
     address public owner;
     bool public paused;
 
@@ -82,7 +93,9 @@ contract Market {
 
     mapping(uint256 => Order) internal orders;
     mapping(uint256 => Deal) internal deals;
-    mapping(address => mapping(address => bool)) internal blacklisted;
+    mapping(address => address) internal masterOf;
+    mapping(address => bool) internal isMaster;
+    mapping(address => mapping(address => bool)) internal masterRequest;
 
     uint256 internal ordersAmount = 0;
     uint256 internal dealAmount = 0;
@@ -97,10 +110,12 @@ contract Market {
         _;
     }
 
-    constructor(address _token, address _oracle, uint256 _benchmarksQuantity, uint256 _netflagsQuantity) {
+    constructor(address _token, address _blacklist, address _oracle, address _profileRegistry, uint256 _benchmarksQuantity, uint256 _netflagsQuantity) {
         owner = msg.sender;
         token = IERC20Like(_token);
+        bl = IBlacklist(_blacklist);
         oracle = IOracleUSD(_oracle);
+        pr = IProfileRegistry(_profileRegistry);
         benchmarksQuantity = _benchmarksQuantity;
         netflagsQuantity = _netflagsQuantity;
     }
@@ -134,6 +149,7 @@ contract Market {
         uint64[] memory _benchmarks
     ) internal returns (uint256) {
         require(_orderType == OrderType.ORDER_BID || _orderType == OrderType.ORDER_ASK, "Market: unknown order type");
+        require(_identityLevel >= IdentityLevel.ANONYMOUS, "Market: identity level must be at least anonymous");
         require(_netflags.length <= netflagsQuantity, "Market: too many netflags");
         require(_benchmarks.length <= benchmarksQuantity, "Market: too many benchmarks");
         for (uint256 i = 0; i < _benchmarks.length; i++) {
@@ -190,9 +206,9 @@ contract Market {
         require(ask.orderType == OrderType.ORDER_ASK, "Market: not an ask");
         require(ask.orderStatus == OrderStatus.ORDER_ACTIVE, "Market: ask is not active");
         require(ask.duration >= buyoutDuration, "Market: duration longer than the ask allows");
-        address buyer = GetMaster(msg.sender);
-        require(!blacklisted[ask.blacklist][buyer], "Market: buyer is blacklisted by the ask");
-        require(!blacklisted[ask.author][buyer] && !blacklisted[buyer][ask.author], "Market: blacklisted");
+        require(pr.GetProfileLevel(msg.sender) >= uint8(ask.identityLevel), "Market: identity level too low");
+        require(!bl.Check(msg.sender, GetMaster(ask.author)) && !bl.Check(ask.author, msg.sender), "Market: blacklisted");
+        require(!bl.Check(ask.blacklist, msg.sender), "Market: buyer is blacklisted by the ask");
 
         uint256 bidID = placeOrder(
             msg.sender, OrderType.ORDER_BID, GetMaster(ask.author), buyoutDuration, ask.price,
@@ -215,15 +231,16 @@ contract Market {
         require(bid.orderType == OrderType.ORDER_BID, "Market: second order is not a bid");
         address master = GetMaster(ask.author);
         require(
-            !blacklisted[bid.blacklist][master] && !blacklisted[bid.blacklist][ask.author] &&
-                !blacklisted[bid.author][master] && !blacklisted[bid.author][ask.author] &&
-                !blacklisted[ask.blacklist][bid.author] && !blacklisted[master][bid.author] &&
-                !blacklisted[ask.author][bid.author],
+            !bl.Check(bid.blacklist, master) && !bl.Check(bid.blacklist, ask.author) &&
+                !bl.Check(bid.author, master) && !bl.Check(bid.author, ask.author) &&
+                !bl.Check(ask.blacklist, bid.author) && !bl.Check(master, bid.author) &&
+                !bl.Check(ask.author, bid.author),
             "Market: blacklisted"
         );
         require(ask.price <= bid.price, "Market: ask price above bid price");
         require(ask.duration >= bid.duration, "Market: bid duration longer than the ask");
-        // Identity levels are stored, not checked: there is no ProfileRegistry on the devnet.
+        require(pr.GetProfileLevel(bid.author) >= uint8(ask.identityLevel), "Market: consumer identity level too low");
+        require(pr.GetProfileLevel(ask.author) >= uint8(bid.identityLevel), "Market: supplier identity level too low");
 
         for (uint256 i = 0; i < netflagsQuantity; i++) {
             bool bidFlag = i < bid.netflags.length && bid.netflags[i];
@@ -254,7 +271,8 @@ contract Market {
         d.duration = bid.duration;
         d.price = ask.price;
         d.startTime = block.timestamp;
-        d.endTime = bid.duration == 0 ? 0 : block.timestamp + bid.duration;
+        // As in SONM: endTime is 0 when the ASK is spot-only; a spot deal is one whose duration is 0.
+        d.endTime = ask.duration == 0 ? 0 : block.timestamp + bid.duration;
         d.status = DealStatus.STATUS_ACCEPTED;
         d.blockedBalance = bid.frozenSum;
         d.totalPayout = 0;
@@ -282,17 +300,32 @@ contract Market {
         return true;
     }
 
-    // ---------------------------------------------------------------- blacklist
+    // ---------------------------------------------------------------- masters and workers
 
-    function RemoveFromBlacklist(address whom) public returns (bool) {
-        require(blacklisted[msg.sender][whom], "Market: not blacklisted");
-        blacklisted[msg.sender][whom] = false;
-        emit RemovedFromBlacklist(msg.sender, whom);
+    /// @notice A worker announces its master; payouts of its deals go to the master once confirmed.
+    function RegisterWorker(address _master) public whenNotPaused returns (bool) {
+        require(GetMaster(msg.sender) == msg.sender, "Market: already a worker");
+        require(!isMaster[msg.sender], "Market: a master cannot be a worker");
+        require(GetMaster(_master) == _master, "Market: the master is itself a worker");
+        masterRequest[_master][msg.sender] = true;
+        emit WorkerAnnounced(msg.sender, _master);
         return true;
     }
 
-    function Check(address who, address whom) public view returns (bool) {
-        return blacklisted[who][whom];
+    function ConfirmWorker(address _worker) public whenNotPaused returns (bool) {
+        require(masterRequest[msg.sender][_worker], "Market: no request from this worker");
+        masterOf[_worker] = msg.sender;
+        isMaster[msg.sender] = true;
+        delete masterRequest[msg.sender][_worker];
+        emit WorkerConfirmed(_worker, msg.sender);
+        return true;
+    }
+
+    function RemoveWorker(address _worker, address _master) public whenNotPaused returns (bool) {
+        require(GetMaster(_worker) == _master && (msg.sender == _worker || msg.sender == _master), "Market: not this worker's master or the worker");
+        delete masterOf[_worker];
+        emit WorkerRemoved(_worker, _master);
+        return true;
     }
 
     // ---------------------------------------------------------------- getters
@@ -341,8 +374,9 @@ contract Market {
         return (d.duration, d.price, d.endTime, d.status, d.blockedBalance, d.totalPayout, d.lastBillTS);
     }
 
-    function GetMaster(address _worker) public pure returns (address master) {
-        return _worker;
+    function GetMaster(address _worker) public view returns (address master) {
+        address m = masterOf[_worker];
+        return m == address(0) ? _worker : m;
     }
 
     function GetOrdersAmount() public view returns (uint256) {
@@ -369,7 +403,18 @@ contract Market {
 
     // ---------------------------------------------------------------- owner
 
+    function SetProfileRegistryAddress(address _newPR) public onlyOwner returns (bool) {
+        pr = IProfileRegistry(_newPR);
+        return true;
+    }
+
+    function SetBlacklistAddress(address _newBL) public onlyOwner returns (bool) {
+        bl = IBlacklist(_newBL);
+        return true;
+    }
+
     function SetOracleAddress(address _oracle) public onlyOwner returns (bool) {
+        require(IOracleUSD(_oracle).getCurrentPrice() != 0, "Market: the oracle has no price");
         oracle = IOracleUSD(_oracle);
         return true;
     }
@@ -492,8 +537,6 @@ contract Market {
         if (role == BlacklistPerson.BLACKLIST_NOBODY) return;
         Deal storage d = deals[dealID];
         require(msg.sender == d.consumerID, "Market: only the consumer can blacklist");
-        address whom = role == BlacklistPerson.BLACKLIST_WORKER ? d.supplierID : d.masterID;
-        blacklisted[msg.sender][whom] = true;
-        emit AddedToBlacklist(msg.sender, whom);
+        bl.Add(d.consumerID, role == BlacklistPerson.BLACKLIST_WORKER ? d.supplierID : d.masterID);
     }
 }

@@ -6,7 +6,7 @@ pragma solidity ^0.8.24;
 contract SNM {
     string public constant name = "SONM token";
     string public constant symbol = "SNM";
-    uint8 public constant decimals = 18;
+    uint256 public constant decimals = 18; // uint256, as in SONM's SNM
 
     address public owner;
     uint256 public totalSupply;

@@ -13,6 +13,9 @@ pragma solidity ^0.8.24;
 contract OrderReader {
     uint256 private constant RECORD = 321;
     uint256 private constant SCRATCH = 4096;
+    // Left shifts by multiplication: SONM's 2018 sidechain predates SHL (Constantinople).
+    uint256 private constant SHIFT_96 = 0x1000000000000000000000000;
+    uint256 private constant SHIFT_192 = 0x1000000000000000000000000000000000000000000000000;
     // Selectors of GetOrderInfo(uint256) and GetOrderParams(uint256), shifted into the high bytes.
     uint256 private constant GET_ORDER_INFO = 0xe217866c00000000000000000000000000000000000000000000000000000000;
     uint256 private constant GET_ORDER_PARAMS = 0x3a90722700000000000000000000000000000000000000000000000000000000;
@@ -29,10 +32,10 @@ contract OrderReader {
         }
     }
 
-    function readOrder(address market, uint256 id, bytes memory scratch, uint256 at, bytes memory out) private view {
+    function readOrder(address market, uint256 id, bytes memory scratch, uint256 offset, bytes memory out) private view {
         assembly {
             let buf := add(scratch, 32)
-            let dst := add(add(out, 32), at)
+            let dst := add(add(out, 32), offset)
             let p := mload(0x40)
             mstore(p, GET_ORDER_PARAMS)
             mstore(add(p, 4), id)
@@ -54,15 +57,15 @@ contract OrderReader {
                     if gt(flagCount, 8) { flagCount := 8 }
                     let flags := 0
                     for { let k := 0 } lt(k, flagCount) { k := add(k, 1) } {
-                        if mload(add(flagsAt, mul(32, add(k, 1)))) { flags := or(flags, shl(k, 1)) }
+                        if mload(add(flagsAt, mul(32, add(k, 1)))) { flags := or(flags, exp(2, k)) }
                     }
                     mstore8(dst, mload(buf))
                     mstore8(add(dst, 1), status)
                     mstore8(add(dst, 2), mload(add(buf, 192)))
                     mstore8(add(dst, 3), flags)
-                    mstore(add(dst, 4), shl(96, mload(add(buf, 32))))
-                    mstore(add(dst, 24), shl(96, mload(add(buf, 64))))
-                    mstore(add(dst, 44), shl(96, mload(add(buf, 224))))
+                    mstore(add(dst, 4), mul(mload(add(buf, 32)), SHIFT_96))
+                    mstore(add(dst, 24), mul(mload(add(buf, 64)), SHIFT_96))
+                    mstore(add(dst, 44), mul(mload(add(buf, 224)), SHIFT_96))
                     mstore(add(dst, 64), mload(add(buf, 96)))
                     mstore(add(dst, 96), mload(add(buf, 128)))
                     mstore(add(dst, 128), mload(add(buf, 320)))
@@ -73,7 +76,7 @@ contract OrderReader {
                     if gt(benchCount, 12) { benchCount := 12 }
                     mstore8(add(dst, 224), benchCount)
                     for { let k := 0 } lt(k, benchCount) { k := add(k, 1) } {
-                        mstore(add(dst, add(225, mul(8, k))), shl(192, mload(add(benchAt, mul(32, add(k, 1))))))
+                        mstore(add(dst, add(225, mul(8, k))), mul(mload(add(benchAt, mul(32, add(k, 1)))), SHIFT_192))
                     }
                     // The last benchmark's store spilled 24 bytes past the record; zero them so the next
                     // record (or the slack) starts clean.

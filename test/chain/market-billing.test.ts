@@ -18,12 +18,12 @@ import {getDeal} from '../../src/lib/market/deals.js'
 // Billing moves chain time, so this file has a chain of its own.
 let chain: PrivateChain
 let client: ChainClient
-let deployment: Required<Pick<DevnetContracts, 'market' | 'oracle' | 'registry' | 'snm'>>
+let deployment: Required<Pick<DevnetContracts, 'market' | 'oracle' | 'snm'>>
 beforeAll(async () => {
   chain = await privateChain()
   client = chain.client
-  const {market, oracle, registry, snm} = chain.deployment.contracts
-  deployment = {market: market!, oracle: oracle!, registry: registry!, snm: snm!}
+  const {market, oracle, snm} = chain.deployment.contracts
+  deployment = {market: market!, oracle: oracle!, snm: snm!}
 })
 afterAll(async () => chain?.stop())
 

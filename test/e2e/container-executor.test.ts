@@ -102,7 +102,7 @@ describe.skipIf(Boolean(engineProblem) && !required)('container executor, end to
     writeFileSync(path.join(dir, 'ask.yaml'), 'duration: 1h\nprice: 0.1usd/h\nresources:\n  cpu: {cores: 1}\n')
     const configDir = path.join(dir, 'config')
     // A non-devnet chain id profile would make `container` the default; the flag is passed anyway.
-    writeConfig(configDir, {network: 'devnet', networks: {devnet: {chainId: 31337, contracts: {market: m.market, registry: m.registry}, devnet: true, rpcUrl: inject('rpcUrl')}}})
+    writeConfig(configDir, {network: 'devnet', networks: {devnet: {chainId: 31337, contracts: {market: m.market, profileRegistry: m.profileRegistry}, devnet: true, rpcUrl: inject('rpcUrl')}}})
     baseEnv = cliEnv({configDir, dataDir: path.join(dir, 'data')})
   })
 
@@ -203,7 +203,7 @@ describe.skipIf(Boolean(engineProblem) && !required)('container executor, end to
 
   it('is the default executor off the devnet (the devnet keeps process)', async () => {
     const configDir = path.join(dir, 'config-testnet')
-    writeConfig(configDir, {network: 'staging', networks: {staging: {chainId: 31337, contracts: {market: m.market, registry: m.registry}, rpcUrl: inject('rpcUrl')}}})
+    writeConfig(configDir, {network: 'staging', networks: {staging: {chainId: 31337, contracts: {market: m.market, profileRegistry: m.profileRegistry}, rpcUrl: inject('rpcUrl')}}})
     const serve = async (config: string) => {
       const child = startCli(['provider', 'serve', '--plan', path.join(dir, 'ask.yaml'), '--allow-image', 'local/*', '--port', '0', '--data-dir', path.join(dir, `agent-default-${path.basename(config)}`), '--json'], {env: {...envFor(supplier), NECTAR_CONFIG_DIR: config}})
       const envelope = await child.firstRecord()

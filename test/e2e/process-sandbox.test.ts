@@ -80,7 +80,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(root, '.tmp', 'process-sandbox-e2e-'))
   configDir = path.join(dir, 'config')
   writeFileSync(path.join(dir, 'ask.yaml'), 'duration: 1h\nprice: 0.1usd/h\nresources:\n  cpu: {cores: 1}\n')
-  writeConfig(configDir, {network: 'devnet', networks: {devnet: {chainId: 31337, contracts: {market: m.market, registry: m.registry}, devnet: true, rpcUrl: inject('rpcUrl')}}})
+  writeConfig(configDir, {network: 'devnet', networks: {devnet: {chainId: 31337, contracts: {market: m.market, profileRegistry: m.profileRegistry}, devnet: true, rpcUrl: inject('rpcUrl')}}})
   // A keystore-like file in the config dir, which no job may find.
   mkdirSync(path.join(configDir, 'keystores'), {recursive: true})
   writeFileSync(path.join(configDir, 'keystores', 'nectar-e2e-keystore.json'), `{"secret":"${SECRET}"}`)
@@ -165,7 +165,7 @@ describe('provider serve without bubblewrap', () => {
 
   it('off the devnet: refuses to serve process jobs unless --allow-unsandboxed', async () => {
     const staging = path.join(dir, 'config-staging')
-    writeConfig(staging, {network: 'staging', networks: {staging: {chainId: 31337, contracts: {market: m.market, registry: m.registry}, rpcUrl: inject('rpcUrl')}}})
+    writeConfig(staging, {network: 'staging', networks: {staging: {chainId: 31337, contracts: {market: m.market, profileRegistry: m.profileRegistry}, rpcUrl: inject('rpcUrl')}}})
     const env = {...noBwrap, NECTAR_CONFIG_DIR: staging}
     const args = ['--executor', 'process', '--allow-process-executor']
     const refused = await startAgent('agent-staging', {args, env}).then(

@@ -47,7 +47,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'nectar-agent-e2e-'))
   const configDir = path.join(dir, 'config')
   writeFileSync(path.join(dir, 'ask.yaml'), 'duration: 1h\nprice: 0.1usd/h\nresources:\n  cpu: {cores: 1}\n')
-  writeConfig(configDir, {network: 'devnet', networks: {devnet: {chainId: 31337, contracts: {market: m.market, registry: m.registry}, devnet: true, rpcUrl: inject('rpcUrl')}}})
+  writeConfig(configDir, {network: 'devnet', networks: {devnet: {chainId: 31337, contracts: {market: m.market, profileRegistry: m.profileRegistry}, devnet: true, rpcUrl: inject('rpcUrl')}}})
   baseEnv = cliEnv({configDir, dataDir: path.join(dir, 'data')})
 })
 
@@ -60,7 +60,7 @@ describe('provider serve and compute run/logs, end to end', () => {
   it('survives SIGKILL of the agent: the follower reconnects to the restarted agent, gets every line once, and the job is reported interrupted', async () => {
     const port = await freePort()
     let agent = await startAgent(port)
-    // The renter finds the agent from the deal alone (ProviderRegistry.endpointOf(supplier)).
+    // The renter finds the agent from the deal alone (its ProfileRegistry attribute).
     await setEndpoint(m, supplier, agent.url)
     const job = jobFile('ticker.json', 'let i=0; setInterval(() => console.log("line " + ++i), 10)')
     const started = await nectar(['compute', 'run', String(dealId), '--job', job, '--json']).done

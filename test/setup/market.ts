@@ -1,16 +1,17 @@
-// A real Market + ProviderRegistry of the test's own on the shared test anvil, and
+// A real Market (with its Blacklist, ProfileRegistry and address registry) of the test's own on the shared test anvil, and
 // helpers that open and close deals through the contract's own QuickBuy / CloseDeal.
-import {type Address, type Hex, parseEther} from 'viem'
+import {type Address, type Hex, parseEther, stringToHex} from 'viem'
 import {generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount} from 'viem/accounts'
 
 import {type ChainClient} from '../../src/lib/chain/client.js'
 import {walletFor} from '../../src/lib/chain/transact.js'
 import {marketAbi} from '../../src/lib/contracts/generated/Market.js'
-import {providerRegistryAbi} from '../../src/lib/contracts/generated/ProviderRegistry.js'
+import {profileRegistryAbi} from '../../src/lib/contracts/generated/ProfileRegistry.js'
 import {snmAbi} from '../../src/lib/contracts/generated/SNM.js'
 import {TxBatch} from '../../src/lib/devnet/deploy.js'
-import {deployMarket} from '../../src/lib/devnet/deploy-market.js'
+import {deployMarket, type MarketDeployment} from '../../src/lib/devnet/deploy-market.js'
 import {dealOpenedId, orderPlacedId} from '../../src/lib/market/deals.js'
+import {ENDPOINT_ATTRIBUTE} from '../../src/lib/market/endpoints.js'
 
 // (No import from ./chain.js: that module needs the vitest runner, and the bench uses this file too.)
 export interface FreshAccount {
@@ -26,12 +27,9 @@ export async function freshAccount(client: ChainClient): Promise<FreshAccount> {
   return {account, address: account.address, privateKey}
 }
 
-export interface TestMarket {
+export interface TestMarket extends MarketDeployment {
   client: ChainClient
   deployer: FreshAccount
-  market: Address
-  registry: Address
-  snm: Address
 }
 
 async function send(client: ChainClient, account: PrivateKeyAccount, call: {abi: unknown; address: Address; args?: readonly unknown[]; functionName: string}) {
@@ -46,9 +44,9 @@ async function send(client: ChainClient, account: PrivateKeyAccount, call: {abi:
 export async function deployTestMarket(client: ChainClient): Promise<TestMarket> {
   const deployer = await freshAccount(client)
   const batch = await TxBatch.create(client, deployer.privateKey)
-  const {market, registry, snm} = await deployMarket(batch)
+  const deployment = await deployMarket(batch)
   await batch.flush()
-  return {client, deployer, market, registry, snm}
+  return {...deployment, client, deployer}
 }
 
 export interface TestAsk {
@@ -89,5 +87,5 @@ export async function closeDeal(m: TestMarket, consumer: FreshAccount, dealId: b
 }
 
 export async function setEndpoint(m: TestMarket, provider: FreshAccount, url: string): Promise<void> {
-  await send(m.client, provider.account, {abi: providerRegistryAbi, address: m.registry, args: [url], functionName: 'setEndpoint'})
+  await send(m.client, provider.account, {abi: profileRegistryAbi, address: m.profileRegistry, args: [provider.address, ENDPOINT_ATTRIBUTE, stringToHex(url)], functionName: 'CreateCertificate'})
 }

@@ -11,8 +11,7 @@ export default class ComputeBid extends BaseCommand<typeof ComputeBid> {
   static flags = {...rpcFlags, ...signerFlags, ...txFlags,spec: Flags.string({description: 'Bid spec file (YAML; schema: schemas/ask-plan.schema.json)', required: true})}
 
   public async run(): Promise<BidReport> {
-    const {marketAddresses} = await import('../../lib/market/settings.js')
-    const addresses = marketAddresses(this.settings())
+    const addresses = await this.marketAddresses(['oracle', 'snm'])
     const {loadPlan} = await import('../../lib/market/plan.js')
     loadPlan(this.flags.spec, 1n) // fail on a bad file before touching the chain
     const client = await this.client()

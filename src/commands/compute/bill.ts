@@ -14,8 +14,7 @@ export default class ComputeBill extends BaseCommand<typeof ComputeBill> {
   public async run(): Promise<BillReport> {
     const {parseDealId} = await import('../../lib/market/ids.js')
     const dealId = parseDealId(this.args.deal)
-    const {marketAddresses} = await import('../../lib/market/settings.js')
-    const addresses = marketAddresses(this.settings())
+    const addresses = await this.marketAddresses(['oracle'])
     const client = await this.client()
     const {billDeal, dealAfterPayment} = await import('../../lib/market/deal-payments.js')
     const payment = await billDeal(client, {dealId, market: addresses.market}, await this.sendOptions())

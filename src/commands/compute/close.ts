@@ -14,8 +14,7 @@ export default class ComputeClose extends BaseCommand<typeof ComputeClose> {
   public async run(): Promise<CloseReport> {
     const {parseDealId} = await import('../../lib/market/ids.js')
     const dealId = parseDealId(this.args.deal)
-    const {marketAddresses} = await import('../../lib/market/settings.js')
-    const addresses = marketAddresses(this.settings())
+    const addresses = await this.marketAddresses(['oracle'])
     const client = await this.client()
     const {closeDeal, dealAfterPayment} = await import('../../lib/market/deal-payments.js')
     const closed = await closeDeal(client, {blacklist: this.flags.blacklist, dealId, market: addresses.market}, await this.sendOptions())

@@ -14,8 +14,7 @@ export default class ComputeDeal extends BaseCommand<typeof ComputeDeal> {
   public async run(): Promise<DealDetailsJson> {
     const {parseDealId} = await import('../../lib/market/ids.js')
     const dealId = parseDealId(this.args.deal)
-    const {marketAddresses} = await import('../../lib/market/settings.js')
-    const addresses = marketAddresses(this.settings())
+    const addresses = await this.marketAddresses(['oracle', 'profileRegistry'])
     const client = await this.client()
     const {dealDetailsLines, describeDeal} = await import('../../lib/market/deal-details.js')
     const details = await describeDeal(client, {addresses, dealId})

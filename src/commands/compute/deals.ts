@@ -12,8 +12,7 @@ export default class ComputeDeals extends BaseCommand<typeof ComputeDeals> {
   static flags = {...rpcFlags, ...accountFlag,all: Flags.boolean({description: 'Include closed deals'})}
 
   public async run(): Promise<DealsReport> {
-    const {marketAddresses} = await import('../../lib/market/settings.js')
-    const addresses = marketAddresses(this.settings())
+    const addresses = await this.marketAddresses(['oracle'])
     const me = await this.accountAddress()
     const client = await this.client()
     const {dealJson, getOracleRate, listDeals} = await import('../../lib/market/deals.js')

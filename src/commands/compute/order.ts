@@ -36,8 +36,7 @@ export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
     const {parseOrderId} = await import('../../lib/market/ids.js')
     const askId = parseOrderId(this.args.ask, 'Give an id from `nectar compute offers`.')
     const spec = flags.job === undefined ? undefined : (await import('../../lib/provider/job-spec.js')).loadJobSpecFile(flags.job) // checked before anything is sent
-    const {marketAddresses} = await import('../../lib/market/settings.js')
-    const addresses = marketAddresses(this.settings())
+    const addresses = await this.marketAddresses(['oracle', 'snm', 'blacklist', 'profileRegistry'])
     const client = await this.client()
     const {rentedOfferText, rentOffer, rentPlanLines, rentReport} = await import('../../lib/market/rent-offer.js')
     const showPlan = (plan: Parameters<typeof rentPlanLines>[0]) => this.jsonEnabled() || this.logToStderr(renderKeyValues(rentPlanLines(plan)))

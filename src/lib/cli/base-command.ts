@@ -131,6 +131,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
   }
 
+  /** The market's contract addresses this command uses (from the profile, else its SONM address registry). */
+  protected async marketAddresses<K extends 'blacklist' | 'oracle' | 'profileRegistry' | 'snm'>(also: readonly K[]) {
+    const {marketAddresses} = await import('../market/settings.js')
+    return marketAddresses(await this.client(), this.settings(), also)
+  }
+
   /**
    * How to reach the provider agent of a deal, signing as the active account: `endpoint` when given,
    * else the deal's provider's endpoint from the registry on chain.
@@ -140,7 +146,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     const {dealTarget} = await import('../provider/renter.js')
     return dealTarget({
       account: await this.signer(),
-      chain: async () => ({client: await this.client(), market: requireContract(settings, 'market'), registry: requireContract(settings, 'registry')}),
+      chain: async () => ({client: await this.client(), ...(await this.marketAddresses(['profileRegistry']))}),
       chainId: settings.network.chainId,
       dealId,
       endpoint,

@@ -5,7 +5,7 @@ import path from 'node:path'
 import {nectarError} from '../core/errors.js'
 import validate from './validate-config.gen.js'
 
-export type ContractName = 'controller' | 'market' | 'multicall3' | 'nec' | 'oracle' | 'registry' | 'snm'
+export type ContractName = 'blacklist' | 'controller' | 'market' | 'multicall3' | 'nec' | 'oracle' | 'profileRegistry' | 'snm' | 'sonmRegistry'
 
 export interface NetworkProfile {
   chainId: number
@@ -59,6 +59,7 @@ export function readConfig(configDir: string): ConfigData {
       hint: `Fix it by hand, or move it away (mv ${file} ${file}.bak) to start afresh.`,
     })
   }
+  dropRetiredKeys(data)
   if (!validate(data)) {
     throw nectarError('CONFIG_INVALID', `The config file ${file} does not match the schema.`, {
       details: describeErrors(),
@@ -66,6 +67,19 @@ export function readConfig(configDir: string): ConfigData {
     })
   }
   return data as ConfigData
+}
+
+/**
+ * Keys earlier versions wrote that mean nothing now, dropped on read (and so on the next write):
+ * `contracts.registry` was our own ProviderRegistry, replaced by SONM's ProfileRegistry.
+ */
+function dropRetiredKeys(data: unknown): void {
+  const networks = (data as ConfigData | null)?.networks
+  if (!networks || typeof networks !== 'object') return
+  for (const profile of Object.values(networks)) {
+    const contracts = (profile as NetworkProfile | null)?.contracts as Record<string, unknown> | undefined
+    if (contracts && typeof contracts === 'object') delete contracts.registry
+  }
 }
 
 /** Validates and writes the whole config atomically (temp file, fsync, rename) with mode 0600. */

@@ -1,13 +1,20 @@
-// Deploys the market contracts (SNM, OracleUSD, Market, ProviderRegistry) to a devnet and seeds a small
-// market: the SONM migration's oracle rate, SNM for every dev account, two providers with endpoints and
-// a few asks. It is a DevnetSeeder, run by deployAndSeed after the Nectar seed.
-import {type Address, parseEther} from 'viem'
+// Deploys the market contracts the way SONM's migration (migrations/2_deploy_v1.js) wires them: SNM,
+// Blacklist, OracleUSD, ProfileRegistry, Market(token, blacklist, oracle, profileRegistry, 12, 3), then
+// Blacklist.SetMarketAddress(market) and an AddressHashMap holding every address under SONM's keys.
+// Then it seeds a small market: the migration's oracle rate, SNM for every dev account, two providers
+// with agent URLs (ProfileRegistry attribute) and a few asks. It is a DevnetSeeder, run by
+// deployAndSeed after the Nectar seed.
+import {type Address, parseEther, stringToHex} from 'viem'
 
+import {addressHashMapAbi, addressHashMapBytecode} from '../contracts/generated/AddressHashMap.js'
+import {blacklistAbi, blacklistBytecode} from '../contracts/generated/Blacklist.js'
 import {marketAbi, marketBytecode} from '../contracts/generated/Market.js'
 import {oracleUSDAbi, oracleUSDBytecode} from '../contracts/generated/OracleUSD.js'
-import {providerRegistryAbi, providerRegistryBytecode} from '../contracts/generated/ProviderRegistry.js'
+import {profileRegistryAbi, profileRegistryBytecode} from '../contracts/generated/ProfileRegistry.js'
 import {snmAbi, snmBytecode} from '../contracts/generated/SNM.js'
+import {registryKey, SONM_REGISTRY_KEYS} from '../market/address-registry.js'
 import {BENCHMARKS_QUANTITY, benchmarksToVector, NETFLAGS_QUANTITY, netflagsToVector} from '../market/benchmarks.js'
+import {ENDPOINT_ATTRIBUTE} from '../market/endpoints.js'
 import {DEV_ADDRESSES, DEV_PRIVATE_KEYS} from './accounts.js'
 import {type SeedContext, TxBatch} from './deploy.js'
 
@@ -18,20 +25,30 @@ export const SONM_ORACLE_RATE = 6_244_497_036_986_155_008n
 export const MARKET_ROLES = {providers: [6, 7], renters: [8, 1, 2]} as const
 
 export interface MarketDeployment {
+  blacklist: Address
   market: Address
   oracle: Address
-  registry: Address
+  profileRegistry: Address
   snm: Address
+  /** SONM's AddressHashMap, holding the five above under SONM's keys. */
+  sonmRegistry: Address
 }
 
-/** Deploys SNM, OracleUSD (at SONM's migration rate), Market (12 benchmarks, 3 netflags) and ProviderRegistry. */
+/** Deploys and wires the market contracts in the order of SONM's migration (see the top of this file). */
 export async function deployMarket(tx: TxBatch): Promise<MarketDeployment> {
   const snm = await tx.deploy('deploy SNM', snmAbi, snmBytecode)
+  const blacklist = await tx.deploy('deploy Blacklist', blacklistAbi, blacklistBytecode)
   const oracle = await tx.deploy('deploy OracleUSD', oracleUSDAbi, oracleUSDBytecode)
-  const market = await tx.deploy('deploy Market', marketAbi, marketBytecode, [snm, oracle, BigInt(BENCHMARKS_QUANTITY), BigInt(NETFLAGS_QUANTITY)])
-  const registry = await tx.deploy('deploy ProviderRegistry', providerRegistryAbi, providerRegistryBytecode)
   await tx.send('set the oracle rate', {abi: oracleUSDAbi, address: oracle, args: [SONM_ORACLE_RATE], functionName: 'setCurrentPrice'})
-  return {market, oracle, registry, snm}
+  const profileRegistry = await tx.deploy('deploy ProfileRegistry', profileRegistryAbi, profileRegistryBytecode)
+  const market = await tx.deploy('deploy Market', marketAbi, marketBytecode, [snm, blacklist, oracle, profileRegistry, BigInt(BENCHMARKS_QUANTITY), BigInt(NETFLAGS_QUANTITY)])
+  await tx.send('let the Market blacklist', {abi: blacklistAbi, address: blacklist, args: [market], functionName: 'SetMarketAddress'})
+  const sonmRegistry = await tx.deploy('deploy AddressHashMap', addressHashMapAbi, addressHashMapBytecode)
+  const addresses = {blacklist, market, oracle, profileRegistry, snm}
+  for (const name of Object.keys(SONM_REGISTRY_KEYS) as Array<keyof typeof SONM_REGISTRY_KEYS>) {
+    await tx.send(`register ${SONM_REGISTRY_KEYS[name]}`, {abi: addressHashMapAbi, address: sonmRegistry, args: [registryKey(name), addresses[name]], functionName: 'write'})
+  }
+  return {...addresses, sonmRegistry}
 }
 
 /** Ports the seeded providers' endpoints name. */
@@ -64,7 +81,8 @@ export async function seedMarket({batch, client, deployment}: SeedContext): Prom
   ] as const
   const senders = await Promise.all(MARKET_ROLES.providers.map((i) => TxBatch.create(client, DEV_PRIVATE_KEYS[i])))
   for (const [i, sender] of senders.entries()) {
-    await sender.send('set endpoint', {abi: providerRegistryAbi, address: market.registry, args: [`http://127.0.0.1:${ports[i] ?? 8701 + i}`], functionName: 'setEndpoint'})
+    const url = `http://127.0.0.1:${ports[i] ?? 8701 + i}`
+    await sender.send('publish agent URL', {abi: profileRegistryAbi, address: market.profileRegistry, args: [sender.address, ENDPOINT_ATTRIBUTE, stringToHex(url)], functionName: 'CreateCertificate'})
   }
   for (const [p, cores, ram, storage, gpus, gpuMem, mbit, usdPerHourE4, duration, flags] of asks) {
     const price = (usdPerHourE4 * 10n ** 14n) / 3600n // USD/h x 1e4 -> USD/s x 1e18

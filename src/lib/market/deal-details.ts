@@ -5,7 +5,8 @@ import {type Address} from 'viem'
 import {type ChainClient} from '../chain/client.js'
 import {formatAmount} from '../core/amounts.js'
 import {formatDuration} from '../core/durations.js'
-import {type Deal, type DealJson, dealJson, endpointOf, getOracleRate, requireDeal} from './deals.js'
+import {type Deal, type DealJson, dealJson, getOracleRate, requireDeal} from './deals.js'
+import {endpointOf} from './endpoints.js'
 import {formatDealDuration, snmPerHourText, usdPerHourText} from './units.js'
 
 export type DealDetailsJson = DealJson & {endpoint: string | null}
@@ -18,10 +19,10 @@ export interface DealDetails {
   rate: bigint
 }
 
-export async function describeDeal(client: ChainClient, {addresses, dealId}: {addresses: {market: Address; oracle: Address; registry: Address}; dealId: bigint}): Promise<DealDetails> {
+export async function describeDeal(client: ChainClient, {addresses, dealId}: {addresses: {market: Address; oracle: Address; profileRegistry: Address}; dealId: bigint}): Promise<DealDetails> {
   const deal = await requireDeal(client, addresses.market, dealId)
-  const [rate, block, endpoint] = await Promise.all([getOracleRate(client, addresses.oracle), client.getBlock({blockTag: 'latest'}), endpointOf(client, addresses.registry, deal.supplier)])
-  return {deal, endpoint, json: {...dealJson(deal, block.timestamp, rate), endpoint: endpoint || null}, rate}
+  const [rate, block, endpoint] = await Promise.all([getOracleRate(client, addresses.oracle), client.getBlock({blockTag: 'latest'}), endpointOf(client, addresses, deal.supplier)])
+  return {deal, endpoint: endpoint?.url ?? '', json: {...dealJson(deal, block.timestamp, rate), endpoint: endpoint?.url ?? null}, rate}
 }
 
 /** The key-value lines of `compute deal`. */

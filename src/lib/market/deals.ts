@@ -5,7 +5,6 @@ import {type ChainClient} from '../chain/client.js'
 import {nectarError} from '../core/errors.js'
 import {marketAbi} from '../contracts/generated/Market.js'
 import {oracleUSDAbi} from '../contracts/generated/OracleUSD.js'
-import {providerRegistryAbi} from '../contracts/generated/ProviderRegistry.js'
 import {type Benchmarks, benchmarksFromVector} from './benchmarks.js'
 import {billAmount} from './billing.js'
 
@@ -113,10 +112,6 @@ export async function getOracleRate(client: ChainClient, oracle: Address): Promi
   return client.readContract({abi: oracleUSDAbi, address: oracle, functionName: 'getCurrentPrice'})
 }
 
-/** The http(s) endpoint a provider published in the registry ('' when none). */
-export async function endpointOf(client: ChainClient, registry: Address, provider: Address): Promise<string> {
-  return client.readContract({abi: providerRegistryAbi, address: registry, args: [provider], functionName: 'endpointOf'})
-}
 
 export interface DealView {
   /** Seconds until endTime for a forward deal; null for spot or closed. */

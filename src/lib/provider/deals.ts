@@ -5,7 +5,8 @@
 import {type Address, getAddress} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
-import {endpointOf, getDeal} from '../market/deals.js'
+import {getDeal} from '../market/deals.js'
+import {endpointOf} from '../market/endpoints.js'
 import {getOrder} from '../market/orders.js'
 
 export interface DealInfo {
@@ -59,11 +60,11 @@ export function chainDealSource(client: ChainClient, market: Address): DealSourc
   }
 }
 
-/** An EndpointSource over the ProviderRegistry at `registry` (the market library's endpointOf). */
-export function chainEndpointSource(client: ChainClient, registry: Address): EndpointSource {
+/** An EndpointSource over the ProfileRegistry attribute (the provider's, else its master's; the market library's endpointOf). */
+export function chainEndpointSource(client: ChainClient, addresses: {market: Address; profileRegistry: Address}): EndpointSource {
   return {
     async endpointOf(provider: Address): Promise<string | undefined> {
-      return (await endpointOf(client, registry, provider)) || undefined
+      return (await endpointOf(client, addresses, provider))?.url
     },
   }
 }

@@ -32,19 +32,19 @@ export interface DealTargetOptions {
   account: Pick<LocalAccount, 'address' | 'signTypedData'>
   chainId: number
   /** Needed unless `endpoint` is given. */
-  chain?: () => Promise<{client: ChainClient; market: Address; registry: Address}>
+  chain?: () => Promise<{client: ChainClient; market: Address; profileRegistry: Address}>
   dealId: bigint
   endpoint?: string
 }
 
-/** The agent of a deal: from --endpoint, or from the deal's supplier's endpoint in the ProviderRegistry. */
+/** The agent of a deal: from --endpoint, or from the URL the deal's supplier (or its master) published in the ProfileRegistry. */
 export async function dealTarget(options: DealTargetOptions): Promise<AgentTarget> {
   if (options.endpoint) {
     const {endpoint} = await resolveEndpoint({chainId: options.chainId, getDeal: async () => undefined}, {endpointOf: async () => undefined}, options.dealId, options.endpoint)
     return {account: options.account, chainId: options.chainId, dealId: options.dealId, endpoint}
   }
-  const {client, market, registry} = await options.chain!()
-  const {endpoint} = await resolveEndpoint(chainDealSource(client, market), chainEndpointSource(client, registry), options.dealId)
+  const {client, market, profileRegistry} = await options.chain!()
+  const {endpoint} = await resolveEndpoint(chainDealSource(client, market), chainEndpointSource(client, {market, profileRegistry}), options.dealId)
   return {account: options.account, chainId: options.chainId, dealId: options.dealId, endpoint}
 }
 

@@ -13,8 +13,7 @@ export default class ProviderOfferCancel extends BaseCommand<typeof ProviderOffe
   public async run(): Promise<CancelledOrder> {
     const {parseOrderId} = await import('../../../lib/market/ids.js')
     const orderId = parseOrderId(this.args.id, 'Give an id from `nectar provider offer list`.')
-    const {marketAddresses} = await import('../../../lib/market/settings.js')
-    const addresses = marketAddresses(this.settings())
+    const addresses = await this.marketAddresses([])
     const client = await this.client()
     const {cancelOrder} = await import('../../../lib/market/cancel-order.js')
     const cancelled = await cancelOrder(client, {market: addresses.market, orderId}, await this.sendOptions())

@@ -19,8 +19,7 @@ export default class ProviderOfferCreate extends BaseCommand<typeof ProviderOffe
   public async run(): Promise<OfferCreateReport> {
     const {loadPlan} = await import('../../../lib/market/plan.js')
     loadPlan(this.flags.plan, 1n) // fail on a bad file before touching the chain
-    const {marketAddresses} = await import('../../../lib/market/settings.js')
-    const addresses = marketAddresses(this.settings())
+    const addresses = await this.marketAddresses(['oracle'])
     const client = await this.client()
     const {askSummary, placeAsk, readOrderPlan} = await import('../../../lib/market/place-order.js')
     const {order, rate} = await readOrderPlan(client, addresses.oracle, this.flags.plan)

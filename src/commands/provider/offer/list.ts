@@ -11,8 +11,7 @@ export default class ProviderOfferList extends BaseCommand<typeof ProviderOfferL
   static flags = {...rpcFlags, ...accountFlag,all: Flags.boolean({description: 'Include taken and cancelled offers'})}
 
   public async run(): Promise<ProviderOffersReport> {
-    const {marketAddresses} = await import('../../../lib/market/settings.js')
-    const addresses = marketAddresses(this.settings())
+    const addresses = await this.marketAddresses(['oracle'])
     const me = await this.accountAddress()
     const client = await this.client()
     const {getOracleRate} = await import('../../../lib/market/deals.js')
