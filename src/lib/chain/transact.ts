@@ -154,7 +154,9 @@ export async function transact<const abi extends Abi | readonly unknown[], funct
     throw toNectarError(error)
   }
   const [gasEstimate, fees, nonce] = await Promise.all([
-    overrides.gasLimit === undefined ? client.estimateGas({account, data, to: call.address, value: call.value}) : undefined,
+    // The address, not the account object: given a local account viem fills EIP-1559 fees into the
+    // estimate, which a chain at gas price 0 with no base fee (SONM's sidechain) rejects.
+    overrides.gasLimit === undefined ? client.estimateGas({account: account.address, data, to: call.address, value: call.value}) : undefined,
     chooseFees(client, overrides),
     overrides.nonce ?? client.getTransactionCount({address: account.address, blockTag: 'pending'}),
   ])
