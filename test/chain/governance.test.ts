@@ -156,6 +156,17 @@ describe('governance', () => {
     await expect(verifyProposalText(chain.client, {hash: bad, id, manager})).rejects.toMatchObject({code: 'TEXT_MISMATCH'})
   })
 
+  test('a vote right after approval (the approval is the latest block) is simulated against the next block and counts', async () => {
+    const r = await submit(dev(3), 'Third proposal', 30n)
+    const approved = await decideProposal(chain.client, {approve: true, id: BigInt(r.id), manager}, send(dev(0)))
+    expect(await chain.client.getBlockNumber({cacheTime: 0})).toBe(approved.block)
+    const check = await checkVote(chain.client, {id: BigInt(r.id), manager, voter: dev(3).address})
+    expect(check.opensNextBlock).toBe(true)
+    const v = await vote(chain.client, {id: BigInt(r.id), manager, yes: true}, send(dev(3)))
+    expect(v.block).toBe(approved.block + 1n)
+    expect(v.amountWei).toBe(await necAt(dev(3).address, approved.block))
+  })
+
   test('an ended proposal takes no votes (refused before sending), and the tally stays', async () => {
     await advanceTime(chain.client, 14 * 86_400 + 1)
     await refused(() => vote(chain.client, {id, manager, yes: true}, send(dev(3))), 'PROPOSAL_NOT_ACTIVE', dev(3).address)

@@ -87,6 +87,8 @@ export async function propose(
 // ------------------------------------------------------------------------------------------ vote
 
 export interface VoteCheck {
+  /** The proposal was approved in the latest block: a vote is valid from the next one (simulate against pending). */
+  opensNextBlock: boolean
   record: ProposalRecord
   /** The weight as the voter sees it first: NEC at the snapshot block. */
   weightWei: bigint
@@ -116,7 +118,7 @@ export async function checkVote(client: ChainClient, {id, manager, voter}: {id: 
       hint: 'Only NEC held at the snapshot block counts; NEC received later does not.',
     })
   }
-  return {record, weightWei: record.weightWei}
+  return {opensNextBlock: block.number <= record.startBlock, record, weightWei: record.weightWei}
 }
 
 export interface VoteResult extends Written {
@@ -137,13 +139,13 @@ export async function vote(
   send: TransactOptions,
 ): Promise<VoteResult> {
   const voter = send.account.address
-  const {record} = await checkVote(client, {id, manager, voter})
+  const {opensNextBlock, record} = await checkVote(client, {id, manager, voter})
   onWeight?.(record.weightWei, record.startBlock)
   const details: Array<[string, string]> = [
     ['vote', yes ? 'yes' : 'no'],
     ['weight', `${formatAmount(record.votingBalanceWei)} NEC (held at snapshot block ${record.startBlock})`],
   ]
-  const result = await transact(client, `Vote ${yes ? 'yes' : 'no'} on proposal ${id}`, {...m(manager), args: [id, yes], functionName: 'vote'}, withDetails(send, details))
+  const result = await transact(client, `Vote ${yes ? 'yes' : 'no'} on proposal ${id}`, {...m(manager), args: [id, yes], functionName: 'vote'}, {...withDetails(send, details), simulatePending: opensNextBlock})
   const [event] = parseEventLogs({abi: proposalManagerAbi, eventName: 'Vote', logs: result.receipt.logs})
   const [after] = await readProposalRecords(client, {ids: [id], manager, voter})
   return {
