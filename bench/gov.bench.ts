@@ -2,11 +2,11 @@
 // whole command under 1 s, and the batched reader against one read per proposal in sequence.
 import {keccak256, toHex} from 'viem'
 
-import {proposalManagerAbi} from '../src/lib/contracts/generated/index.js'
+import {necAbi, proposalManagerAbi} from '../src/lib/contracts/generated/index.js'
 import {DEV_PRIVATE_KEYS} from '../src/lib/devnet/accounts.js'
 import {TxBatch} from '../src/lib/devnet/deploy.js'
 import {readProposalRecords} from '../src/lib/nectar/governance.js'
-import {type BenchChain, BIN, type Figure, median, time} from './lib.js'
+import {type BenchChain, BIN, type Figure, median, timePair} from './lib.js'
 
 const PROPOSALS = 1000
 const APPROVED_EVERY = 4
@@ -30,14 +30,22 @@ export default async function gov(chain: BenchChain): Promise<Figure[]> {
   }
 
   const figures: Figure[] = []
-  const floor = median(Array.from({length: 5}, () => time(['node', ['-e', '0']], chain.env)))
-  const args = [BIN, 'gov', 'list', '--account', 'dev1', '--json']
-  time(['node', args], chain.env)
-  const cli = median(Array.from({length: 5}, () => time(['node', args], chain.env)))
-  figures.push({baseline: 'node -e 0', baselineValue: floor, extra: {proposals: PROPOSALS}, name: `nectar gov list (${PROPOSALS.toLocaleString('en-US')} proposals), whole command`, pass: cli < 1000, target: 'under 1 s', unit: 'ms', value: cli})
+  // The baseline is the lightest chain command, one balance read, alternated with the figure so machine load hits both alike.
+  const maker = chain.deployment.makers[0].address
+  const [balance, cli] = timePair(['node', [BIN, 'balance', maker, '--json']], ['node', [BIN, 'gov', 'list', '--account', 'dev1', '--json']], {env: chain.env, runs: 5})
+  figures.push({
+    baseline: 'nectar balance ADDRESS --json (one read)',
+    baselineValue: balance,
+    extra: {overBalanceMs: Math.round(cli - balance), proposals: PROPOSALS},
+    name: `nectar gov list (${PROPOSALS.toLocaleString('en-US')} proposals), whole command`,
+    pass: cli < 1000,
+    target: 'under 1 s',
+    unit: 'ms',
+    value: cli,
+  })
 
-  // The read strategy itself, over the same RPC: the deployless reader against proposal(id) plus the
-  // voter's clone balance, one call after another.
+  // The read strategy itself, in this process over the same RPC: the deployless reader against the
+  // same reads one call after another.
   const ids = Array.from({length: PROPOSALS}, (_, i) => BigInt(i))
   const voter = chain.deployment.makers[0].address
   const runs: number[] = []
@@ -50,11 +58,18 @@ export default async function gov(chain: BenchChain): Promise<Figure[]> {
   const batched = median(runs)
   const started = performance.now()
   for (const id of ids) {
+    // What a client without the reader must read for the same table: the proposal, and for an approved one the
+    // supply and the voter's balance at the snapshot, the voter's clone balance and whether it voted.
     const p = await chain.client.readContract({...c, args: [id], functionName: 'proposal'})
-    if (p[10]) await chain.client.readContract({...c, args: [id, voter], functionName: 'hasVoted'})
+    if (!p[10]) continue
+    const clone = {abi: necAbi, address: p[9]} as const
+    await chain.client.readContract({...clone, args: [p[1]], functionName: 'totalSupplyAt'})
+    await chain.client.readContract({...clone, args: [voter, p[1]], functionName: 'balanceOfAt'})
+    await chain.client.readContract({...clone, args: [voter], functionName: 'balanceOf'})
+    await chain.client.readContract({...c, args: [id, voter], functionName: 'hasVoted'})
   }
   const sequential = performance.now() - started
   const ratio = sequential / batched
-  figures.push({baseline: 'proposal(id) (+ hasVoted when approved) per proposal in sequence, same RPC', baselineValue: sequential, extra: {ratio: Math.round(ratio * 10) / 10}, name: `batched reads of ${PROPOSALS.toLocaleString('en-US')} proposals with a voter's weight`, pass: ratio >= 10, target: 'at least 10x faster than the baseline', unit: 'ms', value: batched})
+  figures.push({baseline: 'the same reads one call at a time (proposal(id); for an approved one totalSupplyAt, balanceOfAt, balanceOf, hasVoted), same RPC', baselineValue: sequential, extra: {ratio: Math.round(ratio * 10) / 10}, name: `batched reads of ${PROPOSALS.toLocaleString('en-US')} proposals with a voter's weight`, pass: ratio >= 10, target: 'at least 10x faster than the baseline', unit: 'ms', value: batched})
   return figures
 }

@@ -8,7 +8,7 @@ import {type ProposalListing} from '../../lib/nectar/governance.js'
 export default class GovList extends BaseCommand<typeof GovList> {
   static description = `List governance proposals, newest first: state, snapshot block, yes and no in NEC and as a share of the supply
 at the snapshot, turnout, time left, and the active account's weight (its NEC at the snapshot block) and whether it voted.
-Read in batches (one call per 200 proposals).`
+Read in batches (one call per 250 proposals).`
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --active --account dev1', '<%= config.bin %> <%= command.id %> --json']
   static flags = {
     ...rpcFlags,

@@ -14,8 +14,8 @@ import {nectarError} from '../core/errors.js'
 import {proposalManagerAbi, proposalReaderBytecode} from '../contracts/generated/index.js'
 import {assertContract} from './reads.js'
 
-/** Proposals per eth_call of the reader (about 60,000 gas each with a clone: well under a 30M gas cap). */
-const BATCH = 200
+/** Proposals per eth_call of the reader: 1,000 need more than 30M gas, 500 less, so 250 stay well under any node's eth_call cap; 1,000 proposals are 4 calls in flight at once. */
+const BATCH = 250
 const PARALLEL = 4
 /** Words the reader returns per proposal (contracts/readers/ProposalReader.sol). */
 const WORDS = 16
