@@ -3,7 +3,7 @@
 // it (the snapshot block); a vote moves the voter's whole clone balance to the manager, so NEC moved
 // after the snapshot changes nobody's weight. Reads here; writes in governance-write.ts; the proposal
 // texts (only their hash is on chain) in governance-text.ts.
-import {type Address, type Hex, zeroAddress} from 'viem'
+import {type Address, getAddress, type Hex, zeroAddress} from 'viem'
 
 import {abiWord, runDeployless} from '../chain/deployless.js'
 import {mapChunks} from '../chain/map-limit.js'
@@ -50,7 +50,7 @@ export interface ProposalRecord {
 }
 
 const word = (hex: string, i: number): bigint => BigInt('0x' + hex.slice(i * 64, i * 64 + 64))
-const addressWord = (hex: string, i: number): Address => ('0x' + hex.slice(i * 64 + 24, i * 64 + 64)) as Address
+const addressWord = (hex: string, i: number): Address => getAddress('0x' + hex.slice(i * 64 + 24, i * 64 + 64))
 
 async function readChunk(client: ChainClient, manager: Address, voter: Address, ids: readonly bigint[]): Promise<ProposalRecord[]> {
   const from = ids[0]
