@@ -174,6 +174,20 @@ describe('governance', () => {
     expect(view).toMatchObject({state: 'ended', timeLeftSeconds: 0})
     expect(view.yesWei).toBe((await onChain(id))[7])
   })
+  test('the reference views and events: pending/approved/active lists, the clones named NectarProposal-N / NP-N', async () => {
+    await submit(dev(5), 'Fourth proposal')
+    const read = (functionName: 'getActiveProposals' | 'getApprovedProposals' | 'getNotApprovedProposals') => chain.client.readContract({abi: proposalManagerAbi, address: manager, functionName})
+    expect(await read('getNotApprovedProposals')).toEqual([3n])
+    expect(await read('getApprovedProposals')).toEqual([0n, 2n])
+    expect(await read('getActiveProposals')).toEqual([2n])
+    expect(await chain.client.readContract({abi: proposalManagerAbi, address: manager, functionName: 'nProposals'})).toBe(4n)
+    const clone = (await onChain(0n))[9]
+    expect(await chain.client.readContract({abi: necAbi, address: clone, functionName: 'name'})).toBe('NectarProposal-0')
+    expect(await chain.client.readContract({abi: necAbi, address: clone, functionName: 'symbol'})).toBe('NP-0')
+    const logs = await chain.client.getContractEvents({abi: proposalManagerAbi, address: manager, fromBlock: 0n})
+    const count = (name: string) => logs.filter((l) => l.eventName === name).length
+    expect([count('NewProposal'), count('Approved'), count('Vote'), count('Denied')]).toEqual([4, 2, 3, 1])
+  })
 })
 
 function formatPct(x: bigint): string {
