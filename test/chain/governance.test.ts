@@ -174,6 +174,7 @@ describe('governance', () => {
     expect(view).toMatchObject({state: 'ended', timeLeftSeconds: 0})
     expect(view.yesWei).toBe((await onChain(id))[7])
   })
+
   test('the reference views and events: pending/approved/active lists, the clones named NectarProposal-N / NP-N', async () => {
     await submit(dev(5), 'Fourth proposal')
     const read = (functionName: 'getActiveProposals' | 'getApprovedProposals' | 'getNotApprovedProposals') => chain.client.readContract({abi: proposalManagerAbi, address: manager, functionName})
