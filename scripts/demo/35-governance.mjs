@@ -19,7 +19,7 @@ export default function steps({json}) {
     {title: 'A duration outside 7..45 days is refused before anything is sent', argv: ['gov', 'propose', '--title', 'Too long', '--text-file', text, '--duration', '60d', '--account', 'dev1', '--yes'], expectExit: 2},
     {title: 'Only governance admins approve', argv: ['gov', 'approve', id, '--account', 'dev1', '--yes'], expectExit: 1},
     {title: 'The admin approves: voting opens, and NEC held at this block is the weight', argv: ['gov', 'approve', id, '--account', 'dev0', '--yes']},
-    {title: 'dev1 sends 1,000 NEC to dev2 after the snapshot…', argv: ['transfer', '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC', '1000', '--account', 'dev1', '--yes']},
+    {title: 'dev1 sends 100 NEC to dev2 after the snapshot…', argv: ['transfer', '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC', '100', '--account', 'dev1', '--yes']},
     {title: '…and still votes with what it held at the snapshot (the weight is shown first)', argv: ['gov', 'vote', id, 'yes', '--account', 'dev1', '--yes']},
     {title: 'dev2 votes no, also with its snapshot balance', argv: ['gov', 'vote', id, 'no', '--account', 'dev2', '--yes']},
     {title: 'A second vote is refused', argv: ['gov', 'vote', id, 'no', '--account', 'dev1', '--yes'], expectExit: 1},
