@@ -97,6 +97,11 @@ export interface TransactOptions {
   overrides?: TxOverrides
   /** Keeps the signed transaction (fsynced) before it is sent, so it can be looked up or replaced later. */
   record?: (tx: SentTx) => void
+  /**
+   * Simulate and estimate against the pending block instead of the latest: for a call that is valid
+   * only from the next block on (a vote on a proposal approved in the latest block).
+   */
+  simulatePending?: boolean
   /** Called with each warning an action has for the person sending (shown, and carried in the JSON envelope). */
   warn?: (message: string) => void
 }
@@ -146,17 +151,18 @@ export async function transact<const abi extends Abi | readonly unknown[], funct
   options: TransactOptions,
 ): Promise<TxResult> {
   const {account, overrides = {}} = options
+  const blockTag = options.simulatePending ? 'pending' : undefined
   const write = call as unknown as WriteCall
   const data = callData(write)
   try {
-    await client.simulateContract({abi: write.abi as Abi, account, address: write.address, args: (write.args ?? []) as readonly unknown[], functionName: write.functionName, value: write.value})
+    await client.simulateContract({abi: write.abi as Abi, account, address: write.address, args: (write.args ?? []) as readonly unknown[], blockTag, functionName: write.functionName, value: write.value})
   } catch (error) {
     throw toNectarError(error)
   }
   const [gasEstimate, fees, nonce] = await Promise.all([
     // The address, not the account object: given a local account viem fills EIP-1559 fees into the
     // estimate, which a chain at gas price 0 with no base fee (SONM's sidechain) rejects.
-    overrides.gasLimit === undefined ? client.estimateGas({account: account.address, data, to: call.address, value: call.value}) : undefined,
+    overrides.gasLimit === undefined ? client.estimateGas({account: account.address, blockTag, data, to: call.address, value: call.value}) : undefined,
     chooseFees(client, overrides),
     overrides.nonce ?? client.getTransactionCount({address: account.address, blockTag: 'pending'}),
   ])

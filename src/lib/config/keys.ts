@@ -4,7 +4,7 @@ import {type Settings, type SettingSource} from './settings.js'
 import {type ConfigData} from './store.js'
 
 /** Keys `config get|set|unset` accept: top-level settings and dot paths into network profiles. */
-const KEY = /^(network|account|networks\.[a-z0-9][a-z0-9_-]{0,31}(\.(chainId|rpcUrl|devnet|contracts(\.(nec|controller|multicall3|snm|oracle|market|blacklist|profileRegistry|sonmRegistry))?))?)$/
+const KEY = /^(network|account|networks\.[a-z0-9][a-z0-9_-]{0,31}(\.(chainId|rpcUrl|devnet|contracts(\.(nec|controller|multicall3|snm|oracle|market|blacklist|profileRegistry|sonmRegistry|proposalManager))?))?)$/
 
 export function checkKey(key: string): string[] {
   if (!KEY.test(key) || key.split('.').some(isReservedName)) {

@@ -13,6 +13,8 @@ export const BUILTIN_NETWORKS: Readonly<Record<string, NetworkProfile>> = {
     contracts: {
       controller: '0x0e55c54249f25f70d519b7fb1c20e3331e7ba76d',
       nec: '0xcc80c051057b774cd75067dc48f8987c4eb97a5e',
+      // nec-community's ProposalManager (nectar.community governance); `gov list|show|verify` read it.
+      proposalManager: '0xb24ed9d62d4c660faf56a4cddada06c88b2d5ddb',
     },
   },
 }

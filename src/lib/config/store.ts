@@ -5,7 +5,7 @@ import path from 'node:path'
 import {nectarError} from '../core/errors.js'
 import validate from './validate-config.gen.js'
 
-export type ContractName = 'blacklist' | 'controller' | 'market' | 'multicall3' | 'nec' | 'oracle' | 'profileRegistry' | 'snm' | 'sonmRegistry'
+export type ContractName = 'blacklist' | 'controller' | 'market' | 'multicall3' | 'nec' | 'oracle' | 'profileRegistry' | 'proposalManager' | 'snm' | 'sonmRegistry'
 
 export interface NetworkProfile {
   chainId: number

@@ -19,6 +19,7 @@ import {type ContractName} from '../config/store.js'
 import {miniMeTokenFactoryAbi, miniMeTokenFactoryBytecode} from '../contracts/generated/MiniMeTokenFactory.js'
 import {necAbi, necBytecode} from '../contracts/generated/NEC.js'
 import {nectarControllerAbi, nectarControllerBytecode} from '../contracts/generated/NectarController.js'
+import {proposalManagerAbi, proposalManagerBytecode} from '../contracts/generated/ProposalManager.js'
 import {DEV_ADDRESSES, DEV_PRIVATE_KEYS, DEVNET_ROLES} from './accounts.js'
 
 const DEPLOY_GAS = 8_000_000n
@@ -183,7 +184,8 @@ export interface DeployOptions {
 
 /**
  * Deploys MiniMeTokenFactory, NEC (initial supply to the vault), NectarController(vault, NEC, startTime)
- * and hands NEC to the controller. The owner (dev0) is the controller's owner and whitelist admin.
+ * and hands NEC to the controller; then the ProposalManager (governance). The owner (dev0) is the
+ * controller's owner and whitelist admin, and the ProposalManager's owner and first admin.
  */
 export async function deployNectar(client: ChainClient, options: DeployOptions = {}, batch?: TxBatch): Promise<DevnetDeployment> {
   const tx = batch ?? (await TxBatch.create(client, options.ownerKey ?? DEV_PRIVATE_KEYS[DEVNET_ROLES.owner]))
@@ -194,10 +196,12 @@ export async function deployNectar(client: ChainClient, options: DeployOptions =
   // The controller's constructor snapshots block.number - 1 as window 0: NEC must be mined before it.
   const controller = await tx.deploy('deploy NectarController', nectarControllerAbi, nectarControllerBytecode, [vault, nec, BigInt(startTime)])
   await tx.send('NEC.changeController', {abi: necAbi, address: nec, args: [controller], functionName: 'changeController'})
+  // Governance: proposals voted with NEC held at a snapshot (MiniMe clones made by the factory); the owner is its first admin.
+  const proposalManager = await tx.deploy('deploy ProposalManager', proposalManagerAbi, proposalManagerBytecode, [tokenFactory, nec])
   const deployBlock = await tx.flush()
   return {
     chainId: client.chain!.id,
-    contracts: {controller, nec, tokenFactory},
+    contracts: {controller, nec, proposalManager, tokenFactory},
     controllerTopUpWei: '0',
     deployBlock: Number(deployBlock),
     seededBlock: Number(deployBlock),

@@ -5,7 +5,7 @@ import {DEVNET, DEVNET_CHAIN_ID} from '../config/networks.js'
 import {devnetPaths} from './anvil.js'
 import {type DevnetDeployment} from './deploy.js'
 
-const PROFILE_CONTRACTS: ContractName[] = ['nec', 'controller', 'multicall3', 'snm', 'oracle', 'market', 'blacklist', 'profileRegistry', 'sonmRegistry']
+const PROFILE_CONTRACTS: ContractName[] = ['nec', 'controller', 'multicall3', 'snm', 'oracle', 'market', 'blacklist', 'profileRegistry', 'sonmRegistry', 'proposalManager']
 
 /** The devnet's addresses under the config store's contract names. */
 export function profileContracts(deployment: DevnetDeployment): Partial<Record<ContractName, `0x${string}`>> {

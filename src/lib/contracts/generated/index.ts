@@ -10,5 +10,7 @@ export {nectarControllerAbi, nectarControllerBytecode} from './NectarController.
 export {oracleUSDAbi, oracleUSDBytecode} from './OracleUSD.js'
 export {orderReaderAbi, orderReaderBytecode} from './OrderReader.js'
 export {profileRegistryAbi, profileRegistryBytecode} from './ProfileRegistry.js'
+export {proposalManagerAbi, proposalManagerBytecode} from './ProposalManager.js'
+export {proposalReaderAbi, proposalReaderBytecode} from './ProposalReader.js'
 export {registrationReaderAbi, registrationReaderBytecode} from './RegistrationReader.js'
 export {snmAbi, snmBytecode} from './SNM.js'
