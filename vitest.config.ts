@@ -6,9 +6,10 @@
 // The three anvil tiers name the same global setup; it starts ONE anvil for the run, however many of
 // them run (see test/setup/global-setup.ts). `npm test` builds first and runs all of them, and a fifth
 // project:
-//   byzantium the market's chain tests, offers read through a SONM registry and one market e2e again,
-//             on anvil --hardfork byzantium (a 2018-era EVM like SONM's sidechain: no base fee, legacy
-//             transactions only, no PUSH0/MCOPY); its chains are its own (global setup keyed by hardfork)
+//   byzantium the market's chain tests, the deployless multicall, offers read through a SONM registry
+//             and one market e2e again, on anvil --hardfork byzantium (a 2018-era EVM like SONM's
+//             sidechain: no base fee, legacy transactions only, no PUSH0/MCOPY); its chains are its own
+//             (the global setup keeps one per hardfork)
 import {readdirSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
