@@ -1,24 +1,25 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-/// Never deployed: its creation code runs inside one eth_call and makes many read-only calls at once,
-/// returning every call's raw return data as revert data (abi.encode(bytes[])). It does what viem's
-/// deployless multicall does, but is compiled for byzantium: viem's bytecode uses SHR, which SONM's
-/// 2018 sidechain does not have. A call that fails makes the whole read fail with CallFailed (whose
-/// selector sets it apart from the results, which start with a zero word).
+/// Never deployed: its creation code runs inside one eth_call (no `to`) and makes many read calls at
+/// once, like Multicall3's aggregate, on any EVM since byzantium (viem's own deployless multicall uses
+/// PUSH0, which a 2018-era chain such as SONM's sidechain does not have). Each target is called with its
+/// calldata (STATICCALL); the raw return data of all of them comes back as revert data, abi-encoded as
+/// bytes[] (see BalanceReader for why revert data). When one call fails, it reverts with
+/// CallFailed(index) instead, and the caller reads that call alone to learn why.
 contract CallReader {
-    error CallFailed(uint256 index, bytes data);
+    error CallFailed(uint256 index);
 
-    constructor(address[] memory targets, bytes[] memory calls) {
-        bytes[] memory results = new bytes[](calls.length);
-        for (uint256 i = 0; i < calls.length; i++) {
-            (bool ok, bytes memory result) = targets[i].staticcall(calls[i]);
-            if (!ok) revert CallFailed(i, result);
-            results[i] = result;
+    constructor(address[] memory targets, bytes[] memory data) {
+        bytes[] memory results = new bytes[](targets.length);
+        for (uint256 i = 0; i < targets.length; i++) {
+            (bool ok, bytes memory ret) = targets[i].staticcall(data[i]);
+            if (!ok) revert CallFailed(i);
+            results[i] = ret;
         }
-        bytes memory data = abi.encode(results);
+        bytes memory out = abi.encode(results);
         assembly {
-            revert(add(data, 32), mload(data))
+            revert(add(out, 32), mload(out))
         }
     }
 }

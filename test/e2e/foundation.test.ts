@@ -174,7 +174,7 @@ describe('config and networks', () => {
     expect((await nectar(['network', 'add', 'local', '--rpc-url', env.rpcUrl, '--chain-id', '5'])).envelope.error!.code).toBe('NETWORK_EXISTS')
     expect((await nectar(['network', 'add', 'other', '--rpc-url', env.rpcUrl, '--chain-id', '5'])).envelope.error!.code).toBe('WRONG_CHAIN')
     const listed = await nectar<{active: string; networks: Array<{name: string}>}>(['network', 'list'])
-    expect(listed.envelope.data!.networks.map((n) => n.name)).toEqual(['devnet', 'local', 'mainnet'])
+    expect(listed.envelope.data!.networks.map((n) => n.name)).toEqual(['devnet', 'local', 'mainnet', 'sonm'])
     expect(listed.envelope.data!.active).toBe('devnet')
     expect((await nectar<{effective: {network: {source: string; value: string}}}>(['config', 'list'], {NECTAR_NETWORK: 'local'})).envelope.data!.effective.network).toEqual({source: 'env', value: 'local'})
     expect((await nectar(['network', 'remove', 'mainnet'])).envelope.error!.code).toBe('UNKNOWN_NETWORK')

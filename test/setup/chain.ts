@@ -36,9 +36,13 @@ export interface PrivateChain {
   stop: () => Promise<void>
 }
 
-/** A private anvil with its own deployment, for tests that move time or revert. Stop it in afterAll. */
+/**
+ * A private anvil with its own deployment, for tests that move time or revert. Stop it in afterAll.
+ * It runs the project's hardfork (the `byzantium` project reruns market tests on a 2018-era EVM).
+ */
 export async function privateChain(options: DeployAndSeedOptions = {}): Promise<PrivateChain> {
-  const anvil = await startTestAnvil()
+  const hardfork = inject('hardfork')
+  const anvil = await startTestAnvil(hardfork ? {hardfork} : {})
   try {
     const client = createChainClient(anvil.rpcUrl, DEVNET_CHAIN_ID, 'devnet')
     const deployment = await deployAndSeed(client, options)

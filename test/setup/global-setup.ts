@@ -7,6 +7,10 @@
 // run when the whole run closes. Each project's module runner loads this file afresh, so the shared
 // chain is kept on globalThis: the first project starts and deploys it, the others reuse it, and the
 // last teardown stops it. The unit tier has no global setup, so `--project unit` starts no anvil.
+//
+// A project may ask for another EVM with `provide: {hardfork: 'byzantium'}` (the `byzantium` project
+// in vitest.config.ts): it gets a shared chain of its own on that hardfork, and test/setup/chain.ts's
+// privateChain() starts its private anvils on it too (inject('hardfork')).
 import type {TestProject} from 'vitest/node'
 
 import {createChainClient} from '../../src/lib/chain/client.js'
@@ -18,6 +22,8 @@ import {type DevnetDeployment, deployAndSeed} from '../../src/lib/devnet/deploy.
 declare module 'vitest' {
   export interface ProvidedContext {
     deployment: DevnetDeployment
+    /** The anvil hardfork of this project's chains (unset: anvil's latest). */
+    hardfork?: string
     rpcUrl: string
   }
 }
@@ -27,11 +33,12 @@ interface SharedChain {
   users: number
 }
 
-const KEY = Symbol.for('nectar.test.sharedChain')
-const holder = globalThis as unknown as Record<symbol, SharedChain | undefined>
+/** One shared chain per hardfork ('' for anvil's latest). */
+const KEY = Symbol.for('nectar.test.sharedChains')
+const holder = globalThis as unknown as Record<symbol, Map<string, SharedChain> | undefined>
 
-async function startSharedChain(): Promise<{deployment: DevnetDeployment; rpcUrl: string; stop: () => Promise<void>}> {
-  const anvil = await startTestAnvil()
+async function startSharedChain(hardfork: string): Promise<{deployment: DevnetDeployment; rpcUrl: string; stop: () => Promise<void>}> {
+  const anvil = await startTestAnvil(hardfork ? {hardfork} : {})
   try {
     const client = createChainClient(anvil.rpcUrl, DEVNET_CHAIN_ID, 'devnet')
     const deployment = await deployAndSeed(client)
@@ -45,14 +52,17 @@ async function startSharedChain(): Promise<{deployment: DevnetDeployment; rpcUrl
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const shared = (holder[KEY] ??= {ready: startSharedChain(), users: 0})
+  const hardfork = project.config.provide?.hardfork ?? ''
+  const chains = (holder[KEY] ??= new Map())
+  const shared = chains.get(hardfork) ?? {ready: startSharedChain(hardfork), users: 0}
+  chains.set(hardfork, shared)
   shared.users++
   let chain
   try {
     chain = await shared.ready
   } catch (error) {
     shared.users--
-    if (shared.users === 0) holder[KEY] = undefined
+    if (shared.users === 0) chains.delete(hardfork)
     throw error
   }
   project.provide('rpcUrl', chain.rpcUrl)
@@ -63,7 +73,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     released = true
     shared.users--
     if (shared.users > 0) return
-    holder[KEY] = undefined
+    chains.delete(hardfork)
     await chain.stop()
   }
 }

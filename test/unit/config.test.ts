@@ -8,6 +8,7 @@ import {NectarError} from '../../src/lib/core/errors.js'
 import {getKey, setKey, unsetKey} from '../../src/lib/config/keys.js'
 import {resolveSettings, requireRpcUrl} from '../../src/lib/config/settings.js'
 import {readConfig, updateConfig, writeConfig} from '../../src/lib/config/store.js'
+import {SONM_LIVENET_REGISTRY} from '../../src/lib/market/address-registry.js'
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'nectar-config-'))
 
@@ -89,6 +90,31 @@ describe('settings precedence: flag > env > config > default', () => {
     expect(s.network.contracts?.controller).toBe('0x0e55c54249f25f70d519b7fb1c20e3331e7ba76d')
     expect(thrown(() => requireRpcUrl(s)).code).toBe('NO_RPC_URL')
     expect(s.account).toBeUndefined()
+  })
+
+  test('sonm: SONM livenet\'s registry, chain id 444, no RPC URL until one is set (the hint names the profile)', () => {
+    const s = resolveSettings({network: 'sonm'}, {}, {})
+    expect(s.network).toMatchObject({builtin: true, chainId: 444, contracts: {sonmRegistry: SONM_LIVENET_REGISTRY}})
+    expect(s.network.rpcUrl).toBeUndefined()
+    const error = thrown(() => requireRpcUrl(s))
+    expect(error.code).toBe('NO_RPC_URL')
+    expect(error.exitCode).toBe(2)
+    expect(error.hint).toContain('`nectar network add sonm --rpc-url URL`')
+    // A profile of the user's own still gets --chain-id in the hint.
+    expect(thrown(() => requireRpcUrl(resolveSettings({network: 'x'}, {}, {networks: {x: {chainId: 5}}}))).hint).toContain('--chain-id 5')
+  })
+
+  test('config set on a built-in profile with nothing stored starts from its chain id (mainnet, sonm)', () => {
+    for (const name of ['mainnet', 'sonm']) {
+      const dir = tmp()
+      updateConfig(dir, (config) => setKey(config, `networks.${name}.rpcUrl`, 'https://rpc.example'))
+      const s = resolveSettings({network: name}, {}, readConfig(dir))
+      expect(s.rpcUrl).toBe('https://rpc.example')
+      expect(s.network.chainId).toBe(name === 'sonm' ? 444 : 1)
+      expect(s.network.contracts).toEqual(resolveSettings({network: name}, {}, {}).network.contracts)
+    }
+    // A name that is neither stored nor built in still needs its chain id first.
+    expect(thrown(() => updateConfig(tmp(), (config) => setKey(config, 'networks.other.rpcUrl', 'https://rpc.example'))).code).toBe('CONFIG_INVALID_VALUE')
   })
 
   test('unknown network and bad URL are usage errors', () => {

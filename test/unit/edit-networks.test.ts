@@ -38,6 +38,19 @@ describe('network profiles', () => {
     expect(await code(addNetwork(dir, {name: 'norpc'}, failing))).toBe('NO_RPC_URL')
   })
 
+  it('checks every address before contacting anything, and stores a --sonm-registry unread under --no-check', async () => {
+    const before = readConfig(dir)
+    for (const [flag, value] of [['market', '0x123'], ['sonmRegistry', 'registry'], ['profileRegistry', '0xD1A6F3D1AE33B4B19565A6B283D7A05C5A0DECB0'.replace('D1', 'd1')]] as const) {
+      expect(await code(addNetwork(dir, {name: 'bad', rpcUrl: 'http://10.0.0.9:8545', [flag]: value}, failing, failing))).toMatch(/^(INVALID_ADDRESS|BAD_CHECKSUM)$/)
+    }
+    expect(readConfig(dir)).toEqual(before)
+    const unread = await addNetwork(dir, {check: false, market: '0x00000000000000000000000000000000000000aa', name: 'sonm', sonmRegistry: '0xd1a6f3d1ae33b4b19565a6b283d7a05c5a0decb0'}, failing, failing)
+    expect(unread).toEqual({chainId: 444, contracts: {market: '0x00000000000000000000000000000000000000AA', sonmRegistry: '0xD1A6F3d1AE33b4b19565a6B283d7A05C5A0dEcB0'}, name: 'sonm'})
+    // Reading it needs the profile's RPC URL: the built-in sonm has none until one is set.
+    expect(await code(addNetwork(dir, {name: 'sonm', sonmRegistry: '0xd1a6f3d1ae33b4b19565a6b283d7a05c5a0decb0'}, failing, failing))).toBe('NO_RPC_URL')
+    expect(removeNetwork(dir, 'sonm').removed).toBe(true)
+  })
+
   it('refuses names every object has, and never finds them', async () => {
     for (const name of ['constructor', 'prototype', 'Bad']) expect(await code(addNetwork(dir, {name, rpcUrl: 'http://10.0.0.9:8545'}, failing))).toBe('INVALID_NETWORK_NAME')
     expect(syncCode(() => removeNetwork(dir, 'constructor'))).toBe('UNKNOWN_NETWORK')

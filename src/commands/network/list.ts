@@ -10,9 +10,11 @@ export default class NetworkList extends BaseCommand<typeof NetworkList> {
 
   public async run(): Promise<NetworkListing> {
     const listing = networkListing(this.loadConfig(), this.settings().network.name)
+    // The market column: its address, else where it is read at run time (SONM's address registry).
+    const market = (c: NetworkListing['networks'][number]['contracts']) => c.market ?? (c.sonmRegistry ? color.dim(`registry ${c.sonmRegistry}`) : color.dim('-'))
     this.log(renderTable(
-      ['', 'name', 'chain id', 'rpc url', 'nec'],
-      listing.networks.map((n) => [n.active ? color.green('*') : '', n.name, n.chainId, n.rpcUrl ?? color.dim('(not set)'), n.contracts.nec ?? color.dim('-')]),
+      ['', 'name', 'chain id', 'rpc url', 'nec', 'market'],
+      listing.networks.map((n) => [n.active ? color.green('*') : '', n.name, n.chainId, n.rpcUrl ?? color.dim('(not set)'), n.contracts.nec ?? color.dim('-'), market(n.contracts)]),
     ))
     return listing
   }

@@ -165,7 +165,7 @@ export async function runJournaledBatch(options: BatchOptions, calls: readonly B
     // Simulate everything new before anything new is signed: one bad item stops the whole run.
     const gases = await mapLimit(toSend, 16, async (call) => {
       try {
-        return await client.estimateGas({account, data: callData(call), to: call.address, value: call.value})
+        return await client.estimateGas({account: account.address, data: callData(call), to: call.address, value: call.value})
       } catch (error) {
         const reason = toNectarError(error)
         throw nectarError('BATCH_ITEM_FAILS', `Item ${call.key} would fail: ${reason.message}`, {

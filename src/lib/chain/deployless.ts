@@ -1,18 +1,7 @@
-import {
-  type ContractFunctionParameters,
-  decodeAbiParameters,
-  decodeFunctionResult,
-  encodeDeployData,
-  encodeFunctionData,
-  type Hex,
-  type MulticallContracts,
-  type MulticallReturnType,
-  type Narrow,
-  toFunctionSelector,
-} from 'viem'
+import {type Abi, type Address, type BlockTag, decodeAbiParameters, decodeErrorResult, decodeFunctionResult, encodeDeployData, encodeFunctionData, type Hex, numberToHex} from 'viem'
 
-import {callReaderAbi, callReaderBytecode} from '../contracts/generated/CallReader.js'
 import {nectarError} from '../core/errors.js'
+import {callReaderAbi, callReaderBytecode} from '../contracts/generated/CallReader.js'
 import {type ChainClient} from './client.js'
 
 /** One ABI word (32 bytes) of hex, left-padded; for hand-encoding constructor arguments of readers. */
@@ -23,9 +12,9 @@ export const abiWord = (hex: string): string => hex.toLowerCase().replace(/^0x/,
  * it reverts with. The readers in contracts/readers return their results as revert data, because
  * creation output is capped at 24 KiB (EIP-170) and revert data is not.
  */
-export async function runDeployless(client: ChainClient, data: Hex): Promise<Hex> {
+export async function runDeployless(client: ChainClient, data: Hex, block: BlockTag | Hex = 'latest'): Promise<Hex> {
   try {
-    await client.request({method: 'eth_call', params: [{data}, 'latest']} as never)
+    await client.request({method: 'eth_call', params: [{data}, block]} as never)
   } catch (error) {
     const output = revertData(error)
     if (output !== undefined) return output
@@ -42,31 +31,44 @@ function revertData(error: unknown): Hex | undefined {
   return undefined
 }
 
-/**
- * Many read-only contract calls in one eth_call, typed like viem's multicall with allowFailure false.
- * It runs contracts/readers/CallReader.sol (compiled for byzantium) instead of viem's deployless
- * multicall, whose bytecode needs SHR and so fails on SONM's 2018 sidechain. A failing call is a
- * READ_FAILED error naming the function.
- */
-export async function readMany<const contracts extends readonly unknown[]>(
-  client: ChainClient,
-  contracts: MulticallContracts<Narrow<contracts>, {mutability: 'pure' | 'view'}>,
-): Promise<MulticallReturnType<Narrow<contracts>, false>> {
-  const calls = contracts as unknown as ContractFunctionParameters[]
-  if (calls.length === 0) return [] as never
-  const data = encodeDeployData({
-    abi: callReaderAbi,
-    args: [calls.map((c) => c.address), calls.map((c) => encodeFunctionData(c as never))],
-    bytecode: callReaderBytecode,
-  })
-  const output = await runDeployless(client, data)
-  if (output.startsWith(CALL_FAILED)) {
-    const [index] = decodeAbiParameters([{type: 'uint256'}, {type: 'bytes'}], `0x${output.slice(10)}`)
-    const call = calls[Number(index)]
-    throw nectarError('READ_FAILED', `Reading ${call.functionName} from ${call.address} failed.`, {hint: 'Check the contract address in the network profile (`nectar network show`).'})
-  }
-  const [results] = decodeAbiParameters([{type: 'bytes[]'}], output)
-  return results.map((result, i) => decodeFunctionResult({abi: calls[i].abi, args: calls[i].args, data: result, functionName: calls[i].functionName} as never)) as never
+interface ReadCall {
+  abi: Abi | readonly unknown[]
+  address: Address
+  args?: readonly unknown[]
+  functionName: string
 }
 
-const CALL_FAILED = toFunctionSelector('CallFailed(uint256,bytes)')
+/**
+ * viem's `multicall({deployless: true, allowFailure: false})` on any EVM since byzantium: the calls run
+ * in one eth_call of contracts/readers/CallReader.sol, where viem's own deployless Multicall3 needs
+ * PUSH0 (Shanghai) and fails on a 2018-era chain such as SONM's sidechain. A call that fails, or whose
+ * answer does not decode, is read again alone with readContract, so it throws viem's own error for it
+ * (the revert reason, or "returned no data"), as viem's multicall does.
+ */
+export async function deploylessMulticall(client: ChainClient, request: {blockNumber?: bigint; blockTag?: BlockTag; contracts: readonly ReadCall[]}): Promise<unknown[]> {
+  const {blockNumber, blockTag, contracts} = request
+  const data = encodeDeployData({
+    abi: callReaderAbi,
+    args: [contracts.map((c) => c.address), contracts.map((c) => encodeFunctionData(c as Parameters<typeof encodeFunctionData>[0]))],
+    bytecode: callReaderBytecode,
+  })
+  const out = await runDeployless(client, data, blockNumber === undefined ? (blockTag ?? 'latest') : numberToHex(blockNumber))
+  const readAlone = async (index: number): Promise<never> => {
+    await client.readContract({...(contracts[index] as Parameters<ChainClient['readContract']>[0]), blockNumber, blockTag} as never)
+    throw nectarError('READ_FAILED', `The call ${contracts[index].functionName} on ${contracts[index].address} failed in a batch but not alone.`, {hint: 'Run the command again.'})
+  }
+  let results: readonly Hex[]
+  try {
+    ;[results] = decodeAbiParameters([{type: 'bytes[]'}], out)
+  } catch {
+    const failed = decodeErrorResult({abi: callReaderAbi, data: out})
+    return readAlone(Number(failed.args[0]))
+  }
+  return Promise.all(results.map(async (result, i) => {
+    try {
+      return decodeFunctionResult({abi: contracts[i].abi as Abi, data: result, functionName: contracts[i].functionName})
+    } catch {
+      return readAlone(i)
+    }
+  }))
+}

@@ -160,8 +160,8 @@ export async function transact<const abi extends Abi | readonly unknown[], funct
     throw toNectarError(error)
   }
   const [gasEstimate, fees, nonce] = await Promise.all([
-    // The address, not the account object: given a local account viem fills EIP-1559 fees into the
-    // estimate, which a chain at gas price 0 with no base fee (SONM's sidechain) rejects.
+    // By address: with the local account viem would fill fees first (eth_fillTransaction), and anvil
+    // --hardfork byzantium fills EIP-1559 fields there (a tip above a 0 fee cap when gas is free).
     overrides.gasLimit === undefined ? client.estimateGas({account: account.address, blockTag, data, to: call.address, value: call.value}) : undefined,
     chooseFees(client, overrides),
     overrides.nonce ?? client.getTransactionCount({address: account.address, blockTag: 'pending'}),
@@ -189,7 +189,7 @@ export async function transact<const abi extends Abi | readonly unknown[], funct
 }
 
 /** Signs locally: EIP-1559 fields, or a legacy gas price where the chain has no base fee. */
-export function signTx(account: LocalAccount, tx: {chainId: number; data: Hex; fees: Fees; gas: bigint; nonce: number; to: Address; value?: bigint}): Promise<Hex> {
+export function signTx(account: LocalAccount, tx: {chainId: number; data: Hex; fees: Fees; gas: bigint; nonce: number; to?: Address; value?: bigint}): Promise<Hex> {
   const {fees, ...rest} = tx
   return account.signTransaction(
     fees.gasPrice === undefined
@@ -284,11 +284,21 @@ export function previewLines(preview: TxPreview): Array<[string, string]> {
   ]
 }
 
-/** A signing client for `account` that talks through the same transport as `client` (devnet deploys and tests). */
+/**
+ * A signing client for `account` that talks through the same transport as `client` (devnet deploys and
+ * tests). It tells viem the node has no eth_fillTransaction: anvil --hardfork byzantium fills EIP-1559
+ * fees there that it then refuses, and viem signs what it is given. Without it viem picks the type
+ * from the latest block (legacy where there is no base fee), as chooseFees does.
+ */
 export function walletFor(client: ChainClient, account: LocalAccount) {
   return createWalletClient({
     account,
     chain: client.chain,
-    transport: custom({request: (args) => client.request(args as Parameters<ChainClient['request']>[0])}, {retryCount: 0}),
+    transport: custom({
+      request: async (args) => {
+        if (args.method === 'eth_fillTransaction') throw Object.assign(new Error('eth_fillTransaction is not available'), {code: -32601})
+        return client.request(args as Parameters<ChainClient['request']>[0])
+      },
+    }, {retryCount: 0}),
   })
 }

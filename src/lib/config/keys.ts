@@ -1,5 +1,6 @@
 import {nectarError} from '../core/errors.js'
 import {isReservedName} from '../core/names.js'
+import {BUILTIN_NETWORKS} from './networks.js'
 import {type Settings, type SettingSource} from './settings.js'
 import {type ConfigData} from './store.js'
 
@@ -37,6 +38,11 @@ function coerce(path: string[], value: string): unknown {
 
 export function setKey(config: ConfigData, key: string, value: string): void {
   const path = checkKey(key)
+  // A first setting of a built-in profile (networks.mainnet.rpcUrl) starts from its chain id, which every stored profile has.
+  const [, name] = path
+  if (path[0] === 'networks' && name && path.length > 2 && !(config.networks && Object.hasOwn(config.networks, name)) && Object.hasOwn(BUILTIN_NETWORKS, name)) {
+    config.networks = {...config.networks, [name]: {chainId: BUILTIN_NETWORKS[name].chainId}}
+  }
   let node = config as Record<string, unknown>
   for (const part of path.slice(0, -1)) {
     if (!Object.hasOwn(node, part)) node[part] = {}

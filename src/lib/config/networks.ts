@@ -17,6 +17,12 @@ export const BUILTIN_NETWORKS: Readonly<Record<string, NetworkProfile>> = {
       proposalManager: '0xb24ed9d62d4c660faf56a4cddada06c88b2d5ddb',
     },
   },
+  // SONM livenet, on SONM's sidechain. 444 is the network id of SONM's Truffle network `privateLive`
+  // (the sidechain's chain id is taken to be the same; `network add sonm --rpc-url URL` checks it
+  // against the node, and --chain-id corrects it). No RPC URL until the user sets one. The market's
+  // addresses come from SONM's address registry at run time (market/settings.ts), as SONM's own
+  // client finds them (sonm-io/core blockchain/addresses.go); market/address-registry.ts has the same.
+  sonm: {chainId: 444, contracts: {sonmRegistry: '0xd1a6f3d1ae33b4b19565a6b283d7a05c5a0decb0'}},
 }
 
 export interface NamedProfile extends NetworkProfile {

@@ -58,9 +58,9 @@ export function resolveSettings(flags: SettingFlags, env: NodeJS.ProcessEnv, con
 
 export function requireRpcUrl(settings: Settings): string {
   if (settings.rpcUrl) return settings.rpcUrl
-  const name = settings.network.name
+  const {builtin, chainId, name} = settings.network
   throw nectarError('NO_RPC_URL', `The network ${name} has no RPC URL.`, {
-    hint: `Pass --rpc-url, set ETH_RPC_URL, or save one with \`nectar network add ${name} --rpc-url URL --chain-id ${settings.network.chainId}\`.`,
+    hint: `Pass --rpc-url, set ETH_RPC_URL, or save one with \`nectar network add ${name} --rpc-url URL${builtin ? '' : ` --chain-id ${chainId}`}\`.`,
   })
 }
 

@@ -61,13 +61,27 @@ export function findAnvil(env: NodeJS.ProcessEnv = process.env): string {
  */
 export const ANVIL_PRUNE_HISTORY_STATES = 256
 
-export function anvilArgs(options: {port: number; stateFile?: string}): string[] {
+/**
+ * The EVM a test anvil emulates: `hardfork: 'byzantium'` is a 2018-era chain like SONM's sidechain (no
+ * base fee, so legacy transactions only; no PUSH0, MCOPY or typed transactions); `gasPrice` and
+ * `baseFee` set what the node charges (0 and 0: a chain where gas is free, as on that sidechain).
+ */
+export interface AnvilChainOptions {
+  baseFee?: bigint
+  gasPrice?: bigint
+  hardfork?: string
+}
+
+export function anvilArgs(options: AnvilChainOptions & {port: number; stateFile?: string}): string[] {
   const args = [
     '--port', String(options.port),
     '--host', '127.0.0.1',
     '--prune-history', String(ANVIL_PRUNE_HISTORY_STATES),
     '--chain-id', String(DEVNET_CHAIN_ID),
   ]
+  if (options.hardfork) args.push('--hardfork', options.hardfork)
+  if (options.gasPrice !== undefined) args.push('--gas-price', String(options.gasPrice))
+  if (options.baseFee !== undefined) args.push('--base-fee', String(options.baseFee))
   if (options.stateFile) args.push('--state', options.stateFile, '--state-interval', '5')
   return args
 }
@@ -308,7 +322,7 @@ export interface TestAnvil {
  * An attached anvil for tests: a free port, no state file, --prune-history. The caller should `stop()`
  * it; it also stops by itself when the calling process exits (the stdin watchdog below).
  */
-export async function startTestAnvil(options: {bin?: string; port?: number; timeoutMs?: number} = {}): Promise<TestAnvil> {
+export async function startTestAnvil(options: AnvilChainOptions & {bin?: string; port?: number; timeoutMs?: number} = {}): Promise<TestAnvil> {
   const bin = options.bin ?? findAnvil()
   let lastError: unknown
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -316,7 +330,7 @@ export async function startTestAnvil(options: {bin?: string; port?: number; time
     // A shell watchdog holds anvil: when our end of its stdin closes (stop(), or this process dying
     // in any way, even SIGKILL) it kills anvil, so a killed test run never leaves an anvil behind.
     const watchdog = '"$0" "$@" & pid=$!; trap \'kill $pid 2>/dev/null; exit 0\' TERM INT; read _ignored; kill $pid 2>/dev/null; wait $pid'
-    const child = spawn('/bin/sh', ['-c', watchdog, bin, ...anvilArgs({port}), '--silent'], {stdio: ['pipe', 'ignore', 'ignore']})
+    const child = spawn('/bin/sh', ['-c', watchdog, bin, ...anvilArgs({...options, port}), '--silent'], {stdio: ['pipe', 'ignore', 'ignore']})
     child.stdin!.on('error', () => {})
     const rpcUrl = rpcUrlFor(port)
     const stop = async () => {

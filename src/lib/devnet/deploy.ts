@@ -1,6 +1,8 @@
 // Deploys the Nectar contracts to a devnet and seeds a small world, fast: transactions are signed
 // locally with explicit nonces, gas and fees and sent back to back (anvil mines each on arrival), and
-// the receipts are checked once at the end of each batch.
+// the receipts are checked once at the end of each batch. Fees are chosen as the CLI chooses them
+// (chooseFees): EIP-1559 where blocks carry a base fee, else a legacy gas price (0 included), so the
+// same deployment runs on a 2018-era chain (anvil --hardfork byzantium).
 import {
   type Abi,
   type ContractFunctionName,
@@ -14,7 +16,7 @@ import {type PrivateKeyAccount, privateKeyToAccount} from 'viem/accounts'
 
 import {nectarError} from '../core/errors.js'
 import {type ChainClient} from '../chain/client.js'
-import {callData, walletFor, type WriteCall} from '../chain/transact.js'
+import {callData, chooseFees, type Fees, signTx, walletFor, type WriteCall} from '../chain/transact.js'
 import {type ContractName} from '../config/store.js'
 import {miniMeTokenFactoryAbi, miniMeTokenFactoryBytecode} from '../contracts/generated/MiniMeTokenFactory.js'
 import {necAbi, necBytecode} from '../contracts/generated/NEC.js'
@@ -42,9 +44,10 @@ export class TxBatch {
   private pending: PendingTx[] = []
   /** Block of the last receipt seen by `flush` (0 before any). */
   lastBlock = 0n
-  private readonly fees: {maxFeePerGas: bigint; maxPriorityFeePerGas: bigint}
+  /** Chosen once, when the batch is made. */
+  readonly fees: Fees
 
-  private constructor(client: ChainClient, account: PrivateKeyAccount, nonce: number, fees: {maxFeePerGas: bigint; maxPriorityFeePerGas: bigint}) {
+  private constructor(client: ChainClient, account: PrivateKeyAccount, nonce: number, fees: Fees) {
     this.client = client
     this.account = account
     this.nonce = nonce
@@ -53,12 +56,8 @@ export class TxBatch {
 
   static async create(client: ChainClient, privateKey: Hex): Promise<TxBatch> {
     const account = privateKeyToAccount(privateKey)
-    const [nonce, block] = await Promise.all([
-      client.getTransactionCount({address: account.address, blockTag: 'pending'}),
-      client.getBlock({blockTag: 'latest'}),
-    ])
-    const base = block.baseFeePerGas ?? 1_000_000_000n
-    return new TxBatch(client, account, nonce, {maxFeePerGas: base * 3n + 1_000_000_000n, maxPriorityFeePerGas: 1n})
+    const [nonce, fees] = await Promise.all([client.getTransactionCount({address: account.address, blockTag: 'pending'}), chooseFees(client)])
+    return new TxBatch(client, account, nonce, fees)
   }
 
   get address(): Address {
@@ -82,17 +81,7 @@ export class TxBatch {
   }
 
   private async sendRaw(label: string, tx: {data: Hex; gas: bigint; to?: Address; value?: bigint}): Promise<Hash> {
-    const serializedTransaction = await this.account.signTransaction({
-      chainId: this.client.chain!.id,
-      data: tx.data,
-      gas: tx.gas,
-      maxFeePerGas: this.fees.maxFeePerGas,
-      maxPriorityFeePerGas: this.fees.maxPriorityFeePerGas,
-      nonce: this.nonce,
-      to: tx.to,
-      type: 'eip1559',
-      value: tx.value ?? 0n,
-    })
+    const serializedTransaction = await signTx(this.account, {chainId: this.client.chain!.id, data: tx.data, fees: this.fees, gas: tx.gas, nonce: this.nonce, to: tx.to, value: tx.value ?? 0n})
     const hash = await walletFor(this.client, this.account).sendRawTransaction({serializedTransaction})
     this.nonce++
     this.pending.push({hash, label})
