@@ -29,7 +29,7 @@ test('listOrders equals one-by-one reads over asks, bids, cancelled and matched 
     if (type === 1) await send(8, chain.deployment.contracts.snm!, snmAbi as never, 'approve', [market, 10n ** 24n])
     const benchmarks = Array.from({length: 12}, (_, k) => BigInt((i * 7919 + k * 104729) % 2 ** 40) * (k === 11 ? 2n ** 22n : 1n))
     const receipt = await send(type === 1 ? 8 : 6 + (i % 2), market, marketAbi as never, 'PlaceOrder', [
-      type, i % 3 === 0 ? privateKeyToAccount(DEV_PRIVATE_KEYS[8]).address : zeroAddress, BigInt(i * 3600), BigInt(10 ** 12 + i), [i % 2 === 0, i % 3 === 0, true], i === 1 ? 1 : 1 + (i % 4), // identity levels anonymous..professional; the bought ask is open to anyone
+      type, i % 3 === 0 ? privateKeyToAccount(DEV_PRIVATE_KEYS[8]).address : zeroAddress, BigInt(i * 3600), i === 3 ? 2n ** 70n + 3n : BigInt(10 ** 12 + i), [i % 2 === 0, i % 3 === 0, true], i === 1 ? 1 : 1 + (i % 4), // identity levels anonymous..professional; the bought ask is open to anyone
       zeroAddress, `0x${(i + 1).toString(16).padStart(64, '0')}`, benchmarks,
     ])
     placed.push(parseEventLogs({abi: marketAbi, eventName: 'OrderPlaced', logs: receipt.logs})[0].args.orderID)
@@ -45,6 +45,12 @@ test('listOrders equals one-by-one reads over asks, bids, cancelled and matched 
   expect(packed.find((o) => o.id === placed[2])!.status).toBe('inactive')
   expect(packed.find((o) => o.id === placed[1])!.dealId).toBeGreaterThan(0n)
   expect(packed.filter((o) => o.type === 'bid').length).toBeGreaterThanOrEqual(5)
+  expect(packed.find((o) => o.id === placed[3])!.price).toBe(2n ** 70n + 3n) // a word past 64 bits is read whole
+  // Filtered on the record's type and status bytes, before decoding: the same orders as filtering after.
+  const activeAsks = await listOrders(chain.client, {chunkSize: 7, market, status: 'active', type: 'ask'})
+  expect(activeAsks).toEqual(plain.filter((o) => o.type === 'ask' && o.status === 'active'))
+  expect(activeAsks.length).toBeGreaterThan(0)
+  expect(activeAsks.length).toBeLessThan(plain.length)
   // An id past the end reads as unknown, not as garbage.
   expect(await getOrder(chain.client, market, amount + 5n)).toBeUndefined()
 })

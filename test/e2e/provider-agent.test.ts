@@ -9,7 +9,9 @@ import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {inject} from 'vitest'
 
+import {transact} from '../../src/lib/chain/transact.js'
 import {writeConfig} from '../../src/lib/config/store.js'
+import {snmAbi} from '../../src/lib/contracts/generated/SNM.js'
 import {freePort} from '../../src/lib/devnet/anvil.js'
 import {type FreshAccount, freshAccount, sharedClient} from '../setup/chain.js'
 import {cliEnv, type CliProcess, runCli, startCli, stopAll, until} from '../setup/cli.js'
@@ -21,6 +23,12 @@ let m: TestMarket
 let supplier: FreshAccount
 let renter: FreshAccount
 let dealId: bigint
+
+/** The renter sets its SNM allowance to the Market to 0. */
+async function approveZero(who: FreshAccount): Promise<void> {
+  const client = sharedClient()
+  await transact(client, 'approve', {abi: snmAbi, address: m.snm, args: [m.market, 0n], functionName: 'approve'}, {account: who.account, confirm: async () => {}})
+}
 
 const envFor = (who: FreshAccount) => ({...baseEnv, NECTAR_PRIVATE_KEY: who.privateKey})
 
@@ -134,6 +142,33 @@ describe('provider serve and compute run/logs, end to end', () => {
     expect(logs.stdout.toString()).toMatch(new RegExp(`^\\d{4}-\\S+Z line ${lines.length}\n$`))
     expect(logs.stderr.toString()).toMatch(new RegExp(`^\\d{4}-\\S+Z ${marker.replaceAll(".", "\\.")}$`, "m"))
     agent.child.kill('SIGTERM')
+  })
+
+  it('refuses a job on an unfunded deal (its renter took back the allowance): one error line, DEAL_UNFUNDED, and the hint names `nectar compute fund`', async () => {
+    const client = sharedClient()
+    const [provider2, renter2] = await Promise.all([freshAccount(client), freshAccount(client)])
+    const spot = await openDeal(m, provider2, renter2, 0n)
+    const {child, url} = await (async () => {
+      const p = startCli(['provider', 'serve', '--plan', path.join(dir, 'ask.yaml'), '--port', '0', '--data-dir', path.join(dir, 'agent-unfunded'), '--market-poll', '200', '--unfunded-grace', '1h', '--json'], {env: envFor(provider2)})
+      return {child: p, url: (await p.firstRecord()).data.url as string}
+    })()
+    // A second later (so Bill has time to pay for), the renter approves 0: the next period cannot be pulled.
+    await new Promise((r) => setTimeout(r, 1100))
+    await approveZero(renter2)
+    await until(() => child.stderr().includes(`Deal ${spot} is unfunded`), 15_000, 'the agent to mark the deal unfunded')
+    const job = jobFile('unfunded.json', 'console.log(1)')
+    const json = await runCli(['compute', 'run', String(spot), '--job', job, '--endpoint', url, '--json'], {env: envFor(renter2)})
+    expect(json.status).toBe(1)
+    expect(json.envelope.error).toMatchObject({code: 'DEAL_UNFUNDED', hint: expect.stringContaining(`nectar compute fund ${spot} --hours N`), message: expect.stringContaining(`Deal ${spot} is unfunded`)})
+    const human = await runCli(['compute', 'run', String(spot), '--job', job, '--endpoint', url], {env: envFor(renter2)})
+    expect(human.status).toBe(1)
+    // (Besides the warning about the raw key from NECTAR_PRIVATE_KEY.)
+    const lines = human.stderr.trim().split('\n').filter((l) => !/^Warning\b|^ › +Warning/.test(l))
+    expect(lines, human.stderr).toHaveLength(2)
+    expect(lines[0]).toMatch(new RegExp(`^Error: The provider agent refused \\(HTTP 402 DEAL_UNFUNDED\\): Deal ${spot} is unfunded since .*nectar compute fund ${spot}`))
+    expect(lines[1]).toMatch(new RegExp(`^Hint: Fund the deal with \`nectar compute fund ${spot} --hours N\``))
+    expect(child.stderr().match(new RegExp(`Deal ${spot} is unfunded`, 'g'))).toHaveLength(1) // logged once, not every round
+    child.kill('SIGTERM')
   })
 
   it('refuses a job spec with an unknown field before sending (exit 2), and an unreachable agent names the endpoint', async () => {

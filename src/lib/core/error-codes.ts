@@ -43,6 +43,7 @@ export const ERROR_CODES = {
   CONTROLLER_UNDERFUNDED: {exit: 'runtime'},
   DEAL_CLOSED: {exit: 'runtime', hint: 'Only open deals can be billed.'},
   DEAL_NOT_ENDED: {exit: 'runtime', hint: 'Wait for the end, or ask the renter to close it.'},
+  DEAL_UNFUNDED: {exit: 'runtime', hint: 'Fund the deal with `nectar compute fund DEAL_ID --hours N`, then try again.'},
   DECLINED: {exit: 'interrupted'},
   DEVNET_DEPLOY_FAILED: {exit: 'runtime'},
   DEVNET_DEPLOY_TIMEOUT: {exit: 'runtime', hint: 'Is the node mining? The devnet expects anvil with automine.'},

@@ -72,13 +72,32 @@ export interface JobState {
   status: JobStatus
 }
 
+/** A deal whose Bill reverts (the renter's allowance does not cover the next period). */
+export interface UnfundedDeal {
+  dealId: bigint
+  /** Why, in words (the revert reason). */
+  reason: string
+  /** Since when (ms since the epoch, the agent's clock). */
+  since: number
+  /** A spot deal (the provider may close it at any time). */
+  spot: boolean
+}
+
 /** The duties that need the market library (market-duties.ts implements them on the chain). */
 export interface MarketDuties {
   /** Place the ASK orders of the plan file (and again when a deal ends, so capacity stays listed). */
   placeAsks(plan: string): Promise<unknown>
+  /** Bill each open deal that is due, each on its own; mark those whose Bill reverts unfunded. */
   billOpenDeals(): Promise<unknown>
   closeEndedDeals(): Promise<unknown>
+  /** Close the spot deals unfunded for longer than `graceMs` whose CloseDeal would succeed. */
+  closeUnfundedDeals(graceMs: number): Promise<unknown>
+  /** Whether a deal is unfunded (checked again now if it was). */
+  recheckFunding(dealId: bigint): Promise<UnfundedDeal | undefined>
+  unfundedDeals(): UnfundedDeal[]
 }
+
+export const DEFAULT_UNFUNDED_GRACE_MS = 10 * 60_000
 
 export interface AgentOptions {
   dataDir: string
@@ -103,6 +122,8 @@ export interface AgentOptions {
   plan?: string
   /** The provider's address: jobs are accepted only for deals whose supplier it is. */
   supplier?: Address
+  /** How long a deal may stay unfunded before its jobs are stopped (and a spot deal closed). Default 10 min. */
+  unfundedGraceMs?: number
 }
 
 interface LiveJob {
@@ -348,6 +369,14 @@ export class Agent {
         const duty = (what: string, run: () => Promise<unknown>) => run().catch((error) => this.options.log?.(`${what} failed (retried next round): ${(error as Error).message}`))
         await duty('Closing ended deals', () => market.closeEndedDeals())
         await duty('Billing', () => market.billOpenDeals())
+        // Past the grace: the jobs stop first (so their reason is the funding, not the close), then a spot deal is closed.
+        const grace = this.options.unfundedGraceMs ?? DEFAULT_UNFUNDED_GRACE_MS
+        for (const deal of market.unfundedDeals()) {
+          if (Date.now() - deal.since < grace) continue
+          const stopped = this.killDealJobs(deal.dealId.toString(), unfundedReason(deal))
+          if (stopped > 0) this.options.log?.(`Stopping ${stopped} job(s) of deal ${deal.dealId}: unfunded for longer than the grace of ${formatDuration(BigInt(Math.round(grace / 1000)))}.`)
+        }
+        await duty('Closing unfunded deals', () => market.closeUnfundedDeals(grace))
         if (this.options.plan) await duty('Placing asks', () => market.placeAsks(this.options.plan!))
       }
     } finally {
@@ -417,6 +446,11 @@ export class Agent {
       }
     }
     return n
+  }
+
+  /** Why a deal takes no new jobs now (its Bill reverts), or undefined; an unfunded deal is checked again first. */
+  async unfunded(dealId: bigint): Promise<UnfundedDeal | undefined> {
+    return this.options.market?.recheckFunding(dealId)
   }
 
   /** Starts a job for a deal (the caller has checked the consumer and the deal); returns its state. */
@@ -501,3 +535,10 @@ export class Agent {
 }
 
 const key = (dealId: string, jobId: string) => `${dealId}/${jobId}`
+
+/** A stopped job's reason (its status and the end of its log say it). */
+export const unfundedReason = (deal: UnfundedDeal): string => `deal ${deal.dealId} unfunded since ${new Date(deal.since).toISOString()}: ${deal.reason}`
+
+/** The agent's answer to a job start on an unfunded deal (one line; the renter's CLI adds the hint). */
+export const unfundedRefusal = (deal: UnfundedDeal): string =>
+  `Deal ${deal.dealId} is unfunded since ${new Date(deal.since).toISOString()} (${deal.reason}): this agent takes no new jobs on it until the renter funds it with \`nectar compute fund ${deal.dealId}\`.`

@@ -112,6 +112,7 @@ function agentError(target: AgentTarget, status: number, text: string) {
   // The agent's own code when it is one we know (agents of this version answer with catalogue codes).
   const code: ErrorCode = isErrorCode(remote) ? remote : 'AGENT_ERROR'
   const prefix = `The provider agent refused (HTTP ${status} ${remote}): ${message}`
+  if (code === 'DEAL_UNFUNDED') return nectarError(code, prefix, {hint: `Fund the deal with \`nectar compute fund ${target.dealId} --hours N\` (it raises your SNM allowance to the Market), then start the job again.`})
   if (status === 400) return nectarError(code, prefix, {hint: 'Fix the job spec and run again.'})
   if (status === 404) return nectarError(code, prefix, {hint: 'List the deal’s jobs with `nectar compute jobs DEAL_ID`.'})
   if (status === 401) return nectarError(code, prefix, {hint: 'Check this machine’s clock and run again; each request is signed once.'})

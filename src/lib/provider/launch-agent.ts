@@ -12,7 +12,7 @@ import {parseDurationMs} from '../core/durations.js'
 import {readInputFile} from '../core/files.js'
 import {loadPlans} from '../market/plan.js'
 import {parseSize} from '../market/units.js'
-import {Agent, agentIdOf} from './agent.js'
+import {Agent, agentIdOf, DEFAULT_UNFUNDED_GRACE_MS} from './agent.js'
 import {type PullPolicy} from './container-executor.js'
 import {cachedDealSource, chainDealSource} from './deals.js'
 import {type Executor} from './executor.js'
@@ -45,6 +45,8 @@ export interface ServeFlags {
   pull: string
   'tls-cert'?: string
   'tls-key'?: string
+  /** Seconds (default 10 min). */
+  'unfunded-grace'?: bigint
 }
 
 /** The agent's settings, checked: what launchAgent needs besides the chain and the signer. */
@@ -71,6 +73,7 @@ export interface AgentSetup {
   /** The process executor's sandbox, probed once at start. */
   sandbox?: SandboxProbe
   tls?: {cert: string; key: string}
+  unfundedGraceMs: number
 }
 
 const readPem = (file: string, flag: string): string =>
@@ -123,6 +126,7 @@ export function prepareAgent(
     pull: flags.pull as PullPolicy,
     sandbox,
     tls,
+    unfundedGraceMs: flags['unfunded-grace'] === undefined ? DEFAULT_UNFUNDED_GRACE_MS : Number(flags['unfunded-grace']) * 1000,
   }
 }
 
@@ -182,6 +186,7 @@ export async function launchAgent(client: ChainClient, options: LaunchAgentParam
     marketPollMs: options.marketPollMs,
     plan: options.plan,
     supplier,
+    unfundedGraceMs: options.unfundedGraceMs,
   })
   const reconciled = await agent.reconcile()
   if (reconciled.adopted + reconciled.interrupted + reconciled.removed > 0) log(`After the restart: ${reconciled.adopted} job(s) followed again, ${reconciled.interrupted} interrupted, ${reconciled.removed} leftover container(s) removed.`)

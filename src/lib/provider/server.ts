@@ -9,7 +9,8 @@
 // the request is known to be the renter's: the Content-Length is checked against the route's limit
 // (413 at once; 411 without one), then the signature headers, the signer against the deal, and the
 // signer's nonce; only then is the body read (never past its declared length) and its hash compared.
-// A refused request's connection is closed, so its body is not read either.
+// A refused request's connection is closed, so its body is not read either. A job start on a deal whose
+// Bill reverts (unfunded) is refused with 402 DEAL_UNFUNDED.
 // Logs stream as NDJSON, one record per line written as soon as it is appended, heartbeats while idle,
 // and a final record: {"end":true,...} when the job has ended, or {"eof":true,...} (no follow, job
 // still running). A record of stream "agent" is a note by the agent (the log-quota marker); a log
@@ -20,7 +21,7 @@ import {type AddressInfo} from 'node:net'
 
 import {type Address, isAddressEqual} from 'viem'
 
-import {type Agent, jobExitStatus, type JobState} from './agent.js'
+import {type Agent, jobExitStatus, type JobState, unfundedRefusal} from './agent.js'
 import {AuthError, checkBody, checkReplay, readSignedHeaders, recoverSigner, ReplayCache} from './auth.js'
 import {type DealInfo, type DealSource} from './deals.js'
 import {jobSpecProblem, type JobSpec} from './job-spec.js'
@@ -135,6 +136,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (problem) throw new HttpError(400, 'INVALID_JOB_SPEC', `Invalid job spec: ${problem.message} (field ${problem.field || '/'}).`)
       const refusal = options.agent.options.executor.refuse(spec as JobSpec)
       if (refusal) throw new HttpError(400, 'UNSUPPORTED_JOB', refusal)
+      const unfunded = await options.agent.unfunded(dealId)
+      if (unfunded) throw new HttpError(402, 'DEAL_UNFUNDED', unfundedRefusal(unfunded))
       const state = options.agent.startJob(dealId, signer, spec as JobSpec, deal)
       sendJson(res, 201, {job: state})
       return
