@@ -43,6 +43,12 @@ token is NEC, you own both controllers, its whitelist holds every registration, 
       })
       this.note(`The network ${name} now names the controller ${result.controller}.`)
     }
+    // The devnet's deployment record too, or the next `devnet up` would write the old one back.
+    if (settings.network.devnet) {
+      const {readDeploymentRecord, writeDeploymentRecord} = await import('../../lib/devnet/profile.js')
+      const record = readDeploymentRecord(this.dataDir)
+      if (record?.contracts.controller.toLowerCase() === result.previous.toLowerCase()) writeDeploymentRecord(this.dataDir, {...record, contracts: {...record.contracts, controller: result.controller}})
+    }
     return result
   }
 }
