@@ -111,13 +111,17 @@ export async function readControllerFacts(client: ChainClient, {address, label =
   for (const r of [necController, burningEnabled, totalSupply, pledged]) if (r.status !== 'success') throw r.error
   const w = window.result as bigint
   const windowSnapshotBlock = w > 0n ? await client.readContract({...c, args: [w - 1n], functionName: 'windowFinalBlock'}) : 0n
-  const [initialAt, snapshotAt, ethBalance] = await Promise.all([
+  const [initialAt, snapshotAt, snapshotPledged, ethBalance] = await Promise.all([
     client.readContract({abi: necAbi, address: nec, args: [initialSnapshotBlock.result as bigint], functionName: 'totalSupplyAt'}),
     client.readContract({abi: necAbi, address: nec, args: [windowSnapshotBlock], functionName: 'totalSupplyAt'}),
+    client.readContract({abi: necAbi, address: nec, args: [windowSnapshotBlock], functionName: 'totalPledgedFeesAt'}),
     client.getBalance({address}),
   ])
   const version: ControllerVersion = isAdmin.status === 'success' ? 'v2' : 'v1'
-  const snapshotSupply = windowSnapshotBlock > 0n && snapshotAt > 0n ? snapshotAt : (totalSupply.result as bigint)
+  // As the contract computes it: supply (and, for v1, pledged fees) at the window's snapshot; the live values while it is unset.
+  const snapshotSet = windowSnapshotBlock > 0n && snapshotAt > 0n
+  const snapshotSupply = snapshotSet ? snapshotAt : (totalSupply.result as bigint)
+  const fees = snapshotSet ? snapshotPledged : (pledged.result as bigint)
   return {
     address,
     burningEnabled: burningEnabled.result as boolean,
@@ -128,7 +132,7 @@ export async function readControllerFacts(client: ChainClient, {address, label =
     listActive: listActive.result as boolean,
     owner: owner.result as Address,
     periodLength: periodLength.result as bigint,
-    rateNow: initialAt > 0n ? issuance(version, WEI, snapshotSupply, pledged.result as bigint, initialAt) : null,
+    rateNow: initialAt > 0n ? issuance(version, WEI, snapshotSupply, fees, initialAt) : null,
     startTime: startTime.result as bigint,
     token: token.result as Address,
     tokenIsNec: same(token.result as string, nec),

@@ -126,7 +126,7 @@ export interface WhitelistListing {
 
 /**
  * The registered addresses: from the controller's events where it has them, else (mainnet's
- * controllers) every address in NEC's Transfer history that the controller has on its list.
+ * controllers) every address in NEC's Transfer history, and the owner, that the controller has on its list.
  */
 export async function listWhitelist(client: ChainClient, {controller, fromBlock, nec, pageSize}: ScanOptions & {controller: Address; nec: Address}): Promise<WhitelistListing> {
   if (await hasEvents(client, controller, [REGISTERED_TOPIC, DEREGISTERED_TOPIC])) {
@@ -134,7 +134,9 @@ export async function listWhitelist(client: ChainClient, {controller, fromBlock,
     return {addresses: members, block: toBlock, count: members.length, source: 'events'}
   }
   const {addresses, toBlock} = await transferParties(client, {fromBlock, nec, pageSize})
-  const onList = await getRegistrationStatuses(client, {addresses, controller})
-  const registered = addresses.filter((_, i) => onList[i])
+  const owner = await client.readContract({abi: nectarControllerAbi, address: controller, functionName: 'owner'})
+  const people = addresses.some((a) => same(a, owner)) ? addresses : [...addresses, owner]
+  const onList = await getRegistrationStatuses(client, {addresses: people, controller})
+  const registered = people.filter((_, i) => onList[i])
   return {addresses: registered, block: toBlock, count: registered.length, source: 'transfers'}
 }
