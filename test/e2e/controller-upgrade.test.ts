@@ -79,7 +79,9 @@ describe('controller upgrade through the CLI', () => {
     const {current, candidate: cand, issuance} = r.envelope.data
     expect(current).toMatchObject({address: original, isTokenController: true, version: 'v2'})
     expect(cand).toMatchObject({address: candidate, isTokenController: false, owner: DEV_ADDRESSES[0], tokenIsNec: true, version: 'v2'})
-    expect(issuance.find((s: {note?: string}) => s.note === 'S0').current).toBe((1000n * 10n ** 18n).toString())
+    expect(issuance.find((s: {note?: string}) => s.note === 'S0')).toMatchObject({current: '1000', currentWei: (1000n * 10n ** 18n).toString()})
+    expect(BigInt(cand.ethWei)).toBe(0n)
+    expect(current.eth).toBe('50')
     const human = await runCli(['controller', 'inspect', candidate], {env})
     expect(human.stdout).toContain('What the upgrade changes:')
     expect(human.stdout).toContain('Issuance per 1 ETH of fees at sample supplies:')

@@ -4,7 +4,7 @@ import {BaseCommand} from '../../lib/cli/base-command.js'
 import {rpcFlags} from '../../lib/cli/flags.js'
 import {requireContract} from '../../lib/config/settings.js'
 import {parseAddress} from '../../lib/core/addresses.js'
-import {type ControllerInspection} from '../../lib/nectar/controller.js'
+import {type ControllerInspectionReport} from '../../lib/nectar/controller.js'
 
 export default class ControllerInspect extends BaseCommand<typeof ControllerInspect> {
   static args = {address: Args.string({description: 'The candidate controller', required: true})}
@@ -14,15 +14,15 @@ supplies side by side (v1's curve where one of them is v1); then what an upgrade
   static examples = ['<%= config.bin %> <%= command.id %> 0x…', '<%= config.bin %> <%= command.id %> 0x… --json']
   static flags = {...rpcFlags}
 
-  public async run(): Promise<ControllerInspection> {
+  public async run(): Promise<ControllerInspectionReport> {
     const candidate = parseAddress(this.args.address, 'candidate')
     const nec = requireContract(this.settings(), 'nec')
     const client = await this.client()
     await this.tokenController()
-    const {inspectCandidate} = await import('../../lib/nectar/controller.js')
+    const {inspectCandidate, inspectionReport} = await import('../../lib/nectar/controller.js')
     const inspection = await inspectCandidate(client, {candidate, nec})
     const {inspectionText} = await import('../../lib/cli/controller-views.js')
     this.log(inspectionText(inspection))
-    return inspection
+    return inspectionReport(inspection)
   }
 }

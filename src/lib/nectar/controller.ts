@@ -217,3 +217,49 @@ export function differences(current: ControllerFacts, candidate: ControllerFacts
   }
   return out
 }
+
+// ------------------------------------------------------------------------------------------ report
+
+type Amount<K extends string> = Record<K, string> & Record<`${K}Wei`, bigint>
+type MaybeAmount<K extends string> = Record<K, null | string> & Record<`${K}Wei`, bigint | null>
+
+/** A controller as `controller inspect --json` reports it: amounts as decimal strings beside exact wei. */
+export type ControllerFactsReport = Omit<ControllerFacts, 'ethBalance' | 'initialSupply' | 'rateNow'> & Amount<'eth'> & Amount<'initialSupply'> & MaybeAmount<'rateNow'>
+
+export interface ControllerInspectionReport {
+  candidate: ControllerFactsReport
+  current: ControllerFactsReport
+  differences: string[]
+  issuance: Array<{note?: string} & Amount<'supply'> & MaybeAmount<'current'> & MaybeAmount<'candidate'>>
+  pledgedFees: string
+  pledgedFeesWei: bigint
+  totalSupply: string
+  totalSupplyWei: bigint
+}
+
+const maybe = (x: bigint | null) => (x === null ? null : formatAmount(x))
+
+function factsReport({ethBalance, initialSupply, rateNow, ...rest}: ControllerFacts): ControllerFactsReport {
+  return {...rest, eth: formatAmount(ethBalance), ethWei: ethBalance, initialSupply: formatAmount(initialSupply), initialSupplyWei: initialSupply, rateNow: maybe(rateNow), rateNowWei: rateNow}
+}
+
+export function inspectionReport(x: ControllerInspection): ControllerInspectionReport {
+  return {
+    candidate: factsReport(x.candidate),
+    current: factsReport(x.current),
+    differences: x.differences,
+    issuance: x.issuance.map((s) => ({
+      candidate: maybe(s.candidate),
+      candidateWei: s.candidate,
+      current: maybe(s.current),
+      currentWei: s.current,
+      ...(s.note ? {note: s.note} : {}),
+      supply: formatAmount(s.supply),
+      supplyWei: s.supply,
+    })),
+    pledgedFees: formatAmount(x.pledgedFees),
+    pledgedFeesWei: x.pledgedFees,
+    totalSupply: formatAmount(x.totalSupply),
+    totalSupplyWei: x.totalSupply,
+  }
+}
