@@ -92,6 +92,9 @@ describe('controller upgrade', () => {
     expect(await codeOf(upgradeController(chain.client, {candidate: DEV_ADDRESSES[6], journalDir, nec}, send(owner)))).toBe('CONTROLLER_NO_CODE')
     expect(await codeOf(upgradeController(chain.client, {candidate: other, journalDir, nec}, send(owner)))).toBe('CANDIDATE_WRONG_TOKEN')
     expect(await codeOf(upgradeController(chain.client, {candidate, journalDir, nec}, send(stranger.account)))).toBe('NOT_OWNER')
+    // A candidate someone else owns: the owner of NEC's controller may not hand NEC to it.
+    const theirs = await deployCandidateController(chain.client, {account: stranger.account, nec})
+    expect(await codeOf(upgradeController(chain.client, {candidate: theirs.address, journalDir, nec}, send(owner)))).toBe('CANDIDATE_NOT_OWNED')
     expect(await nonceOf(owner.address)).toBe(before + 2) // only the two deployments above
   })
 
