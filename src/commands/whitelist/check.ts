@@ -2,7 +2,6 @@ import {collectAddresses} from '../../lib/core/address-list.js'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {rpcFlags} from '../../lib/cli/flags.js'
 import {nectarError} from '../../lib/core/errors.js'
-import {requireContract} from '../../lib/config/settings.js'
 import {type RegistrationCheck} from '../../lib/nectar/whitelist.js'
 
 export default class WhitelistCheck extends BaseCommand<typeof WhitelistCheck> {
@@ -18,7 +17,7 @@ export default class WhitelistCheck extends BaseCommand<typeof WhitelistCheck> {
   public async run(): Promise<RegistrationCheck> {
     if (this.positionals.length === 0) throw nectarError('USAGE', 'Give at least one ADDRESS to check.', {hint: 'e.g. `nectar whitelist check 0x…`.'})
     const addresses = collectAddresses(this.positionals, undefined)
-    const controller = requireContract(this.settings(), 'controller')
+    const controller = await this.tokenController()
     const client = await this.client()
     const {checkRegistrations} = await import('../../lib/nectar/whitelist.js')
     const check = await checkRegistrations(client, {addresses, controller})

@@ -4,11 +4,12 @@ import {BaseCommand} from '../../lib/cli/base-command.js'
 import {rpcFlags} from '../../lib/cli/flags.js'
 import {parseBlockNumber} from '../../lib/core/numbers.js'
 import {requireContract} from '../../lib/config/settings.js'
-import {type RegisteredListing} from '../../lib/nectar/whitelist.js'
+import {type WhitelistListing} from '../../lib/nectar/whitelist-sets.js'
 
 export default class WhitelistList extends BaseCommand<typeof WhitelistList> {
-  static description = `List the registered addresses, rebuilt from the controller's Registered/Deregistered events (read in pages
-of block ranges). The mainnet controller emits no whitelist events, so there the list cannot be read.`
+  static description = `List the registered addresses of NEC's controller, rebuilt from its Registered/Deregistered events (read in
+pages of block ranges). The mainnet controller emits no whitelist events: there every address in NEC's Transfer
+history is checked on the controller instead (an address registered but never touched by NEC is not found that way).`
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --from-block 19000000 --json']
   static flags = {
     ...rpcFlags,
@@ -16,15 +17,17 @@ of block ranges). The mainnet controller emits no whitelist events, so there the
     'page-size': Flags.integer({default: 50_000, description: 'Blocks per eth_getLogs request', min: 1}),
   }
 
-  public async run(): Promise<RegisteredListing> {
+  public async run(): Promise<WhitelistListing> {
     const from = this.flags['from-block']
     const fromBlock = from === undefined ? 0n : parseBlockNumber(from, '--from-block')
-    const controller = requireContract(this.settings(), 'controller')
+    const nec = requireContract(this.settings(), 'nec')
+    const controller = await this.tokenController()
     const client = await this.client()
-    const {listRegistered} = await import('../../lib/nectar/whitelist.js')
-    const listing = await listRegistered(client, {controller, fromBlock, pageSize: BigInt(this.flags['page-size'])})
+    const {listWhitelist} = await import('../../lib/nectar/whitelist-sets.js')
+    const listing = await listWhitelist(client, {controller, fromBlock, nec, pageSize: BigInt(this.flags['page-size'])})
     for (const address of listing.addresses) this.log(address)
-    this.note(`${listing.count} registered address${listing.count === 1 ? '' : 'es'} as of block ${listing.block}`)
+    const how = listing.source === 'events' ? 'from the controller’s events' : 'from NEC’s Transfer history, each checked on the controller'
+    this.note(`${listing.count} registered address${listing.count === 1 ? '' : 'es'} as of block ${listing.block} (${how})`)
     return listing
   }
 }

@@ -48,6 +48,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected flags!: CommandFlags<T>
   private cachedClient?: Promise<ChainClient>
   private cachedConfig?: ConfigData
+  private cachedController?: Promise<`0x${string}`>
   private cachedSettings?: Settings
   private cachedSigner?: Promise<LocalAccount>
   /** Every warning shown to a person, also carried in the JSON envelope. */
@@ -201,6 +202,23 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       wait: this.groupFlags.wait,
       warn: (message) => this.warnUser(message),
     }
+  }
+
+  /**
+   * NEC's controller, read from the token (never the profile's guess): the one every command uses. A
+   * profile naming another one is warned about once.
+   */
+  protected tokenController(): Promise<`0x${string}`> {
+    this.cachedController ??= (async () => {
+      const settings = this.settings()
+      const nec = requireContract(settings, 'nec')
+      const client = await this.client()
+      const {resolveController} = await import('../nectar/controller.js')
+      const resolved = await resolveController(client, {nec, network: settings.network.name, profileController: settings.network.contracts?.controller})
+      if (resolved.warning) this.warnUser(resolved.warning)
+      return resolved.controller
+    })()
+    return this.cachedController
   }
 
   /** The active network's NEC, each part resolved only when read (an offline run touches nothing). */

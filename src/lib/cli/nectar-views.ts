@@ -40,8 +40,8 @@ export function whitelistStatusLines(s: WhitelistStatus): Array<[string, string]
     ['whitelist', s.listActive ? 'active (transfers need both ends registered)' : 'off (everyone counts as registered)'],
     ['burning', s.burningEnabled ? 'enabled' : 'disabled'],
     ['admins', s.adminCount === null ? 'unknown (this controller emits no admin events)' : String(s.adminCount)],
-    ['account', s.account],
-    ['roles', s.roles.join(', ')],
+    ['account', s.account ?? 'none selected (pass --account to see its roles)'],
+    ...(s.account ? [['roles', s.roles.join(', ')] as [string, string]] : []),
   ]
 }
 

@@ -6,7 +6,6 @@ import {type OwnerOperationResult} from '../nectar/run-owner-operation.js'
 import {type OwnerOperation} from '../nectar/whitelist-admin.js'
 import {BaseCommand} from './base-command.js'
 import {rpcFlags, signerFlags, txFlags} from './flags.js'
-import {requireContract} from '../config/settings.js'
 
 export abstract class OwnerOperationCommand<T extends typeof Command> extends BaseCommand<T> {
   static flags = {...rpcFlags, ...signerFlags, ...txFlags}
@@ -16,8 +15,8 @@ export abstract class OwnerOperationCommand<T extends typeof Command> extends Ba
 
   public async run(): Promise<OwnerOperationResult> {
     const op = this.operation()
-    const controller = requireContract(this.settings(), 'controller')
     const client = await this.client()
+    const controller = await this.tokenController()
     const send = await this.sendOptions()
     const {runOwnerOperation} = await import('../nectar/run-owner-operation.js')
     const result = await runOwnerOperation(client, {controller, op}, send)

@@ -121,35 +121,40 @@ export function requireRole(roles: AccountRoles, role: 'admin' | 'owner', action
 
 /** What `whitelist status` reports. */
 export interface WhitelistStatus {
-  account: Address
+  /** null when no account is selected: the switches are shown without anyone's roles. */
+  account: Address | null
   /** null when the controller emits no admin events (mainnet), so they cannot be counted. */
   adminCount: null | number
   burningEnabled: boolean
   controller: Address
   listActive: boolean
   owner: Address
-  /** The strongest role. */
-  role: Role
+  /** The strongest role (null without an account). */
+  role: Role | null
   roles: Role[]
 }
 
-/** The whitelist's switches and roles, and those of `account`. */
-export async function getWhitelistStatus(client: ChainClient, {account, controller, nec}: {account: Address; controller: Address; nec: Address}): Promise<WhitelistStatus> {
-  const [roles, burningEnabled, adminEvents] = await Promise.all([
-    getAccountRoles(client, {account, controller}),
+/** The whitelist's switches and roles, and those of `account` when one is given. */
+export async function getWhitelistStatus(client: ChainClient, {account, controller, nec}: {account?: Address; controller: Address; nec: Address}): Promise<WhitelistStatus> {
+  const c = {abi: nectarControllerAbi, address: controller} as const
+  const [roles, switches, burningEnabled, adminEvents] = await Promise.all([
+    account ? getAccountRoles(client, {account, controller}) : undefined,
+    account
+      ? undefined
+      : client.multicall({allowFailure: false, contracts: [{...c, functionName: 'owner'}, {...c, functionName: 'listActive'}], deployless: true}),
     client.readContract({abi: necAbi, address: nec, functionName: 'burningEnabled'}),
     hasEvents(client, controller, [ADMIN_ADDED_TOPIC, ADMIN_REMOVED_TOPIC]),
   ])
   const admins = adminEvents ? (await replayMembership(client, {added: ADMIN_ADDED_TOPIC, removed: ADMIN_REMOVED_TOPIC}, {controller})).members : undefined
   return {
-    account,
+    account: account ?? null,
     adminCount: admins ? admins.length : null,
     burningEnabled,
     controller,
-    listActive: roles.listActive,
-    owner: roles.owner,
-    role: roles.roles[0],
-    roles: roles.roles,
+    listActive: roles ? roles.listActive : switches![1],
+    owner: roles ? roles.owner : switches![0],
+    role: roles ? roles.roles[0] : null,
+    roles: roles ? roles.roles : [],
   }
 }
 
@@ -222,24 +227,6 @@ export async function replayMembership(
   }
   const {getAddress} = await import('viem')
   return {members: [...members.values()].map((a) => getAddress(a)), toBlock: head}
-}
-
-/** What `whitelist list` reports. */
-export interface RegisteredListing {
-  addresses: Address[]
-  block: bigint
-  count: number
-}
-
-/** The registered addresses, from the Registered/Deregistered events (which the mainnet controller lacks). */
-export async function listRegistered(client: ChainClient, {controller, fromBlock = 0n, pageSize}: {controller: Address; fromBlock?: bigint; pageSize?: bigint}): Promise<RegisteredListing> {
-  if (!(await hasEvents(client, controller, [REGISTERED_TOPIC, DEREGISTERED_TOPIC]))) {
-    throw nectarError('NO_WHITELIST_EVENTS', `The controller ${controller} emits no Registered/Deregistered events, so its list cannot be read here.`, {
-      hint: 'The mainnet controller keeps the list in a mapping only; check given addresses with `nectar whitelist check ADDRESS...`.',
-    })
-  }
-  const {members, toBlock} = await replayMembership(client, {added: REGISTERED_TOPIC, removed: DEREGISTERED_TOPIC}, {controller, fromBlock, pageSize})
-  return {addresses: members, block: toBlock, count: members.length}
 }
 
 /** What `whitelist admins list` reports. */

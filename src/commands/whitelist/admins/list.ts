@@ -1,6 +1,5 @@
 import {BaseCommand} from '../../../lib/cli/base-command.js'
 import {rpcFlags} from '../../../lib/cli/flags.js'
-import {requireContract} from '../../../lib/config/settings.js'
 import {type AdminListing} from '../../../lib/nectar/whitelist.js'
 
 export default class WhitelistAdminsList extends BaseCommand<typeof WhitelistAdminsList> {
@@ -10,7 +9,7 @@ isAdmin. The mainnet controller emits no admin events, so there the list cannot 
   static flags = {...rpcFlags}
 
   public async run(): Promise<AdminListing> {
-    const controller = requireContract(this.settings(), 'controller')
+    const controller = await this.tokenController()
     const client = await this.client()
     const {listAdmins} = await import('../../../lib/nectar/whitelist.js')
     const listing = await listAdmins(client, {controller})
