@@ -31,6 +31,7 @@ export function dealDetailsLines({deal, endpoint, json, rate}: DealDetails): Arr
     ['deal', json.id],
     ['status', deal.status],
     ['provider', deal.supplier],
+    ['paid to', deal.master.toLowerCase() === deal.supplier.toLowerCase() ? deal.master : `${deal.master} (the provider's master)`],
     ['renter', deal.consumer],
     ['endpoint', endpoint || '(none published)'],
     ['price', `${usdPerHourText(deal.price)} USD/h = ${snmPerHourText(deal.price, rate)} SNM/h now`],

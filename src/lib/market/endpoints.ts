@@ -2,7 +2,7 @@
 // ProfileRegistry attribute. Types below 1100 are self-signed (CreateCertificate(self, type, value));
 // we use type 1001 ("agent URL"), one value per address. A renter reads it for the ask's author, then
 // for its master (GetMaster on the Market), so a master can publish one URL for all its workers.
-import {type Address, bytesToString, type Hash, hexToBytes, stringToHex, zeroAddress} from 'viem'
+import {type Address, bytesToString, type Hash, type Hex, hexToBytes, stringToHex, zeroAddress} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
 import {transact, type TransactOptions} from '../chain/transact.js'
@@ -23,37 +23,59 @@ export interface PublishedEndpointOf {
 
 async function attribute(client: ChainClient, profileRegistry: Address, owner: Address): Promise<string> {
   const value = await client.readContract({abi: profileRegistryAbi, address: profileRegistry, args: [owner, ENDPOINT_ATTRIBUTE], functionName: 'GetAttributeValue'})
-  return value === '0x' ? '' : bytesToString(hexToBytes(value))
+  return text(value)
+}
+
+const text = (value: Hex): string => (value === '0x' ? '' : bytesToString(hexToBytes(value)))
+
+/** A published value as a URL, or an error naming whose value it is (someone can write anything with CreateCertificate). */
+function checkPublished(url: string, owner: Address, from: PublishedEndpointOf['from']): PublishedEndpointOf {
+  try {
+    return {from, owner, url: parseEndpoint(url)}
+  } catch {
+    throw nectarError('BAD_PUBLISHED_ENDPOINT', `The agent URL ${owner} published (ProfileRegistry attribute ${ENDPOINT_ATTRIBUTE}${from === 'master' ? ', as the provider\'s master' : ''}) is not an http(s) URL: ${JSON.stringify(url.slice(0, 200))}.`, {
+      hint: `Ask ${owner} to publish a valid one (\`nectar provider register --endpoint URL\`), or pass --endpoint URL (or set networks.NAME.endpoints.${owner}).`,
+    })
+  }
 }
 
 /** The URL a provider (or else its master) published; undefined when neither did. A value that is not an http(s) URL is an error naming whose it is. */
 export async function endpointOf(client: ChainClient, {market, profileRegistry}: {market: Address; profileRegistry: Address}, provider: Address): Promise<PublishedEndpointOf | undefined> {
-  const check = (url: string, owner: Address, from: PublishedEndpointOf['from']): PublishedEndpointOf => {
-    try {
-      return {from, owner, url: parseEndpoint(url)}
-    } catch {
-      throw nectarError('INVALID_ENDPOINT', `The agent URL ${owner} published (ProfileRegistry attribute ${ENDPOINT_ATTRIBUTE}) is not an http(s) URL: ${JSON.stringify(url.slice(0, 200))}.`, {
-        hint: 'Ask the provider to publish a valid one (`nectar provider register --endpoint URL`), or pass --endpoint URL.',
-      })
-    }
-  }
-  const own = await attribute(client, profileRegistry, provider)
-  if (own) return check(own, provider, 'provider')
-  const master = await client.readContract({abi: marketAbi, address: market, args: [provider], functionName: 'GetMaster'})
+  // One eth_call for the provider's own value and its master.
+  const [own, master] = await client.multicall({
+    allowFailure: false,
+    batchSize: 0,
+    contracts: [
+      {abi: profileRegistryAbi, address: profileRegistry, args: [provider, ENDPOINT_ATTRIBUTE], functionName: 'GetAttributeValue'},
+      {abi: marketAbi, address: market, args: [provider], functionName: 'GetMaster'},
+    ],
+    deployless: true,
+  })
+  if (own !== '0x') return checkPublished(text(own), provider, 'provider')
   if (master === zeroAddress || master.toLowerCase() === provider.toLowerCase()) return undefined
   const inherited = await attribute(client, profileRegistry, master)
-  return inherited ? check(inherited, master, 'master') : undefined
+  return inherited ? checkPublished(inherited, master, 'master') : undefined
 }
 
-/** Ids of `owner`'s live certificates of the endpoint type (normally one), from the CertificateCreated log. */
+/**
+ * Ids of `owner`'s live certificates of the endpoint type (normally one). CertificateCreated indexes
+ * only the id, so every id is read back with GetCertificate, many per eth_call (a deployless
+ * Multicall3), and kept when its holder is `owner`, its type ours and its value not yet removed.
+ */
 async function endpointCertificates(client: ChainClient, profileRegistry: Address, owner: Address): Promise<bigint[]> {
   const logs = await client.getContractEvents({abi: profileRegistryAbi, address: profileRegistry, eventName: 'CertificateCreated', fromBlock: 0n, strict: true})
-  const ids: bigint[] = []
-  for (const log of logs) {
-    const [, to, type, value] = await client.readContract({abi: profileRegistryAbi, address: profileRegistry, args: [log.args.id], functionName: 'GetCertificate'})
-    if (to.toLowerCase() === owner.toLowerCase() && type === ENDPOINT_ATTRIBUTE && value !== '0x') ids.push(log.args.id)
-  }
-  return ids
+  const ids = logs.map((log) => log.args.id)
+  if (ids.length === 0) return []
+  const certificates = await client.multicall({
+    allowFailure: false,
+    batchSize: 65_536, // about 300 reads per eth_call
+    contracts: ids.map((id) => ({abi: profileRegistryAbi, address: profileRegistry, args: [id], functionName: 'GetCertificate'}) as const),
+    deployless: true,
+  })
+  return ids.filter((_, i) => {
+    const [, to, type, value] = certificates[i] as readonly [Address, Address, bigint, Hex]
+    return to.toLowerCase() === owner.toLowerCase() && type === ENDPOINT_ATTRIBUTE && value !== '0x'
+  })
 }
 
 export interface PublishedEndpoint {
@@ -78,7 +100,13 @@ export async function publishEndpoint(client: ChainClient, {endpoint, profileReg
   if (current === url) return {endpoint: url, provider, removed: [], txHash: null}
   const removed: Hash[] = []
   if (current) {
-    for (const id of await endpointCertificates(client, profileRegistry, provider)) {
+    const ids = await endpointCertificates(client, profileRegistry, provider)
+    if (ids.length === 0) {
+      throw nectarError('CHAIN_ERROR', `${provider} publishes ${JSON.stringify(current.slice(0, 200))}, but no CertificateCreated log of it was found to remove it; nothing was sent.`, {
+        hint: 'Use an RPC node that serves eth_getLogs from block 0 for the ProfileRegistry (--rpc-url).',
+      })
+    }
+    for (const id of ids) {
       const result = await transact(client, `Remove the old agent URL ${current} (certificate ${id})`, {abi: profileRegistryAbi, address: profileRegistry, args: [id], functionName: 'RemoveCertificate'}, send)
       removed.push(result.hash)
     }

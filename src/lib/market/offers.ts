@@ -98,14 +98,15 @@ export function searchOffers(asks: Order[], filter: OfferFilter, sort: OfferSort
 
 export type OfferJson = ReturnType<typeof offerJson>
 
-/** An offer as `--json` shows it. */
-export function offerJson(order: Order, rate: bigint) {
+/** An offer as `--json` shows it; `payee` is who a deal on it pays (GetMaster of its author: the author unless it is a worker). */
+export function offerJson(order: Order, rate: bigint, payee: Address = order.author) {
   return {
     benchmarks: Object.fromEntries(Object.entries(order.benchmarks).map(([k, v]) => [k, v.toString()])),
     counterparty: order.counterparty,
     duration: order.duration.toString(),
     id: order.id.toString(),
     netflags: order.netflags,
+    payee,
     price: order.price.toString(),
     provider: order.author,
     snmPerHour: snmPerHour(order.price, rate),
