@@ -93,6 +93,11 @@ describe('agent endpoints, end to end', () => {
     const run = await nectar(['compute', 'jobs', String(otherDeal), '--json'], renter2)
     expect(run.status).toBe(1)
     expect(run.envelope.error).toMatchObject({code: 'BAD_PUBLISHED_ENDPOINT', message: expect.stringContaining(other.address)})
+    // The deal itself is still shown, with the bad value as a warning.
+    const deal = await nectar(['compute', 'deal', String(otherDeal), '--json'])
+    expect(deal.status).toBe(0)
+    expect(deal.envelope.data).toMatchObject({endpoint: null, supplier: other.address})
+    expect(deal.envelope.warnings).toEqual([expect.stringContaining('ssh://agent.example.org')])
   })
 
   it('provider register --help documents the attribute', async () => {
