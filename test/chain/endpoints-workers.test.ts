@@ -4,9 +4,10 @@
 import {type Address, bytesToString, hexToBytes} from 'viem'
 import {beforeAll, describe, expect, it} from 'vitest'
 
+import {transact} from '../../src/lib/chain/transact.js'
 import {marketAbi} from '../../src/lib/contracts/generated/Market.js'
 import {profileRegistryAbi} from '../../src/lib/contracts/generated/ProfileRegistry.js'
-import {ENDPOINT_ATTRIBUTE, endpointOf, publishEndpoint} from '../../src/lib/market/endpoints.js'
+import {ENDPOINT_ATTRIBUTE, endpointCertificates, endpointOf, publishEndpoint} from '../../src/lib/market/endpoints.js'
 import {confirmWorker, listWorkers, registerWorker, removeWorker} from '../../src/lib/market/workers.js'
 import {chainEndpointSource} from '../../src/lib/provider/deals.js'
 import {dealTarget} from '../../src/lib/provider/renter.js'
@@ -69,6 +70,20 @@ describe('agent endpoints (ProfileRegistry attribute 1001)', () => {
     const value = await client.readContract({abi: profileRegistryAbi, address: m.profileRegistry, args: [provider.address, ENDPOINT_ATTRIBUTE], functionName: 'GetAttributeValue'})
     expect(bytesToString(hexToBytes(value))).toBe('https://agent.example.org:8443')
     expect((await endpointOf(client, addresses, provider.address))?.url).toBe('https://agent.example.org:8443')
+  })
+
+  it('the certificate scan finds exactly the live ones of the owner and type, across ranges and to the last id', async () => {
+    const [provider, other] = await Promise.all([fresh(), fresh()])
+    await setEndpoint(m, other, 'http://other.example.org') // same type, someone else
+    await transact(client, 'another type', {abi: profileRegistryAbi, address: m.profileRegistry, args: [provider.address, 1002n, '0x01'], functionName: 'CreateCertificate'}, send(provider))
+    await setEndpoint(m, provider, 'http://mine.example.org')
+    const live = await lastCertificateId()
+    await setEndpoint(m, provider, 'http://mine.example.org') // a second certificate of the same value is allowed
+    const second = await lastCertificateId()
+    // Ranges of 1, 2, 3 and 1000 ids: waves of four, the end met inside a range, at its edge, or past it.
+    for (const range of [1, 2, 3, 1000]) expect(await endpointCertificates(client, m.profileRegistry, provider.address, range)).toEqual([live, second])
+    await transact(client, 'remove', {abi: profileRegistryAbi, address: m.profileRegistry, args: [live], functionName: 'RemoveCertificate'}, send(provider))
+    expect(await endpointCertificates(client, m.profileRegistry, provider.address, 2)).toEqual([second]) // removed: value empty
   })
 
   it.each(['ftp://example.org', 'not a url', 'javascript:alert(1)', ''])('refuses %j before sending anything', async (bad) => {

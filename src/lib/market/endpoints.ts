@@ -5,11 +5,14 @@
 import {type Address, bytesToString, type Hash, type Hex, hexToBytes, stringToHex, zeroAddress} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
+import {abiWord, runDeployless} from '../chain/deployless.js'
 import {transact, type TransactOptions} from '../chain/transact.js'
 import {nectarError} from '../core/errors.js'
+import {certificateReaderBytecode} from '../contracts/generated/CertificateReader.js'
 import {marketAbi} from '../contracts/generated/Market.js'
 import {profileRegistryAbi} from '../contracts/generated/ProfileRegistry.js'
 import {parseEndpoint} from './provider.js'
+
 
 /** The ProfileRegistry attribute type holding an agent URL (below 1100: self-issued, no validator). */
 export const ENDPOINT_ATTRIBUTE = 1001n
@@ -57,25 +60,35 @@ export async function endpointOf(client: ChainClient, {market, profileRegistry}:
   return inherited ? checkPublished(inherited, master, 'master') : undefined
 }
 
+/** Certificate ids per eth_call of the CertificateReader (each GetCertificate costs about 10k gas: well inside a 30M call gas cap). */
+const CERTIFICATE_RANGE = 1000
+/** Ranges in flight at once. */
+const CERTIFICATE_CONCURRENCY = 4
+
 /**
  * Ids of `owner`'s live certificates of the endpoint type (normally one). CertificateCreated indexes
- * only the id, so every id is read back with GetCertificate, many per eth_call (a deployless
- * Multicall3), and kept when its holder is `owner`, its type ours and its value not yet removed.
+ * only the id, so every certificate is read back: the creation code of contracts/readers/
+ * CertificateReader.sol runs in an eth_call over a range of ids, calls GetCertificate for each and
+ * returns only the matching ids, until it meets an id never issued (ids run 1..n).
  */
-async function endpointCertificates(client: ChainClient, profileRegistry: Address, owner: Address): Promise<bigint[]> {
-  const logs = await client.getContractEvents({abi: profileRegistryAbi, address: profileRegistry, eventName: 'CertificateCreated', fromBlock: 0n, strict: true})
-  const ids = logs.map((log) => log.args.id)
-  if (ids.length === 0) return []
-  const certificates = await client.multicall({
-    allowFailure: false,
-    batchSize: 65_536, // about 300 reads per eth_call
-    contracts: ids.map((id) => ({abi: profileRegistryAbi, address: profileRegistry, args: [id], functionName: 'GetCertificate'}) as const),
-    deployless: true,
-  })
-  return ids.filter((_, i) => {
-    const [, to, type, value] = certificates[i] as readonly [Address, Address, bigint, Hex]
-    return to.toLowerCase() === owner.toLowerCase() && type === ENDPOINT_ATTRIBUTE && value !== '0x'
-  })
+export async function endpointCertificates(client: ChainClient, profileRegistry: Address, owner: Address, range = CERTIFICATE_RANGE): Promise<bigint[]> {
+  const ids: bigint[] = []
+  for (let from = 1n; ; from += BigInt(range * CERTIFICATE_CONCURRENCY)) {
+    const ranges = await Promise.all(
+      Array.from({length: CERTIFICATE_CONCURRENCY}, async (_, k) => {
+        const start = from + BigInt(k * range)
+        const data = (certificateReaderBytecode + abiWord(profileRegistry) + abiWord(owner) + abiWord(ENDPOINT_ATTRIBUTE.toString(16)) + abiWord(start.toString(16)) + abiWord(range.toString(16))) as Hex
+        const hex = (await runDeployless(client, data)).slice(2)
+        if (hex.length < 64 || hex.length % 64 !== 0) {
+          throw nectarError('READ_FAILED', `Could not read the certificates of the ProfileRegistry at ${profileRegistry}.`, {hint: 'Check the profileRegistry address in the network profile.'})
+        }
+        const words = Array.from({length: hex.length / 64}, (_, i) => BigInt(`0x${hex.slice(i * 64, (i + 1) * 64)}`))
+        return {ended: words[0] === 1n, ids: words.slice(1)}
+      }),
+    )
+    for (const range of ranges) ids.push(...range.ids)
+    if (ranges.some((range) => range.ended)) return ids
+  }
 }
 
 export interface PublishedEndpoint {

@@ -13,13 +13,21 @@ import {marketAbi} from '../contracts/generated/Market.js'
 
 const same = (a: Address, b: Address) => a.toLowerCase() === b.toLowerCase()
 
+/**
+ * The batchSize of a deployless multicall of GetMaster reads. viem counts only each read's own calldata
+ * (36 bytes), but the call runs as creation code: its input carries about 224 bytes a read (under the
+ * 48 KiB initcode limit, EIP-3860) and its result comes back as "deployed" code (under 24 KiB, EIP-170),
+ * or the node refuses it. 3,600 bytes is about 100 reads a call (22 KiB in, 16 KiB out).
+ */
+const MULTICALL_CHUNK = 3600
+
 /** GetMaster for each address (itself when it has none), in one eth_call. */
 export async function mastersOf(client: ChainClient, market: Address, who: readonly Address[]): Promise<Map<string, Address>> {
   const unique = [...new Set(who.map((a) => a.toLowerCase()))] as Address[]
   if (unique.length === 0) return new Map()
   const masters = await client.multicall({
     allowFailure: false,
-    batchSize: 65_536,
+    batchSize: MULTICALL_CHUNK,
     contracts: unique.map((a) => ({abi: marketAbi, address: market, args: [a], functionName: 'GetMaster'}) as const),
     deployless: true,
   })

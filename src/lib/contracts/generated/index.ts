@@ -2,6 +2,7 @@
 export {addressHashMapAbi, addressHashMapBytecode} from './AddressHashMap.js'
 export {balanceReaderAbi, balanceReaderBytecode} from './BalanceReader.js'
 export {blacklistAbi, blacklistBytecode} from './Blacklist.js'
+export {certificateReaderAbi, certificateReaderBytecode} from './CertificateReader.js'
 export {marketAbi, marketBytecode} from './Market.js'
 export {miniMeTokenFactoryAbi, miniMeTokenFactoryBytecode} from './MiniMeTokenFactory.js'
 export {necAbi, necBytecode} from './NEC.js'
