@@ -13,7 +13,6 @@ import {marketAbi} from '../contracts/generated/Market.js'
 import {profileRegistryAbi} from '../contracts/generated/ProfileRegistry.js'
 import {parseEndpoint} from './provider.js'
 
-
 /** The ProfileRegistry attribute type holding an agent URL (below 1100: self-issued, no validator). */
 export const ENDPOINT_ATTRIBUTE = 1001n
 
@@ -26,10 +25,8 @@ export interface PublishedEndpointOf {
 
 async function attribute(client: ChainClient, profileRegistry: Address, owner: Address): Promise<string> {
   const value = await client.readContract({abi: profileRegistryAbi, address: profileRegistry, args: [owner, ENDPOINT_ATTRIBUTE], functionName: 'GetAttributeValue'})
-  return text(value)
+  return value === '0x' ? '' : bytesToString(hexToBytes(value))
 }
-
-const text = (value: Hex): string => (value === '0x' ? '' : bytesToString(hexToBytes(value)))
 
 /** A published value as a URL, or an error naming whose value it is (someone can write anything with CreateCertificate). */
 function checkPublished(url: string, owner: Address, from: PublishedEndpointOf['from']): PublishedEndpointOf {
@@ -44,17 +41,10 @@ function checkPublished(url: string, owner: Address, from: PublishedEndpointOf['
 
 /** The URL a provider (or else its master) published; undefined when neither did. A value that is not an http(s) URL is an error naming whose it is. */
 export async function endpointOf(client: ChainClient, {market, profileRegistry}: {market: Address; profileRegistry: Address}, provider: Address): Promise<PublishedEndpointOf | undefined> {
-  // One eth_call for the provider's own value and its master.
-  const [own, master] = await client.multicall({
-    allowFailure: false,
-    batchSize: 0,
-    contracts: [
-      {abi: profileRegistryAbi, address: profileRegistry, args: [provider, ENDPOINT_ATTRIBUTE], functionName: 'GetAttributeValue'},
-      {abi: marketAbi, address: market, args: [provider], functionName: 'GetMaster'},
-    ],
-    deployless: true,
-  })
-  if (own !== '0x') return checkPublished(text(own), provider, 'provider')
+  // Both at once, as plain calls: a value is anyone's to make huge, and a deployless multicall's
+  // result is capped at 24 KiB.
+  const [own, master] = await Promise.all([attribute(client, profileRegistry, provider), client.readContract({abi: marketAbi, address: market, args: [provider], functionName: 'GetMaster'})])
+  if (own) return checkPublished(own, provider, 'provider')
   if (master === zeroAddress || master.toLowerCase() === provider.toLowerCase()) return undefined
   const inherited = await attribute(client, profileRegistry, master)
   return inherited ? checkPublished(inherited, master, 'master') : undefined
