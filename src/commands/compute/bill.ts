@@ -7,7 +7,7 @@ import type {BillReport} from '../../lib/market/deal-payments.js'
 
 export default class ComputeBill extends BaseCommand<typeof ComputeBill> {
   static args = {deal: Args.string({description: 'Deal id', required: true})}
-  static description = 'Bill a deal: pays the provider for the time since the last bill (price × seconds × oracle rate / 1e18) and reserves the next period; a renter who cannot pay has the deal closed.'
+  static description = "Bill a deal: pays the deal's master (the provider, or its master when the provider is a worker) for the time since the last bill (price × seconds × oracle rate / 1e18) and reserves the next period; a renter who cannot pay has the deal closed."
   static examples = ['<%= config.bin %> <%= command.id %> 1 --account dev6', '<%= config.bin %> <%= command.id %> 1 --yes --json']
   static flags = {...rpcFlags, ...signerFlags, ...txFlags}
 
@@ -20,6 +20,6 @@ export default class ComputeBill extends BaseCommand<typeof ComputeBill> {
     const payment = await billDeal(client, {dealId, market: addresses.market}, await this.sendOptions())
     const {deal, json} = await dealAfterPayment(client, addresses, payment)
     this.log(`Billed deal ${dealId}: ${formatAmount(payment.paid)} SNM paid to ${deal.master}; deal is ${deal.status} (${payment.txHash}).`)
-    return {deal: json, paid: payment.paid, txHash: payment.txHash}
+    return {deal: json, paid: payment.paid, paidTo: deal.master, txHash: payment.txHash}
   }
 }

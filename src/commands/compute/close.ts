@@ -19,7 +19,7 @@ export default class ComputeClose extends BaseCommand<typeof ComputeClose> {
     const {closeDeal, dealAfterPayment} = await import('../../lib/market/deal-payments.js')
     const closed = await closeDeal(client, {blacklist: this.flags.blacklist, dealId, market: addresses.market}, await this.sendOptions())
     const {deal, json} = await dealAfterPayment(client, addresses, closed)
-    this.log(`Closed deal ${dealId}: ${formatAmount(closed.paid)} SNM paid for the last period, ${formatAmount(deal.totalPayout)} SNM in all (${closed.txHash}).`)
-    return {blacklisted: closed.blacklisted, deal: json, paid: closed.paid, txHash: closed.txHash}
+    this.log(`Closed deal ${dealId}: ${formatAmount(closed.paid)} SNM paid to ${deal.master} for the last period, ${formatAmount(deal.totalPayout)} SNM in all (${closed.txHash}).`)
+    return {blacklisted: closed.blacklisted, deal: json, paid: closed.paid, paidTo: deal.master, txHash: closed.txHash}
   }
 }

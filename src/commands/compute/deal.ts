@@ -18,6 +18,7 @@ export default class ComputeDeal extends BaseCommand<typeof ComputeDeal> {
     const client = await this.client()
     const {dealDetailsLines, describeDeal} = await import('../../lib/market/deal-details.js')
     const details = await describeDeal(client, {addresses, dealId})
+    if (details.endpointError) this.warnUser(details.endpointError)
     if (!this.jsonEnabled()) this.log(renderKeyValues(dealDetailsLines(details)))
     return details.json
   }

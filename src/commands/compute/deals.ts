@@ -7,7 +7,7 @@ import {renderTable} from '../../lib/cli/render.js'
 import type {DealsReport} from '../../lib/market/deals.js'
 
 export default class ComputeDeals extends BaseCommand<typeof ComputeDeals> {
-  static description = 'List your deals, as renter or provider: status, time left and SNM paid so far.'
+  static description = "List your deals, as renter, provider or a provider's master: status, time left, SNM paid so far and who it was paid to (the deal's master: the provider, or its master when the provider is a worker)."
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --all --account dev6 --json']
   static flags = {...rpcFlags, ...accountFlag,all: Flags.boolean({description: 'Include closed deals'})}
 
@@ -25,17 +25,18 @@ export default class ComputeDeals extends BaseCommand<typeof ComputeDeals> {
       else
         this.log(
           renderTable(
-            ['deal', 'role', 'status', 'counterpart', 'time left', 'paid SNM', 'in escrow SNM'],
+            ['deal', 'role', 'status', 'counterpart', 'time left', 'paid SNM', 'paid to', 'in escrow SNM'],
             shown.map((d, i) => [
               d.id.toString(),
-              d.consumer.toLowerCase() === me.toLowerCase() ? 'renter' : 'provider',
+              d.consumer.toLowerCase() === me.toLowerCase() ? 'renter' : d.supplier.toLowerCase() === me.toLowerCase() ? 'provider' : 'master',
               d.status,
               d.consumer.toLowerCase() === me.toLowerCase() ? d.supplier : d.consumer,
               rows[i].secondsLeft === null ? (d.status === 'accepted' ? 'spot' : '-') : formatDealDuration(BigInt(rows[i].secondsLeft!)) || '0s',
               displayAmount(d.totalPayout),
+              d.master.toLowerCase() === me.toLowerCase() ? 'you' : d.master,
               displayAmount(d.blockedBalance),
             ]),
-            ['right', 'left', 'left', 'left', 'right', 'right', 'right'],
+            ['right', 'left', 'left', 'left', 'right', 'right', 'left', 'right'],
           ),
         )
     }

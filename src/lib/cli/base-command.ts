@@ -140,7 +140,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /**
    * How to reach the provider agent of a deal, signing as the active account: `endpoint` when given,
-   * else the deal's provider's endpoint from the registry on chain.
+   * else the profile's `endpoints` entry for the deal's provider (or its master), else the provider's
+   * endpoint published on chain.
    */
   protected async dealAgent(dealId: bigint, endpoint?: string) {
     const settings = this.settings()
@@ -151,6 +152,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       chainId: settings.network.chainId,
       dealId,
       endpoint,
+      endpoints: settings.network.endpoints,
     })
   }
 

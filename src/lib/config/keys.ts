@@ -5,15 +5,18 @@ import {type Settings, type SettingSource} from './settings.js'
 import {type ConfigData} from './store.js'
 
 /** Keys `config get|set|unset` accept: top-level settings and dot paths into network profiles. */
-const KEY = /^(network|account|networks\.[a-z0-9][a-z0-9_-]{0,31}(\.(chainId|rpcUrl|devnet|contracts(\.(nec|controller|multicall3|snm|oracle|market|blacklist|profileRegistry|sonmRegistry|proposalManager))?))?)$/
+const KEY = /^(network|account|networks\.[a-z0-9][a-z0-9_-]{0,31}(\.(chainId|rpcUrl|devnet|contracts(\.(nec|controller|multicall3|snm|oracle|market|blacklist|profileRegistry|sonmRegistry|proposalManager))?|endpoints(\.0x[0-9a-fA-F]{40})?))?)$/
 
 export function checkKey(key: string): string[] {
   if (!KEY.test(key) || key.split('.').some(isReservedName)) {
     throw nectarError('UNKNOWN_CONFIG_KEY', `${JSON.stringify(key)} is not a config key.`, {
-      hint: 'Keys: network, account, networks.NAME.rpcUrl, networks.NAME.chainId, networks.NAME.contracts.nec (see `nectar config list`).',
+      hint: 'Keys: network, account, networks.NAME.rpcUrl, networks.NAME.chainId, networks.NAME.contracts.nec, networks.NAME.endpoints.PROVIDER_ADDRESS (see `nectar config list`).',
     })
   }
-  return key.split('.')
+  const path = key.split('.')
+  // One entry per provider however its address is written: endpoints are keyed in lower case.
+  if (path[2] === 'endpoints' && path[3]) path[3] = path[3].toLowerCase()
+  return path
 }
 
 export function getKey(config: ConfigData, key: string): unknown {
@@ -28,6 +31,16 @@ function coerce(path: string[], value: string): unknown {
   if (last === 'chainId') {
     if (!/^\d{1,16}$/.test(value)) throw nectarError('CONFIG_INVALID_VALUE', `chainId must be a positive integer, not ${JSON.stringify(value)}.`)
     return Number(value)
+  }
+  if (path[2] === 'endpoints' && path.length === 4) {
+    let url: URL | undefined
+    try {
+      url = new URL(value)
+    } catch {}
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+      throw nectarError('CONFIG_INVALID_VALUE', `An agent endpoint must be an http(s) URL, not ${JSON.stringify(value)}.`, {hint: 'Give a URL such as https://agent.example.org:8701.'})
+    }
+    return value.replace(/\/+$/, '')
   }
   if (last === 'devnet') {
     if (value !== 'true' && value !== 'false') throw nectarError('CONFIG_INVALID_VALUE', 'devnet must be true or false.')

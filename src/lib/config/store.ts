@@ -11,6 +11,8 @@ export interface NetworkProfile {
   chainId: number
   contracts?: Partial<Record<ContractName, `0x${string}`>>
   devnet?: boolean
+  /** Agent URLs by provider address (lower case), used before the URL the provider published on chain. */
+  endpoints?: Record<string, string>
   rpcUrl?: string
 }
 

@@ -51,6 +51,8 @@ export async function dealAfterPayment(client: ChainClient, {market, oracle}: {m
 export interface BillReport {
   deal: DealJson
   paid: bigint
+  /** Who was paid: the deal's master (the provider, or its master when the provider is a worker). */
+  paidTo: Address
   txHash: Hash
 }
 

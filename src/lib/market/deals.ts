@@ -24,7 +24,7 @@ export interface Deal {
   endTime: bigint
   id: bigint
   lastBillTS: bigint
-  /** Receives the payouts (= supplier here: no master/worker binding). */
+  /** Receives the payouts: GetMaster(supplier) when the deal opened (the supplier itself unless it is a worker). */
   master: Address
   /** USD/s x 1e18 (the ask's price). */
   price: bigint
@@ -191,6 +191,7 @@ export function dealJson(deal: Deal, now: bigint, rate: bigint) {
     endTime: deal.endTime.toString(),
     id: deal.id.toString(),
     lastBillTS: deal.lastBillTS.toString(),
+    master: deal.master,
     paid: deal.totalPayout.toString(),
     price: deal.price.toString(),
     secondsLeft: view.secondsLeft?.toString() ?? null,

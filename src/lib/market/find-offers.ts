@@ -8,8 +8,9 @@ import {nectarError} from '../core/errors.js'
 import {type BenchmarkName, NETFLAG_NAMES, type NetflagName} from './benchmarks.js'
 import {getOracleRate} from './deals.js'
 import {type Miss, type OfferFilter, type OfferJson, offerJson, type OfferSearch, type OfferSort, searchOffers} from './offers.js'
-import {listOrders} from './orders.js'
+import {listOrders, type Order} from './orders.js'
 import {formatBitrate, formatDealDuration, formatSize, parseBitrate, parsePrice, parseSize, snmPerHourText, usdPerHourText} from './units.js'
+import {mastersOf} from './workers.js'
 
 /** The flags of `compute offers`, as parsed. */
 export interface OfferFlags {
@@ -55,31 +56,39 @@ export function offerQuery(flags: OfferFlags): OfferQuery {
 }
 
 export interface FoundOffers extends OfferSearch {
+  /** Who a deal on each author's asks pays (GetMaster), by lower-case author. */
+  payees: Map<string, Address>
   rate: bigint
 }
+
+/** Who a deal on the offer pays. */
+const payeeOf = (found: Pick<FoundOffers, 'payees'>, order: Order): Address => found.payees.get(order.author.toLowerCase()) ?? order.author
 
 /** The active asks that match the query, for `renter` (asks reserved for someone else are left out). */
 export async function findOffers(client: ChainClient, {addresses, query, renter}: {addresses: {market: Address; oracle: Address}; query: OfferQuery; renter?: Address}): Promise<FoundOffers> {
   const [rate, asks] = await Promise.all([getOracleRate(client, addresses.oracle), listOrders(client, {market: addresses.market, status: 'active', type: 'ask'})])
   const maxPrice = query.maxPrice === undefined ? undefined : parsePrice(query.maxPrice, rate, '--max-price').price
-  return {...searchOffers(asks, {...query.filter, maxPrice, renter}, query.sort, query.limit), rate}
+  const search = searchOffers(asks, {...query.filter, maxPrice, renter}, query.sort, query.limit)
+  const payees = await mastersOf(client, addresses.market, [...search.matches, ...search.nearest.map((n) => n.order)].map((o) => o.author))
+  return {...search, payees, rate}
 }
 
 export const OFFER_COLUMNS = ['id', 'provider', 'cores', 'ram', 'storage', 'gpu', 'net down/up', 'USD/h', 'SNM/h', 'duration']
 export const OFFER_ALIGN = ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'] as const
 
 /** The table rows of the matches. */
-export function offerRows({matches, rate}: FoundOffers): string[][] {
-  return matches.map((o) => [
+export function offerRows(found: FoundOffers): string[][] {
+  const short = (a: Address) => `${a.slice(0, 8)}…${a.slice(-4)}`
+  return found.matches.map((o) => [
     o.id.toString(),
-    `${o.author.slice(0, 8)}…${o.author.slice(-4)}`,
+    payeeOf(found, o) === o.author ? short(o.author) : `${short(o.author)} (pays ${short(payeeOf(found, o))})`,
     o.benchmarks.cpuCores.toString(),
     formatSize(o.benchmarks.ramSize),
     formatSize(o.benchmarks.storageSize),
     o.benchmarks.gpuCount > 0n ? `${o.benchmarks.gpuCount} × ${formatSize(o.benchmarks.gpuMem)}` : '-',
     `${formatBitrate(o.benchmarks.netDownload)} / ${formatBitrate(o.benchmarks.netUpload)}`,
     usdPerHourText(o.price),
-    snmPerHourText(o.price, rate),
+    snmPerHourText(o.price, found.rate),
     o.duration === 0n ? 'spot' : `≤ ${formatDealDuration(o.duration)}`,
   ])
 }
@@ -101,8 +110,8 @@ export interface OffersReport {
 export function offersReport(found: FoundOffers): OffersReport {
   return {
     count: found.matches.length,
-    nearest: found.nearest.map((n) => ({misses: n.misses, offer: offerJson(n.order, found.rate)})),
-    offers: found.matches.map((o) => offerJson(o, found.rate)),
+    nearest: found.nearest.map((n) => ({misses: n.misses, offer: offerJson(n.order, found.rate, payeeOf(found, n.order))})),
+    offers: found.matches.map((o) => offerJson(o, found.rate, payeeOf(found, o))),
     oracleRate: found.rate,
     totalActive: found.total,
   }

@@ -98,7 +98,6 @@ export function searchOffers(asks: Order[], filter: OfferFilter, sort: OfferSort
 
 export type OfferJson = ReturnType<typeof offerJson>
 
-/** An offer as `--json` shows it. */
 /** The benchmarks as decimal strings (a plain loop: this runs for each of 10,000 offers). */
 function benchmarkStrings(benchmarks: Order['benchmarks']): Record<string, string> {
   const out: Record<string, string> = {}
@@ -106,13 +105,15 @@ function benchmarkStrings(benchmarks: Order['benchmarks']): Record<string, strin
   return out
 }
 
-export function offerJson(order: Order, rate: bigint) {
+/** An offer as `--json` shows it; `payee` is who a deal on it pays (GetMaster of its author: the author unless it is a worker). */
+export function offerJson(order: Order, rate: bigint, payee: Address = order.author) {
   return {
     benchmarks: benchmarkStrings(order.benchmarks),
     counterparty: order.counterparty,
     duration: order.duration.toString(),
     id: order.id.toString(),
     netflags: order.netflags,
+    payee,
     price: order.price.toString(),
     provider: order.author,
     snmPerHour: snmPerHour(order.price, rate),

@@ -5,6 +5,7 @@
 import {type Address, getAddress} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
+import {marketAbi} from '../contracts/generated/Market.js'
 import {getDeal} from '../market/deals.js'
 import {endpointOf} from '../market/endpoints.js'
 import {getOrder} from '../market/orders.js'
@@ -60,10 +61,22 @@ export function chainDealSource(client: ChainClient, market: Address): DealSourc
   }
 }
 
-/** An EndpointSource over the ProfileRegistry attribute (the provider's, else its master's; the market library's endpointOf). */
-export function chainEndpointSource(client: ChainClient, addresses: {market: Address; profileRegistry: Address}): EndpointSource {
+/**
+ * An EndpointSource over the ProfileRegistry attribute (the provider's, else its master's; the market
+ * library's endpointOf). `configured` (the profile's `endpoints`, by lower-case address) comes first:
+ * the provider's entry, else its master's, else the chain.
+ */
+export function chainEndpointSource(client: ChainClient, addresses: {market: Address; profileRegistry: Address}, configured: Record<string, string> = {}): EndpointSource {
+  const entry = (who: Address) => (Object.hasOwn(configured, who.toLowerCase()) ? configured[who.toLowerCase()] : undefined)
   return {
     async endpointOf(provider: Address): Promise<string | undefined> {
+      const own = entry(provider)
+      if (own) return own
+      if (Object.keys(configured).length > 0) {
+        const master = await client.readContract({abi: marketAbi, address: addresses.market, args: [provider], functionName: 'GetMaster'})
+        const inherited = entry(master)
+        if (inherited) return inherited
+      }
       return (await endpointOf(client, addresses, provider))?.url
     },
   }

@@ -35,16 +35,21 @@ export interface DealTargetOptions {
   chain?: () => Promise<{client: ChainClient; market: Address; profileRegistry: Address}>
   dealId: bigint
   endpoint?: string
+  /** The profile's agent URLs by provider address (lower case): used before the chain. */
+  endpoints?: Record<string, string>
 }
 
-/** The agent of a deal: from --endpoint, or from the URL the deal's supplier (or its master) published in the ProfileRegistry. */
+/**
+ * The agent of a deal: from --endpoint; else the profile's `endpoints` entry for the deal's supplier
+ * (or its master); else the URL the supplier (or its master) published in the ProfileRegistry.
+ */
 export async function dealTarget(options: DealTargetOptions): Promise<AgentTarget> {
   if (options.endpoint) {
     const {endpoint} = await resolveEndpoint({chainId: options.chainId, getDeal: async () => undefined}, {endpointOf: async () => undefined}, options.dealId, options.endpoint)
     return {account: options.account, chainId: options.chainId, dealId: options.dealId, endpoint}
   }
   const {client, market, profileRegistry} = await options.chain!()
-  const {endpoint} = await resolveEndpoint(chainDealSource(client, market), chainEndpointSource(client, {market, profileRegistry}), options.dealId)
+  const {endpoint} = await resolveEndpoint(chainDealSource(client, market), chainEndpointSource(client, {market, profileRegistry}, options.endpoints), options.dealId)
   return {account: options.account, chainId: options.chainId, dealId: options.dealId, endpoint}
 }
 
