@@ -175,7 +175,8 @@ export type DealJson = ReturnType<typeof dealJson>
 /** `compute deals`'s result. */
 export interface DealsReport {
   account: Address
-  deals: DealJson[]
+  /** Each deal with how long it is funded (null when closed): see ./deal-funding.ts. */
+  deals: Array<DealJson & {funding: unknown}>
 }
 
 /** A deal as `--json` shows it. */
