@@ -4,7 +4,7 @@ import {type Address, type Hash} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
 import {transact, type TransactOptions, withDetails} from '../chain/transact.js'
-import {displayAmount, formatAmount} from '../core/amounts.js'
+import {formatAmount} from '../core/amounts.js'
 import {type NectarError, nectarError} from '../core/errors.js'
 import {toNectarError} from '../core/to-nectar-error.js'
 import {snmAbi} from '../contracts/generated/SNM.js'
@@ -31,11 +31,12 @@ export async function approveAllowance(
 export async function stoppedAfterApproval(client: ChainClient, error: unknown, {addresses, approvalTx, owner, step}: {addresses: {market: Address; snm: Address}; approvalTx: Hash; owner: Address; step: string}): Promise<NectarError> {
   const base = toNectarError(error)
   const allowance = await client.readContract({abi: snmAbi, address: addresses.snm, args: [owner, addresses.market], functionName: 'allowance'}).catch(() => undefined)
-  const what = base.message.replace(/[;,.]?\s*nothing was sent\.?/i, '.').replace(/\.\.$/, '.')
-  const now = allowance === undefined ? 'could not be read' : `is now ${displayAmount(allowance)} SNM`
+  const strip = (text: string) => text.replace(/[;,.]?\s*nothing was sent\.?\s*/i, '. ').replace(/^\.\s*/, '').replace(/\.\.\s*/g, '. ').trim()
+  const what = /[.!?]$/.test(strip(base.message)) ? strip(base.message) : `${strip(base.message)}.`
+  const now = allowance === undefined ? 'could not be read' : `is now ${formatAmount(allowance)} SNM`
   return nectarError(base.code, `${step} was not sent: ${what} Only the approval ${approvalTx} was sent; the Market's allowance ${now}.`, {
     cause: base,
     details: base.details,
-    hint: `${base.hint ? base.hint + ' ' : ''}The allowance stays and is shared by your deals on this Market; running the command again adds its budget once more.`,
+    hint: `${base.hint && strip(base.hint) ? strip(base.hint) + ' ' : ''}The allowance stays and is shared by your deals on this Market; running the command again adds its budget once more.`,
   })
 }
