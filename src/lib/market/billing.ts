@@ -183,3 +183,18 @@ export function rateWithMargin(rate: bigint, marginPct: bigint): bigint {
 export function forwardBudget(price: bigint, duration: bigint, rate: bigint, marginPct: bigint): bigint {
   return calculatePayment(price, duration, rateWithMargin(rate, marginPct))
 }
+
+/**
+ * The allowance a Bill (or CloseDeal) at any time up to `at` needs so that it cannot revert: what it
+ * would pull with unlimited funds at `at`, capped at the balance. What a payment pulls only grows with
+ * time (the rate fixed), and one the balance cannot cover closes the deal instead of reverting, so an
+ * allowance of min(balance, pull at `at`) covers every moment before `at`. (Checking `at` alone is not
+ * enough: a payment that closes the deal at `at` for want of balance may revert a little earlier, when
+ * the balance still covers it and the allowance does not.)
+ */
+export function allowanceNeeded(deal: PayableDeal, at: bigint, rate: bigint, balance: bigint, kind: 'bill' | 'close'): bigint {
+  const unlimited = {allowance: 1n << 255n, balance: 1n << 255n}
+  const outcome = (kind === 'bill' ? simulateBill : simulateClose)(deal, at, rate, unlimited)
+  const pulled = outcome.kind === 'ok' ? outcome.pulled : 0n
+  return pulled < balance ? pulled : balance
+}
