@@ -68,7 +68,8 @@ describe('compute offers', () => {
     expect(new Set(ids)).toEqual(new Set(await activeAskIds()))
     expect(ids).toEqual(expect.arrayContaining(['1', '3', '4', '5', '6'])) // seeded; no test buys or cancels them
     const offer = envelope.data.offers[0]
-    expect(Object.keys(offer)).toEqual(expect.arrayContaining(['id', 'provider', 'price', 'usdPerHour', 'snmPerHour', 'duration', 'benchmarks']))
+    expect(Object.keys(offer)).toEqual(expect.arrayContaining(['id', 'provider', 'price', 'usdPerHour', 'snmPerHour', 'duration', 'benchmarks', 'identityLevel']))
+    expect(['anonymous', 'registered', 'identified', 'professional']).toContain(offer.identityLevel)
     expect(offer.price).toMatch(/^\d+$/)
     expect(Object.keys(offer.benchmarks)).toHaveLength(12)
     const prices = envelope.data.offers.map((o: {price: string}) => BigInt(o.price))
@@ -170,7 +171,11 @@ describe('compute fund, deals, deal and close on a spot deal', () => {
     const row = listed.envelope.data.deals.find((d: {id: string}) => d.id === dealId)
     // Escrow (1 hour) plus an allowance of at least the 2 budgeted hours left: at least ~3 hours from the open.
     expect(Number(row.funding.fundedSeconds)).toBeGreaterThan(2 * 3600)
+    expect(row.funding.billNow).toBe('ok')
     expect(row.funding.nextBill).toBe('ok')
+    // The renter's balance and allowance, as the chain has them.
+    expect(BigInt(row.funding.balance)).toBe(await client.readContract({abi: snmAbi, address: snm, args: [renter], functionName: 'balanceOf'}))
+    expect(BigInt(row.funding.allowance)).toBe(await client.readContract({abi: snmAbi, address: snm, args: [renter, market], functionName: 'allowance'}))
     const shown = await runJson(['compute', 'deal', dealId])
     expect(shown.envelope.data.funding.fundedUntil).toBe(row.funding.fundedUntil)
     const supplierNonce = await nonce(supplier.address)

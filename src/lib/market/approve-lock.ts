@@ -34,7 +34,12 @@ export async function stoppedAfterApproval(client: ChainClient, error: unknown, 
   const strip = (text: string) => text.replace(/[;,.]?\s*nothing was sent\.?\s*/i, '. ').replace(/^\.\s*/, '').replace(/\.\.\s*/g, '. ').trim()
   const what = /[.!?]$/.test(strip(base.message)) ? strip(base.message) : `${strip(base.message)}.`
   const now = allowance === undefined ? 'could not be read' : `is now ${formatAmount(allowance)} SNM`
-  return nectarError(base.code, `${step} was not sent: ${what} Only the approval ${approvalTx} was sent; the Market's allowance ${now}.`, {
+  // A step that failed after its own send (unconfirmed, reverted on chain, replaced) was sent too.
+  const stepSent = base.code === 'TX_UNCONFIRMED' || base.code === 'TX_FAILED' || base.code === 'TX_REPLACED'
+  const message = stepSent
+    ? `${step} failed after it was sent: ${what} The approval ${approvalTx} was sent before it; the Market's allowance ${now}.`
+    : `${step} was not sent: ${what} Only the approval ${approvalTx} was sent; the Market's allowance ${now}.`
+  return nectarError(base.code, message, {
     cause: base,
     details: base.details,
     hint: `${base.hint && strip(base.hint) ? strip(base.hint) + ' ' : ''}The allowance stays and is shared by your deals on this Market; running the command again adds its budget once more.`,

@@ -64,6 +64,8 @@ export function fundingLines(deal: Deal, now: bigint, f: DealFunding): Array<[st
   ]
 }
 
+const outcomeName = (o: PaymentOutcome) => (o.kind === 'reverts' ? 'reverts' : o.closed ? 'closes' : 'ok')
+
 export type DealFundingJson = ReturnType<typeof fundingJson>
 
 export function fundingJson(now: bigint, f: DealFunding) {
@@ -72,7 +74,10 @@ export function fundingJson(now: bigint, f: DealFunding) {
     balance: f.balance.toString(),
     fundedSeconds: (f.fundedUntil > now ? f.fundedUntil - now : 0n).toString(),
     fundedUntil: f.fundedUntil.toString(),
-    nextBill: f.billNext.kind === 'reverts' ? 'reverts' : f.billNext.closed ? 'closes' : 'ok',
+    /** What a Bill now would do: ok, reverts (the allowance is short) or closes (the balance is short). */
+    billNow: outcomeName(f.billNow),
+    /** The same for a bill one period from now (spot: 1 hour; forward: min(1 day, time left)). */
+    nextBill: outcomeName(f.billNext),
     otherOpenDeals: f.otherOpenDeals,
   }
 }
@@ -89,7 +94,7 @@ export async function fundsOf(client: ChainClient, addresses: {market: Address; 
     ]),
     deployless: true,
   })
-  return new Map(unique.map((r, i) => [r, {allowance: results[2 * i] as bigint, balance: results[2 * i + 1] as bigint}]))
+  return new Map(unique.map((r, i) => [r, {allowance: results[2 * i + 1] as bigint, balance: results[2 * i] as bigint}]))
 }
 
 export interface FundParameters {
