@@ -266,6 +266,24 @@ describe('checks before the first signature', () => {
     await refused(other, () => rentOffer(client, {addresses: addresses(), askId, duration: 0n}, sendAs(other)), 'BLACKLISTED', /^The provider 0x[0-9a-fA-F]{40} blacklisted you/)
   })
 
+  it('a paused Market, and an ask reserved for a master: its worker may take it, anyone else is refused', async () => {
+    const provider = await freshAccount(client)
+    const who = await renter()
+    const askId = await placeAsk(client, m.market, provider, 0n, {price})
+    await ok(m.deployer, m.market, marketAbi as Abi, 'pause', [])
+    await refused(who, () => rentOffer(client, {addresses: addresses(), askId, duration: 0n}, sendAs(who)), 'MARKET_PAUSED')
+    await ok(m.deployer, m.market, marketAbi as Abi, 'unpause', [])
+    // SONM compares the ask's counterparty with GetMaster(buyer).
+    const master = await renter()
+    const worker = await renter()
+    await ok(worker, m.market, marketAbi as Abi, 'RegisterWorker', [master.address])
+    await ok(master, m.market, marketAbi as Abi, 'ConfirmWorker', [worker.address])
+    const reserved = orderPlacedId(await ok(provider, m.market, marketAbi as Abi, 'PlaceOrder', [2, master.address, 0n, price, [false, true, false], 1, zeroAddress, `0x${'0'.repeat(64)}`, [1n]]))!
+    await refused(who, () => rentOffer(client, {addresses: addresses(), askId: reserved, duration: 0n}, sendAs(who)), 'ASK_RESERVED')
+    const rented = await rentOffer(client, {addresses: addresses(), askId: reserved, duration: 0n}, sendAs(worker))
+    expect(rented.deal.consumer).toBe(worker.address)
+  })
+
   it('fund refuses a closed deal and a signer who is not the renter', async () => {
     const provider = await freshAccount(client)
     const who = await renter()

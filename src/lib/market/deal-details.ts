@@ -5,7 +5,7 @@ import {type Address} from 'viem'
 import {type ChainClient} from '../chain/client.js'
 import {formatAmount} from '../core/amounts.js'
 import {formatDuration} from '../core/durations.js'
-import {type DealFunding, dealFunding, type DealFundingJson, fundingJson, fundingLines, fundingWarning, fundsOf} from './deal-funding.js'
+import {type DealFunding, dealFunding, type DealFundingJson, fundingJson, dealFundingLines, fundingWarning, fundsOf} from './deal-funding.js'
 import {type Deal, type DealJson, dealJson, getOracleRate, listDeals, requireDeal} from './deals.js'
 import {endpointOf} from './endpoints.js'
 import {formatDealDuration, snmPerHourText, usdPerHourText} from './units.js'
@@ -52,6 +52,6 @@ export function dealDetailsLines({deal, endpoint, funding, json, now, rate}: Dea
     ['paid', `${formatAmount(deal.totalPayout)} SNM`],
     ['escrow', `${formatAmount(deal.blockedBalance)} SNM`],
     ['unbilled', `${formatAmount(BigInt(json.unbilled))} SNM`],
-    ...(funding ? fundingLines(deal, now, funding) : []),
+    ...(funding ? dealFundingLines(deal, now, funding) : []),
   ]
 }

@@ -55,7 +55,7 @@ export function fundingWarning(deal: Deal, f: DealFunding): string | undefined {
 }
 
 /** The funding lines of `compute deal`. */
-export function fundingLines(deal: Deal, now: bigint, f: DealFunding): Array<[string, string]> {
+export function dealFundingLines(deal: Deal, now: bigint, f: DealFunding): Array<[string, string]> {
   const left = f.fundedUntil > now ? f.fundedUntil - now : 0n
   const shared = f.otherOpenDeals > 0 ? ` (shared with ${f.otherOpenDeals} other open deal${f.otherOpenDeals === 1 ? '' : 's'} of the renter)` : ''
   return [

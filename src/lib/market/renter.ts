@@ -132,12 +132,8 @@ export interface QuickBuyPlan extends Funding {
   identityLevel: number
 }
 
-/** Refuses when the Market is paused (every PlaceOrder, QuickBuy and OpenDeal reverts then). */
-async function requireNotPaused(client: ChainClient, market: Address): Promise<void> {
-  if (await client.readContract({abi: marketAbi, address: market, functionName: 'paused'})) {
-    throw nectarError('MARKET_PAUSED', `The Market at ${market} is paused: it takes no orders and opens no deals.`, {hint: 'Try again once its owner unpauses it.'})
-  }
-}
+/** Every PlaceOrder, QuickBuy and OpenDeal reverts while the Market is paused. */
+const pausedError = (market: Address) => nectarError('MARKET_PAUSED', `The Market at ${market} is paused: it takes no orders and opens no deals.`, {hint: 'Try again once its owner unpauses it.'})
 
 /**
  * Everything QuickBuy(askID, duration) and the OpenDeal inside it check, in the Market's order: an
@@ -174,7 +170,7 @@ export async function planQuickBuy(
     ],
     deployless: true,
   })
-  if (paused) await requireNotPaused(client, addresses.market)
+  if (paused) throw pausedError(addresses.market)
   if (level < ask.identityLevel) {
     throw nectarError('IDENTITY_TOO_LOW', `Offer ${askId} requires the identity level ${identityName(ask.identityLevel)}; ${buyer} is ${identityName(level)}.`, {
       hint: 'Get a certificate of that level from a validator in the ProfileRegistry, or pick an offer that asks for less.',
@@ -202,7 +198,9 @@ export async function checkBlacklists(client: ChainClient, blacklist: Address, {
     [master, buyer, `the provider's master ${master}`, 'you'],
     [author, buyer, `the provider ${author}`, 'you'],
   ]
-  const wanted = pairs.filter(([who, whom], i) => who !== zeroAddress && (i === 0 || i === 3 ? master.toLowerCase() !== author.toLowerCase() : true) && whom !== zeroAddress)
+  // A provider that is its own master makes the master pairs repeats of the author pairs; a zero address blacklists nobody.
+  const ownMaster = master.toLowerCase() === author.toLowerCase()
+  const wanted = pairs.filter(([who], i) => who !== zeroAddress && !(ownMaster && (i === 0 || i === 3)))
   const listed = await client.multicall({
     allowFailure: false,
     batchSize: 0,
@@ -220,8 +218,8 @@ export async function checkBlacklists(client: ChainClient, blacklist: Address, {
 
 /** The BID path's checks: the Market not paused, and the renter can pay the lock; the budget as for a deal of this duration. */
 export async function planBidFunding(client: ChainClient, addresses: MarketAddresses, {buyer, duration, funding, price}: {buyer: Address; duration: bigint; funding?: FundingOptions; price: bigint}): Promise<Funding> {
-  await requireNotPaused(client, addresses.market)
-  const rate = await getOracleRate(client, addresses.oracle)
+  const [paused, rate] = await Promise.all([client.readContract({abi: marketAbi, address: addresses.market, functionName: 'paused'}), getOracleRate(client, addresses.oracle)])
+  if (paused) throw pausedError(addresses.market)
   return checkFunds(client, addresses, buyer, {...dealBudget(price, duration, rate, funding), lock: lockedSum(price, duration, rate), rate})
 }
 
