@@ -19,6 +19,7 @@ import {calculatePayment, DAY, forwardBudget, HOUR, lockedSum, simulateBill, sim
 import {fundDeal} from '../../src/lib/market/deal-funding.js'
 import {billDeal, closeDeal} from '../../src/lib/market/deal-payments.js'
 import {getDeal, orderPlacedId} from '../../src/lib/market/deals.js'
+import {placeBid} from '../../src/lib/market/place-order.js'
 import {rentOffer} from '../../src/lib/market/rent-offer.js'
 import {type FreshAccount, freshAccount, type PrivateChain, privateChain} from '../setup/chain.js'
 import {deployTestMarket, placeAsk, type TestMarket} from '../setup/market.js'
@@ -226,6 +227,29 @@ describe('deals ordered with the CLI defaults last', () => {
     expect(funded.allowance.after).toBe(funded.allowance.before + funded.amount)
     await billDeal(client, {...payments, dealId: b.deal.id}, sendAs(provider))
     expect((await getDeal(client, m.market, b.deal.id))!.status).toBe('accepted')
+  })
+})
+
+describe('compute bid budgets the deal its BID opens', () => {
+  it('a forward bid approves its whole cost + margin, a spot bid its budget; OpenDeal then bills from the shared allowance', async () => {
+    const who = await renter()
+    const provider = await freshAccount(client)
+    const order = (duration: bigint) => ({benchmarks: [1n], blacklist: zeroAddress, counterparty: zeroAddress, duration, identityLevel: 1, netflags: [false, true, false], price: USD_PER_HOUR, priceUnit: 'usd/h' as const, tag: `0x${'0'.repeat(64)}` as const})
+    const rate = await rateNow()
+    const before = await allowanceOf(who.address)
+    const forward = await placeBid(client, {addresses: addresses(), funding: {rateMargin: 20n}, order: order(2n * DAY)}, sendAs(who))
+    expect(forward.funding.budget).toBe(forwardBudget(USD_PER_HOUR, 2n * DAY, rate, 20n))
+    expect(await allowanceOf(who.address)).toBe(before + forward.funding.budget - forward.lock)
+    const spot = await placeBid(client, {addresses: addresses(), funding: {budget: '5h'}, order: order(0n)}, sendAs(who))
+    expect(spot.funding.budget).toBe(calculatePayment(USD_PER_HOUR, 5n * HOUR, rate))
+    await expect(placeBid(client, {addresses: addresses(), funding: {budget: '30m'}, order: order(0n)}, sendAs(who))).rejects.toMatchObject({code: 'BUDGET_TOO_SMALL'})
+    // A matching ask fills the forward bid; a day and an hour later the provider bills it from the allowance.
+    const askId = await placeAsk(client, m.market, provider, 3n * DAY, {price: USD_PER_HOUR})
+    await ok(provider, m.market, marketAbi as Abi, 'OpenDeal', [askId, forward.orderId!])
+    const dealId = await client.readContract({abi: marketAbi, address: m.market, functionName: 'GetDealsAmount'})
+    await advance(DAY + HOUR)
+    const billed = await billDeal(client, {dealId, market: m.market, oracle: m.oracle, snm: m.snm}, sendAs(provider))
+    expect(billed.paid).toBe(calculatePayment(USD_PER_HOUR, (await getDeal(client, m.market, dealId))!.lastBillTS - (await getDeal(client, m.market, dealId))!.startTime, rate))
   })
 })
 
