@@ -9,8 +9,10 @@ import {privateKeyToAccount} from 'viem/accounts'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {marketAbi} from '../../src/lib/contracts/generated/Market.js'
+import {oracleUSDAbi} from '../../src/lib/contracts/generated/OracleUSD.js'
 import {snmAbi} from '../../src/lib/contracts/generated/SNM.js'
 import {DEV_PRIVATE_KEYS as DEV_KEYS} from '../../src/lib/devnet/accounts.js'
+import {forwardBudget} from '../../src/lib/market/billing.js'
 import {type FreshAccount, freshAccount, sharedClient} from '../setup/chain.js'
 import {makeTestEnv, type TestEnv} from '../setup/env.js'
 import {cancelOrder, placeAsk, type TestAsk} from '../setup/market.js'
@@ -66,7 +68,8 @@ describe('compute offers', () => {
     expect(new Set(ids)).toEqual(new Set(await activeAskIds()))
     expect(ids).toEqual(expect.arrayContaining(['1', '3', '4', '5', '6'])) // seeded; no test buys or cancels them
     const offer = envelope.data.offers[0]
-    expect(Object.keys(offer)).toEqual(expect.arrayContaining(['id', 'provider', 'price', 'usdPerHour', 'snmPerHour', 'duration', 'benchmarks']))
+    expect(Object.keys(offer)).toEqual(expect.arrayContaining(['id', 'provider', 'price', 'usdPerHour', 'snmPerHour', 'duration', 'benchmarks', 'identityLevel']))
+    expect(['anonymous', 'registered', 'identified', 'professional']).toContain(offer.identityLevel)
     expect(offer.price).toMatch(/^\d+$/)
     expect(Object.keys(offer.benchmarks)).toHaveLength(12)
     const prices = envelope.data.offers.map((o: {price: string}) => BigInt(o.price))
@@ -99,23 +102,26 @@ describe('compute offers', () => {
 })
 
 describe('compute order', () => {
-  it('approves exactly the lock and opens the deal', async () => {
+  it('approves the deal\'s budget on top of the allowance and opens the deal', async () => {
     const askId = await ask(7n * 86_400n, 0.6)
-    const before = await client.readContract({abi: snmAbi, address: snm, args: [renter], functionName: 'balanceOf'})
+    const allowance = () => client.readContract({abi: snmAbi, address: snm, args: [renter, market], functionName: 'allowance'})
+    const [before, allowanceBefore] = await Promise.all([client.readContract({abi: snmAbi, address: snm, args: [renter], functionName: 'balanceOf'}), allowance()])
     const {envelope, exitCode} = await runJson(['compute', 'order', String(askId), '--duration', '2h', '--private-key', RENTER, '--yes'])
     expect(exitCode).toBe(0)
     expect(envelope.ok).toBe(true)
-    expect(envelope.data.approved).toBe(envelope.data.lock)
+    // A forward deal budgets its whole cost at the oracle rate + 10%: 2 hours at 0.6 USD/h, more than the lock.
+    const rate = await client.readContract({abi: oracleUSDAbi, address: env.deployment.contracts.oracle!, functionName: 'getCurrentPrice'})
+    expect(BigInt(envelope.data.budget)).toBe(forwardBudget(usdPerHour(0.6), 7200n, rate, 10n))
+    expect(envelope.data.approved).toBe(envelope.data.budget)
+    expect(envelope.data.approvalTx).toMatch(/^0x[0-9a-f]{64}$/)
     expect(envelope.data.deal.askId).toBe(String(askId))
     expect(envelope.data.deal.consumer).toBe(renter)
     expect(envelope.data.deal.status).toBe('accepted')
     expect(envelope.data.deal.blockedBalance).toBe(envelope.data.lock)
-    const [after, allowance] = await Promise.all([
-      client.readContract({abi: snmAbi, address: snm, args: [renter], functionName: 'balanceOf'}),
-      client.readContract({abi: snmAbi, address: snm, args: [renter, market], functionName: 'allowance'}),
-    ])
+    const after = await client.readContract({abi: snmAbi, address: snm, args: [renter], functionName: 'balanceOf'})
     expect(before - after).toBe(BigInt(envelope.data.lock))
-    expect(allowance).toBe(0n) // exactly the lock was approved, and all of it was used
+    // The allowance is shared by the renter's deals: raised by the budget, less the lock the Market took.
+    expect(await allowance()).toBe(allowanceBefore + BigInt(envelope.data.budget) - BigInt(envelope.data.lock))
   })
 
   // Each case makes the ask it needs and returns the command's arguments.
@@ -129,6 +135,9 @@ describe('compute order', () => {
     ['duration the ask does not allow', async () => ['compute', 'order', String(await ask(0n, 0.15)), '--duration', '2h'], 2, 'DURATION_NOT_ALLOWED'],
     ['price ceiling below the ask', async () => ['compute', 'order', String(await ask(86_400n, 1.2)), '--duration', '1h', '--max-price', '1usd/h'], 2, 'PRICE_ABOVE_CEILING'],
     ['bad duration', async () => ['compute', 'order', String(await ask(86_400n, 1.2)), '--duration', 'soon'], 2, 'INVALID_DURATION'],
+    ['an identity level below the ask\'s', async () => ['compute', 'order', String(await ask(86_400n, 0.2, {identityLevel: 3})), '--duration', '1h'], 1, 'IDENTITY_TOO_LOW'],
+    ['a spot budget under one hour', async () => ['compute', 'order', String(await ask(0n, 0.2)), '--duration', '0', '--budget', '30m'], 2, 'BUDGET_TOO_SMALL'],
+    ['a spot budget in SNM under one hour', async () => ['compute', 'order', String(await ask(0n, 0.2)), '--duration', '0', '--budget', '0.000001snm'], 2, 'BUDGET_TOO_SMALL'],
   ]
   for (const [name, makeArgs, exit, code] of bad) {
     it(`refuses ${name} with exit ${exit} and sends nothing`, async () => {
@@ -149,6 +158,42 @@ describe('compute order', () => {
     expect(envelope.error.code).toBe('INSUFFICIENT_SNM')
     expect(exitCode).toBe(1)
     expect(await nonce(poor)).toBe(0)
+  })
+})
+
+describe('compute fund, deals, deal and close on a spot deal', () => {
+  it('shows how long it is funded, refuses fund by someone else and on a closed deal (exit 1, nothing sent)', async () => {
+    const askId = await ask(0n, 0.4)
+    const ordered = await runJson(['compute', 'order', String(askId), '--duration', '0', '--budget', '3h', '--private-key', RENTER, '--yes'])
+    expect(ordered.exitCode).toBe(0)
+    const dealId = ordered.envelope.data.deal.id
+    const listed = await runJson(['compute', 'deals', '--account', renter])
+    const row = listed.envelope.data.deals.find((d: {id: string}) => d.id === dealId)
+    // Escrow (1 hour) plus an allowance of at least the 2 budgeted hours left: at least ~3 hours from the open.
+    expect(Number(row.funding.fundedSeconds)).toBeGreaterThan(2 * 3600)
+    expect(row.funding.billNow).toBe('ok')
+    expect(row.funding.nextBill).toBe('ok')
+    // The renter's balance and allowance, as the chain has them.
+    expect(BigInt(row.funding.balance)).toBe(await client.readContract({abi: snmAbi, address: snm, args: [renter], functionName: 'balanceOf'}))
+    expect(BigInt(row.funding.allowance)).toBe(await client.readContract({abi: snmAbi, address: snm, args: [renter, market], functionName: 'allowance'}))
+    const shown = await runJson(['compute', 'deal', dealId])
+    expect(shown.envelope.data.funding.fundedUntil).toBe(row.funding.fundedUntil)
+    const supplierNonce = await nonce(supplier.address)
+    const byOther = await runJson(['compute', 'fund', dealId, '--hours', '2', '--private-key', supplier.privateKey, '--yes'])
+    expect(byOther.envelope.error.code).toBe('NOT_CONSUMER')
+    expect(byOther.exitCode).toBe(1)
+    expect(await nonce(supplier.address)).toBe(supplierNonce)
+    const funded = await runJson(['compute', 'fund', dealId, '--hours', '2', '--private-key', RENTER, '--yes'])
+    expect(funded.exitCode).toBe(0)
+    expect(BigInt(funded.envelope.data.fundedUntil)).toBeGreaterThan(BigInt(row.funding.fundedUntil))
+    const closed = await runJson(['compute', 'close', dealId, '--private-key', RENTER, '--yes'])
+    expect(closed.exitCode).toBe(0)
+    expect(closed.envelope.data.approvalTx).toBeNull() // the allowance covered the time used
+    const renterNonce = await nonce(renter)
+    const late = await runJson(['compute', 'fund', dealId, '--amount', '1', '--private-key', RENTER, '--yes'])
+    expect(late.envelope.error.code).toBe('DEAL_CLOSED')
+    expect(late.exitCode).toBe(1)
+    expect(await nonce(renter)).toBe(renterNonce)
   })
 })
 

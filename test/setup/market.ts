@@ -50,6 +50,8 @@ export async function deployTestMarket(client: ChainClient): Promise<TestMarket>
 }
 
 export interface TestAsk {
+  /** The identity level the ask requires of a renter (1 anonymous, 2 registered, ...). Default 1. */
+  identityLevel?: number
   /** The ask's benchmark vector (index 2 cpuCores, 3 ramSize bytes). Default [1000, 1000, 4]. */
   benchmarks?: bigint[]
   /** [overlay, outbound, incoming]. Default outbound only. */
@@ -63,7 +65,7 @@ export async function placeAsk(client: ChainClient, market: Address, supplier: F
   const receipt = await send(client, supplier.account, {
     abi: marketAbi,
     address: market,
-    args: [2, '0x0000000000000000000000000000000000000000', duration, ask.price ?? 1_000_000_000_000n, ask.netflags ?? [false, true, false], 1, '0x0000000000000000000000000000000000000000', `0x${'0'.repeat(64)}`, ask.benchmarks ?? [1000n, 1000n, 4n]],
+    args: [2, '0x0000000000000000000000000000000000000000', duration, ask.price ?? 1_000_000_000_000n, ask.netflags ?? [false, true, false], ask.identityLevel ?? 1, '0x0000000000000000000000000000000000000000', `0x${'0'.repeat(64)}`, ask.benchmarks ?? [1000n, 1000n, 4n]],
     functionName: 'PlaceOrder',
   })
   return orderPlacedId(receipt)!

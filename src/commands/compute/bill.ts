@@ -14,10 +14,10 @@ export default class ComputeBill extends BaseCommand<typeof ComputeBill> {
   public async run(): Promise<BillReport> {
     const {parseDealId} = await import('../../lib/market/ids.js')
     const dealId = parseDealId(this.args.deal)
-    const addresses = await this.marketAddresses(['oracle'])
+    const addresses = await this.marketAddresses(['oracle', 'snm'])
     const client = await this.client()
     const {billDeal, dealAfterPayment} = await import('../../lib/market/deal-payments.js')
-    const payment = await billDeal(client, {dealId, market: addresses.market}, await this.sendOptions())
+    const payment = await billDeal(client, {...addresses, dealId}, await this.sendOptions())
     const {deal, json} = await dealAfterPayment(client, addresses, payment)
     this.log(`Billed deal ${dealId}: ${formatAmount(payment.paid)} SNM paid to ${deal.master}; deal is ${deal.status} (${payment.txHash}).`)
     return {deal: json, paid: payment.paid, paidTo: deal.master, txHash: payment.txHash}

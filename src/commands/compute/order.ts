@@ -8,11 +8,12 @@ import type {RentAndRunReport} from '../../lib/provider/renter.js'
 
 export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
   static args = {ask: Args.string({description: 'Id of the offer (ASK order) to take', required: true})}
-  static description = `Rent an offer with QuickBuy: shows the price per hour in USD and SNM, the SNM the Market will lock and your balance; approves exactly the lock (reusing a sufficient allowance, never unlimited), sends QuickBuy and waits for the deal to open. With --job, the job spec (YAML or JSON) is checked before anything is sent, then submitted to the provider's agent (found from its endpoint on chain) once the deal is open; with --follow, the job's stdout streams to stdout and its stderr to stderr (one JSON record per line under --json), and the command exits with the job's exit status.`
+  static description = `Rent an offer in two steps, both shown before the first confirmation: approve, then QuickBuy. Every check the Market makes (an active ask, identity level, blacklists both ways, counterparty, duration, price ceiling, the Market not paused, your balance) runs before anything is signed. The approval raises your SNM allowance to the Market by the deal's budget, so the deal can be billed and closed over its life: a forward deal's whole cost at the oracle rate + --rate-margin (default 10%), a spot deal's --budget (default 24h of its price). Bounded, never unlimited; the allowance is shared by all your deals on the Market, so it is raised, never reset. If QuickBuy does not go through after the approval, the error names the approval and the allowance now. With --job, the job spec (YAML or JSON) is checked before anything is sent, then submitted to the provider's agent (found from its endpoint on chain) once the deal is open; with --follow, the job's stdout streams to stdout and its stderr to stderr (one JSON record per line under --json), and the command exits with the job's exit status.`
   static examples = [
     '<%= config.bin %> <%= command.id %> 3 --duration 2h',
     '<%= config.bin %> <%= command.id %> 3 --duration 2h --job job.yaml --follow',
-    '<%= config.bin %> <%= command.id %> 5 --duration 0 --max-price 2usd/h --yes --json',
+    '<%= config.bin %> <%= command.id %> 5 --duration 0 --budget 48h --max-price 2usd/h --yes --json',
+    '<%= config.bin %> <%= command.id %> 3 --duration 2d --rate-margin 20',
   ]
   static flags = {
     ...rpcFlags,
@@ -20,8 +21,10 @@ export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
     ...txFlags,
     duration: durationFlag({allowZero: true, description: 'Deal length (2h, 1h30m, 1.5d); 0 = spot (open-ended, billed hourly)', required: true}),
     follow: Flags.boolean({char: 'f', dependsOn: ['job'], description: 'With --job: stream the job’s output until it ends, and exit with its status'}),
+    budget: Flags.string({description: 'Spot deal: what it may draw, as hours of its price (24h, the default) or SNM (50snm); at least one hour'}),
     job: Flags.string({description: 'Job spec file (YAML or JSON) to run on the deal once it opens'}),
     'max-price': Flags.string({description: 'Refuse if the offer costs more than this (0.5usd/h, 3snm/h)'}),
+    'rate-margin': Flags.integer({description: 'Forward deal: percent over the oracle rate its whole cost is approved at (default 10)', max: 1000, min: 0}),
     timestamps: Flags.boolean({dependsOn: ['follow'], description: 'With --follow: prefix each line with its time'}),
   }
 
@@ -40,7 +43,8 @@ export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
     const client = await this.client()
     const {rentedOfferText, rentOffer, rentPlanLines, rentReport} = await import('../../lib/market/rent-offer.js')
     const showPlan = (plan: Parameters<typeof rentPlanLines>[0]) => this.jsonEnabled() || this.logToStderr(renderKeyValues(rentPlanLines(plan)))
-    const rented = await rentOffer(client, {addresses, askId, duration: flags.duration, maxPrice: flags['max-price'], onPlan: showPlan}, await this.sendOptions())
+    const funding = {budget: flags.budget, rateMargin: flags['rate-margin'] === undefined ? undefined : BigInt(flags['rate-margin'])}
+    const rented = await rentOffer(client, {addresses, askId, duration: flags.duration, funding, maxPrice: flags['max-price'], onPlan: showPlan}, await this.sendOptions())
     if (!spec) {
       this.log(rentedOfferText(rented))
       return rentReport(rented)

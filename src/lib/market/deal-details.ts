@@ -1,15 +1,16 @@
 // One deal as `compute deal` shows it: parties, resources, price at the oracle rate, time left, what
-// has been paid, what a bill now would pay, and where the provider's agent listens.
+// has been paid, what a bill now would pay, how long it is funded, and where the provider's agent listens.
 import {type Address} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
 import {formatAmount} from '../core/amounts.js'
 import {formatDuration} from '../core/durations.js'
-import {type Deal, type DealJson, dealJson, getOracleRate, requireDeal} from './deals.js'
+import {type DealFunding, dealFunding, type DealFundingJson, fundingJson, dealFundingLines, fundingWarning, fundsOf} from './deal-funding.js'
+import {type Deal, type DealJson, dealJson, getOracleRate, listDeals, requireDeal} from './deals.js'
 import {endpointOf} from './endpoints.js'
 import {formatDealDuration, snmPerHourText, usdPerHourText} from './units.js'
 
-export type DealDetailsJson = DealJson & {endpoint: string | null}
+export type DealDetailsJson = DealJson & {endpoint: string | null; funding: DealFundingJson | null}
 
 export interface DealDetails {
   deal: Deal
@@ -17,11 +18,16 @@ export interface DealDetails {
   endpoint: string
   /** Why the published value is unusable (not an http(s) URL), when it is. */
   endpointError?: string
+  /** Open deals only. */
+  funding: DealFunding | null
   json: DealDetailsJson
+  now: bigint
   rate: bigint
+  /** When a bill now or at the next period would fail or close the deal. */
+  warning?: string
 }
 
-export async function describeDeal(client: ChainClient, {addresses, dealId}: {addresses: {market: Address; oracle: Address; profileRegistry: Address}; dealId: bigint}): Promise<DealDetails> {
+export async function describeDeal(client: ChainClient, {addresses, dealId}: {addresses: {market: Address; oracle: Address; profileRegistry: Address; snm: Address}; dealId: bigint}): Promise<DealDetails> {
   const deal = await requireDeal(client, addresses.market, dealId)
   let endpointError: string | undefined
   // A garbage value on chain must not hide the rest of the deal: it is shown, not thrown.
@@ -31,11 +37,18 @@ export async function describeDeal(client: ChainClient, {addresses, dealId}: {ad
     return undefined
   })
   const [rate, block, endpoint] = await Promise.all([getOracleRate(client, addresses.oracle), client.getBlock({blockTag: 'latest'}), published])
-  return {deal, endpoint: endpoint?.url ?? '', endpointError, json: {...dealJson(deal, block.timestamp, rate), endpoint: endpoint?.url ?? null}, rate}
+  let funding: DealFunding | null = null
+  if (deal.status === 'accepted') {
+    const [funds, renterDeals] = await Promise.all([fundsOf(client, addresses, [deal.consumer]), listDeals(client, {market: addresses.market, party: deal.consumer})])
+    const others = renterDeals.filter((d) => d.id !== deal.id && d.status === 'accepted' && d.consumer.toLowerCase() === deal.consumer.toLowerCase()).length
+    funding = dealFunding(deal, block.timestamp, rate, funds.get(deal.consumer.toLowerCase())!, others)
+  }
+  const json = {...dealJson(deal, block.timestamp, rate), endpoint: endpoint?.url ?? null, funding: funding ? fundingJson(block.timestamp, funding) : null}
+  return {deal, endpoint: endpoint?.url ?? '', endpointError, funding, json, now: block.timestamp, rate, warning: funding ? fundingWarning(deal, funding) : undefined}
 }
 
 /** The key-value lines of `compute deal`. */
-export function dealDetailsLines({deal, endpoint, endpointError, json, rate}: DealDetails): Array<[string, string]> {
+export function dealDetailsLines({deal, endpoint, endpointError, funding, json, now, rate}: DealDetails): Array<[string, string]> {
   return [
     ['deal', json.id],
     ['status', deal.status],
@@ -49,5 +62,6 @@ export function dealDetailsLines({deal, endpoint, endpointError, json, rate}: De
     ['paid', `${formatAmount(deal.totalPayout)} SNM`],
     ['escrow', `${formatAmount(deal.blockedBalance)} SNM`],
     ['unbilled', `${formatAmount(BigInt(json.unbilled))} SNM`],
+    ...(funding ? dealFundingLines(deal, now, funding) : []),
   ]
 }

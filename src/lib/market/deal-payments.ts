@@ -4,9 +4,56 @@
 import {type Address, type Hash} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
-import {transact, type TransactOptions, type TxResult} from '../chain/transact.js'
+import {callData, transact, type TransactOptions, type TxResult, type WriteCall, withDetails, writeCall} from '../chain/transact.js'
+import {displayAmount, formatAmount} from '../core/amounts.js'
+import {nectarError} from '../core/errors.js'
 import {marketAbi} from '../contracts/generated/Market.js'
+import {approveAllowance, stoppedAfterApproval} from './approve-lock.js'
+import {allowanceNeeded} from './billing.js'
 import {billedAmount, BLACKLIST, checkBill, checkClose, type Deal, type DealJson, dealJson, getOracleRate, requireDeal} from './deals.js'
+import {raisedAllowance, renterFunds} from './renter.js'
+
+/**
+ * Seconds ahead a payment is predicted at: a spot deal's bill grows with time, so a top-up computed
+ * for "now" would fall short by the time the confirmation is answered and the block is mined.
+ */
+export const PAYMENT_SLACK = 300n
+
+/** The market, plus the oracle and SNM to predict the payment with (the provider agent passes only the market: no prediction then). */
+type PaymentAddresses = {market: Address; oracle?: Address; snm?: Address}
+
+/**
+ * What the renter's allowance lacks for a Bill or CloseDeal mined at any time within PAYMENT_SLACK
+ * seconds from now (0 when it cannot revert for the allowance), with the renter's funds as they are.
+ */
+async function predict(client: ChainClient, {market, oracle, snm}: PaymentAddresses, deal: Deal, kind: 'bill' | 'close'): Promise<{funds: {allowance: bigint; balance: bigint}; shortfall: bigint} | undefined> {
+  if (!oracle || !snm) return undefined
+  const [funds, rate, block] = await Promise.all([renterFunds(client, {market, snm}, deal.consumer), getOracleRate(client, oracle), client.getBlock({blockTag: 'latest'})])
+  const needed = allowanceNeeded(deal, block.timestamp + PAYMENT_SLACK, rate, funds.balance, kind)
+  return {funds, shortfall: needed > funds.allowance ? needed - funds.allowance : 0n}
+}
+
+/**
+ * Send options whose gas limit covers a payment's dearest path. Bill and CloseDeal take more gas when
+ * a second passes and a transferFrom from the renter (or a refund) becomes due; an estimate made a
+ * block earlier, without it, ran out of gas. So the estimate gets room for two more token transfers
+ * (unused gas is not paid). A --gas-limit given by the user wins.
+ */
+async function withPaymentGas(client: ChainClient, call: WriteCall, send: TransactOptions): Promise<TransactOptions> {
+  if (send.overrides?.gasLimit !== undefined) return send
+  // A call that reverts is left to transact, whose simulation names the reason.
+  const gas = await client.estimateGas({account: send.account, data: callData(call), to: call.address}).catch(() => undefined)
+  if (gas === undefined) return send
+  return {...send, overrides: {...send.overrides, gasLimit: gas + PAYMENT_EXTRA_GAS}}
+}
+
+/** Two cold ERC-20 transfers with fresh balance slots, with room to spare. */
+const PAYMENT_EXTRA_GAS = 120_000n
+
+const allowanceShort = (deal: Deal, what: string, shortfall: bigint, renter: boolean) =>
+  nectarError('RENTER_ALLOWANCE_SHORT', `${what} deal ${deal.id} would revert: the renter's SNM allowance to the Market is ${displayAmount(shortfall)} SNM short of what it pulls within the next ${PAYMENT_SLACK / 60n} minutes (the balance is there).`, {
+    hint: renter ? `Raise it with \`nectar compute fund ${deal.id}\`, or close the deal with \`nectar compute close ${deal.id}\` (it approves the shortfall first).` : `Ask the renter (${deal.consumer}) to run \`nectar compute fund ${deal.id}\` or to close the deal.`,
+  })
 
 export interface DealPayment {
   blockNumber: bigint
@@ -17,28 +64,61 @@ export interface DealPayment {
 }
 
 export interface ClosedDeal extends DealPayment {
+  /** The approval of the shortfall sent first, or null. */
+  approvalTx: Hash | null
   blacklisted: boolean
 }
 
 const payment = (dealId: bigint, result: TxResult): DealPayment => ({blockNumber: result.blockNumber, dealId, paid: billedAmount(result.receipt), txHash: result.hash})
 
 /** Bill(dealId), by the provider or the renter of an open deal. */
-export async function billDeal(client: ChainClient, {dealId, market}: {dealId: bigint; market: Address}, send: TransactOptions): Promise<DealPayment> {
-  await checkBill(client, market, dealId, send.account.address)
-  const result = await transact(client, `Bill deal ${dealId}`, {abi: marketAbi, address: market, args: [dealId], functionName: 'Bill'}, send)
+export async function billDeal(client: ChainClient, {dealId, ...addresses}: PaymentAddresses & {dealId: bigint}, send: TransactOptions): Promise<DealPayment> {
+  const {market} = addresses
+  const deal = await checkBill(client, market, dealId, send.account.address)
+  const shortfall = (await predict(client, addresses, deal, 'bill'))?.shortfall ?? 0n
+  if (shortfall > 0n) throw allowanceShort(deal, 'Billing', shortfall, deal.consumer.toLowerCase() === send.account.address.toLowerCase())
+  const call = writeCall({abi: marketAbi, address: market, args: [dealId], functionName: 'Bill'})
+  const result = await transact(client, `Bill deal ${dealId}`, call, await withPaymentGas(client, call as unknown as WriteCall, send))
   return payment(dealId, result)
 }
 
-/** CloseDeal(dealId, nobody | the provider): bills the time used, closes, refunds the rest of the escrow. */
-export async function closeDeal(client: ChainClient, {blacklist = false, dealId, market}: {blacklist?: boolean; dealId: bigint; market: Address}, send: TransactOptions): Promise<ClosedDeal> {
-  await checkClose(client, market, dealId, send.account.address, blacklist)
-  const result = await transact(
-    client,
-    `Close deal ${dealId}${blacklist ? ' and blacklist the provider' : ''}`,
-    {abi: marketAbi, address: market, args: [dealId, blacklist ? BLACKLIST.WORKER : BLACKLIST.NOBODY], functionName: 'CloseDeal'},
-    send,
-  )
-  return {...payment(dealId, result), blacklisted: blacklist}
+/**
+ * CloseDeal(dealId, nobody | the provider): bills the time used, closes, refunds the rest of the escrow.
+ * When the renter closes a deal whose payment would revert for the allowance (the balance is there,
+ * the allowance is not), it first raises the allowance by exactly the shortfall (of a close
+ * PAYMENT_SLACK seconds from now), so a renter can always close. `onPlan` shows both steps first.
+ */
+export async function closeDeal(
+  client: ChainClient,
+  {blacklist = false, dealId, onPlan, ...addresses}: PaymentAddresses & {blacklist?: boolean; dealId: bigint; onPlan?: (lines: Array<[string, string]>) => void},
+  send: TransactOptions,
+): Promise<ClosedDeal> {
+  const {market} = addresses
+  const caller = send.account.address
+  const deal = await checkClose(client, market, dealId, caller, blacklist)
+  const predicted = await predict(client, addresses, deal, 'close')
+  const close = `Close deal ${dealId}${blacklist ? ' and blacklist the provider' : ''}`
+  let approvalTx: Hash | null = null
+  if (predicted && predicted.shortfall > 0n) {
+    const {funds, shortfall} = predicted
+    if (deal.consumer.toLowerCase() !== caller.toLowerCase()) throw allowanceShort(deal, 'Closing', shortfall, false)
+    const to = raisedAllowance(funds.allowance, shortfall)
+    onPlan?.([
+      ['allowance', `${displayAmount(funds.allowance)} SNM, ${displayAmount(shortfall)} SNM short of the time used`],
+      ['step 1', `approve(Market, ${formatAmount(to)} SNM): the shortfall, so the close can pay`],
+      ['step 2', `CloseDeal(${dealId})`],
+    ])
+    approvalTx = await approveAllowance(client, {addresses: {market, snm: addresses.snm!}, from: funds.allowance, purpose: `the shortfall of closing deal ${dealId}; step 1 of 2, then the close`, to}, send)
+  }
+  try {
+    const call = writeCall({abi: marketAbi, address: market, args: [dealId, blacklist ? BLACKLIST.WORKER : BLACKLIST.NOBODY], functionName: 'CloseDeal'})
+    const options = approvalTx ? withDetails(send, [['step', `2 of 2 (approved in ${approvalTx})`]]) : send
+    const result = await transact(client, close, call, await withPaymentGas(client, call as unknown as WriteCall, options))
+    return {...payment(dealId, result), approvalTx, blacklisted: blacklist}
+  } catch (error) {
+    if (!approvalTx) throw error
+    throw await stoppedAfterApproval(client, error, {addresses: {market, snm: addresses.snm!}, approvalTx, owner: caller, step: close})
+  }
 }
 
 /** After a Bill or CloseDeal: the deal as it now stands (and as `--json` shows it, at the payment's block). */
@@ -58,5 +138,6 @@ export interface BillReport {
 
 /** `compute close`'s result. */
 export interface CloseReport extends BillReport {
+  approvalTx: Hash | null
   blacklisted: boolean
 }

@@ -143,8 +143,9 @@ export async function checkClose(client: ChainClient, market: Address, id: bigin
   const deal = await checkBill(client, market, id, caller)
   const block = await client.getBlock({blockTag: 'latest'})
   const isConsumer = deal.consumer.toLowerCase() === caller.toLowerCase()
-  // The close lands in a later block, so compare with the next timestamp (anvil adds at least 1 s).
-  if (!isConsumer && block.timestamp + 1n <= deal.startTime + deal.duration) {
+  // The close lands in a later block, whose timestamp may equal this one's (anvil mines several blocks in
+  // the same second): CloseDeal refuses a non-consumer while block.timestamp <= startTime + duration.
+  if (!isConsumer && block.timestamp <= deal.startTime + deal.duration) {
     throw nectarError('DEAL_NOT_ENDED', `Deal ${id} runs until ${new Date(Number(deal.startTime + deal.duration) * 1000).toISOString()}; before then only the renter may close it.`, {
       hint: 'Wait for the end, or ask the renter to close it.',
     })
@@ -175,7 +176,8 @@ export type DealJson = ReturnType<typeof dealJson>
 /** `compute deals`'s result. */
 export interface DealsReport {
   account: Address
-  deals: DealJson[]
+  /** Each deal with how long it is funded (null when closed): see ./deal-funding.ts. */
+  deals: Array<DealJson & {funding: unknown}>
 }
 
 /** A deal as `--json` shows it. */

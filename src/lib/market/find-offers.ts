@@ -73,8 +73,11 @@ export async function findOffers(client: ChainClient, {addresses, query, renter}
   return {...search, payees, rate}
 }
 
-export const OFFER_COLUMNS = ['id', 'provider', 'cores', 'ram', 'storage', 'gpu', 'net down/up', 'USD/h', 'SNM/h', 'duration']
-export const OFFER_ALIGN = ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'] as const
+export const OFFER_COLUMNS = ['id', 'provider', 'cores', 'ram', 'storage', 'gpu', 'net down/up', 'USD/h', 'SNM/h', 'duration', 'ID']
+export const OFFER_ALIGN = ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'] as const
+
+/** The identity level an ask requires, short (the table's `ID` column; --json has the full name). */
+const LEVEL_SHORT = ['?', 'anon', 'reg', 'ident', 'pro']
 
 /** The table rows of the matches. */
 export function offerRows(found: FoundOffers): string[][] {
@@ -90,6 +93,7 @@ export function offerRows(found: FoundOffers): string[][] {
     usdPerHourText(o.price),
     snmPerHourText(o.price, found.rate),
     o.duration === 0n ? 'spot' : `≤ ${formatDealDuration(o.duration)}`,
+    LEVEL_SHORT[o.identityLevel] ?? String(o.identityLevel),
   ])
 }
 

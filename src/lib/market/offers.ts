@@ -4,7 +4,7 @@
 import {type Address, zeroAddress} from 'viem'
 
 import {type BenchmarkName, type NetflagName} from './benchmarks.js'
-import {type Order} from './orders.js'
+import {identityName, type Order} from './orders.js'
 import {formatBitrate, formatDealDuration, formatSize, snmPerHour, usdPerHour, usdPerHourText} from './units.js'
 
 export interface OfferFilter {
@@ -112,6 +112,8 @@ export function offerJson(order: Order, rate: bigint, payee: Address = order.aut
     counterparty: order.counterparty,
     duration: order.duration.toString(),
     id: order.id.toString(),
+    /** The identity level the ask requires of a renter (anonymous, registered, identified, professional). */
+    identityLevel: identityName(order.identityLevel),
     netflags: order.netflags,
     payee,
     price: order.price.toString(),

@@ -14,6 +14,12 @@ import {BENCHMARK_NAMES, type Benchmarks, benchmarksFromVector, NETFLAG_NAMES, t
 export const ORDER_TYPE = {ASK: 2, BID: 1, UNKNOWN: 0} as const
 export const ORDER_STATUS = {ACTIVE: 2, INACTIVE: 1, UNKNOWN: 0} as const
 
+/** SONM's IdentityLevel enum, by value. */
+const IDENTITY_LEVELS = ['unknown', 'anonymous', 'registered', 'identified', 'professional'] as const
+
+/** An identity level's name (anonymous, registered, identified, professional). */
+export const identityName = (level: number): string => IDENTITY_LEVELS[level] ?? `level ${level}`
+
 export interface Order {
   author: Address
   benchmarks: Benchmarks
