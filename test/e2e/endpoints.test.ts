@@ -31,7 +31,7 @@ beforeAll(async () => {
   dealId = await openDeal(m, supplier, renter)
   dir = mkdtempSync(path.join(os.tmpdir(), 'nectar-endpoints-e2e-'))
   const configDir = path.join(dir, 'config')
-  writeConfig(configDir, {network: 'devnet', networks: {devnet: {chainId: 31337, contracts: {market: m.market, oracle: m.oracle, profileRegistry: m.profileRegistry}, devnet: true, rpcUrl: inject('rpcUrl')}}})
+  writeConfig(configDir, {network: 'devnet', networks: {devnet: {chainId: 31337, contracts: {market: m.market, oracle: m.oracle, profileRegistry: m.profileRegistry, snm: m.snm}, devnet: true, rpcUrl: inject('rpcUrl')}}})
   env = cliEnv({configDir, dataDir: path.join(dir, 'data')})
 })
 
