@@ -14,7 +14,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {walletFor} from '../../src/lib/chain/transact.js'
 import {DEVNET, DEVNET_CHAIN_ID} from '../../src/lib/config/networks.js'
-import {formatAmount} from '../../src/lib/core/amounts.js'
+import {displayAmount, formatAmount} from '../../src/lib/core/amounts.js'
 import {writeConfig} from '../../src/lib/config/store.js'
 import {necAbi, nectarControllerAbi, proposalManagerAbi} from '../../src/lib/contracts/generated/index.js'
 import {nectarControllerBytecode} from '../../src/lib/contracts/generated/NectarController.js'
@@ -53,6 +53,7 @@ afterAll(async () => {
 })
 
 const cli = (args: string[]) => runCli([...args, '--json'], {env})
+const literal = (text: string) => text.replaceAll(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`)
 const dev = (i: number) => privateKeyToAccount(DEV_PRIVATE_KEYS[i])
 
 /** One ProposalManager call, mined. */
@@ -158,10 +159,10 @@ describe('controller upgrade through the CLI', () => {
     const upgrade = (id: string) => cli(['controller', 'upgrade', '--to', candidate, '--proposal', id, '--yes'])
     const stillOpen = await upgrade(String(open))
     refused(stillOpen, 1, 'PROPOSAL_OPEN')
-    expect(stillOpen.envelope.error.message).toMatch(new RegExp(`^Proposal ${open} is still open: voting ends 20\\d\\d-.+Z \\(in (?:7d|6d23h\\S*)\\); so far ${formatAmount(big)} NEC yes, 0 NEC no\\. Nothing was sent\\.$`))
+    expect(stillOpen.envelope.error.message).toMatch(new RegExp(`^Proposal ${open} is still open: voting ends 20\\d\\d-.+Z \\(in (?:7d|6d23h\\S*)\\); so far ${literal(displayAmount(big))} NEC yes, 0 NEC no\\. Nothing was sent\\.$`))
     const no = await upgrade(String(rejected))
     refused(no, 1, 'PROPOSAL_NOT_PASSED')
-    expect(no.envelope.error.message).toContain(`was rejected: ${formatAmount(small)} NEC yes, ${formatAmount(big)} NEC no`)
+    expect(no.envelope.error.message).toContain(`was rejected: ${displayAmount(small)} NEC yes, ${displayAmount(big)} NEC no`)
     const deniedRun = await upgrade(String(denied))
     refused(deniedRun, 1, 'PROPOSAL_NOT_PASSED')
     expect(deniedRun.envelope.error.message).toBe(`Proposal ${denied} was denied by a governance admin (0 NEC yes, 0 NEC no); it did not pass. Nothing was sent.`)
@@ -174,7 +175,7 @@ describe('controller upgrade through the CLI', () => {
     expect(await chain.client.readContract({abi: necAbi, address: chain.deployment.contracts.nec, functionName: 'controller'})).toBe(original)
 
     // The preview names the proposal and its tally (without --yes and no terminal it is shown, then refused).
-    const tally = `${passed}: passed, ${formatAmount(big)} NEC yes, ${formatAmount(small)} NEC no, vote ended`
+    const tally = literal(`${passed}: passed, ${displayAmount(big)} NEC yes, ${displayAmount(small)} NEC no, vote ended`)
     const preview = await runCli(['controller', 'upgrade', '--to', candidate, '--proposal', String(passed)], {env})
     expect(preview.status).not.toBe(0)
     expect(preview.stderr).toMatch(new RegExp(`proposal\\s+${tally}`))

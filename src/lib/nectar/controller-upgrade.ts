@@ -9,6 +9,7 @@ import {type Address, type Hash, type Hex} from 'viem'
 import {type ChainClient} from '../chain/client.js'
 import {Journal} from '../chain/journal.js'
 import {transact, type TransactOptions, withDetails, writeCall} from '../chain/transact.js'
+import {displayAmount} from '../core/amounts.js'
 import {nectarError} from '../core/errors.js'
 import {necAbi, nectarControllerAbi} from '../contracts/generated/index.js'
 import {type ControllerFacts, differences} from './controller.js'
@@ -139,5 +140,5 @@ export async function upgradeController(
 
 /** "3 "Title": passed, 120 NEC yes, 20 NEC no, vote ended 2026-…Z". */
 export function proposalLine(p: PassedProposal): string {
-  return `${p.id}${p.title ? ` "${p.title}"` : ''}: passed, ${p.yes} NEC yes, ${p.no} NEC no, vote ended ${p.endedAt}`
+  return `${p.id}${p.title ? ` "${p.title}"` : ''}: passed, ${displayAmount(p.yesWei)} NEC yes, ${displayAmount(p.noWei)} NEC no, vote ended ${p.endedAt}`
 }

@@ -8,7 +8,7 @@ import {type Address, getAddress, type Hex, zeroAddress} from 'viem'
 import {abiWord, runDeployless} from '../chain/deployless.js'
 import {mapChunks} from '../chain/map-limit.js'
 import {type ChainClient} from '../chain/client.js'
-import {formatAmount} from '../core/amounts.js'
+import {displayAmount, formatAmount} from '../core/amounts.js'
 import {formatDuration} from '../core/durations.js'
 import {nectarError} from '../core/errors.js'
 import {proposalManagerAbi, proposalReaderBytecode} from '../contracts/generated/index.js'
@@ -312,7 +312,7 @@ export async function requirePassedProposal(
 ): Promise<PassedProposal> {
   const view = await showProposal(client, {id, manager, titles})
   const name = `Proposal ${id}${view.title ? ` "${view.title}"` : ''}`
-  const tally = `${view.yes} NEC yes, ${view.no} NEC no`
+  const tally = `${displayAmount(view.yesWei)} NEC yes, ${displayAmount(view.noWei)} NEC no`
   const hint = `An upgrade needs a proposal an admin approved whose vote has ended with more yes than no; see \`nectar gov show ${id}\`.`
   if (view.state === 'active') {
     throw nectarError('PROPOSAL_OPEN', `${name} is still open: voting ends ${view.endsAt} (in ${view.timeLeft}); so far ${tally}. Nothing was sent.`, {
