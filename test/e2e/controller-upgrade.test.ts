@@ -1,23 +1,26 @@
 // The controller upgrade through the BUILT CLI (npm run build first) against a private anvil: every bad
 // input is one line with a hint and the right exit code, and sends nothing; then the rehearsal the
 // demo runs (deploy a candidate, inspect, migrate, re-run sends none, upgrade, verify) and the owner
-// operations. One controller: a profile naming the old one is warned about and never used.
+// operations. One controller: a profile naming the old one is warned about and never used. With
+// --proposal the upgrade goes through only after a governance proposal passed (time moved with
+// evm_increaseTime on this private chain): open, rejected, denied and unknown proposals send nothing.
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
-import {type Address} from 'viem'
+import {type Address, type Hex, type LocalAccount} from 'viem'
 import {privateKeyToAccount} from 'viem/accounts'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {walletFor} from '../../src/lib/chain/transact.js'
 import {DEVNET, DEVNET_CHAIN_ID} from '../../src/lib/config/networks.js'
+import {displayAmount, formatAmount} from '../../src/lib/core/amounts.js'
 import {writeConfig} from '../../src/lib/config/store.js'
-import {necAbi, nectarControllerAbi} from '../../src/lib/contracts/generated/index.js'
+import {necAbi, nectarControllerAbi, proposalManagerAbi} from '../../src/lib/contracts/generated/index.js'
 import {nectarControllerBytecode} from '../../src/lib/contracts/generated/NectarController.js'
 import {DEV_ADDRESSES, DEV_PRIVATE_KEYS} from '../../src/lib/devnet/accounts.js'
 import {profileContracts} from '../../src/lib/devnet/profile.js'
-import {type PrivateChain, privateChain} from '../setup/chain.js'
+import {advanceTime, type PrivateChain, privateChain} from '../setup/chain.js'
 import {cliEnv, runCli, stopAll} from '../setup/cli.js'
 
 let chain: PrivateChain
@@ -50,6 +53,21 @@ afterAll(async () => {
 })
 
 const cli = (args: string[]) => runCli([...args, '--json'], {env})
+const literal = (text: string) => text.replaceAll(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`)
+const dev = (i: number) => privateKeyToAccount(DEV_PRIVATE_KEYS[i])
+
+/** One ProposalManager call, mined. */
+async function manage(account: LocalAccount, functionName: 'addProposal' | 'approveProposal' | 'denyProposal' | 'vote', args: readonly unknown[]): Promise<void> {
+  const hash = await walletFor(chain.client, account).writeContract({abi: proposalManagerAbi, account, address: chain.deployment.contracts.proposalManager, args, chain: chain.client.chain, functionName} as never)
+  expect((await chain.client.waitForTransactionReceipt({hash})).status).toBe('success')
+}
+
+/** A new proposal by dev1 running `days`; returns its id. */
+async function proposal(days: bigint): Promise<bigint> {
+  const id = await chain.client.readContract({abi: proposalManagerAbi, address: chain.deployment.contracts.proposalManager, functionName: 'nProposals'})
+  await manage(dev(1), 'addProposal', [days, `0x${id.toString(16).padStart(64, '0')}` as Hex])
+  return id
+}
 const nonces = () => Promise.all([0, 1].map((i) => chain.client.getTransactionCount({address: DEV_ADDRESSES[i], blockTag: 'pending'})))
 
 /** Asserts a refusal: exit code, error code, a one-line message and a hint. */
@@ -118,9 +136,55 @@ describe('controller upgrade through the CLI', () => {
     expect(again.status, again.stderr).toBe(0)
     expect(again.envelope.data.transactions).toBe(0)
 
-    const up = await cli(['controller', 'upgrade', '--to', candidate, '--yes'])
+    // Governance: dev2 holds more NEC than dev1 (5 vs 3 ETH of fees pledged), so its side wins.
+    const [small, big] = await Promise.all([1, 2].map((i) => chain.client.readContract({abi: necAbi, address: chain.deployment.contracts.nec, args: [DEV_ADDRESSES[i]], functionName: 'balanceOf'})))
+    expect(big).toBeGreaterThan(small)
+    const passed = await proposal(7n)
+    const rejected = await proposal(7n)
+    const denied = await proposal(7n)
+    const pending = await proposal(7n)
+    for (const id of [passed, rejected]) await manage(dev(0), 'approveProposal', [id])
+    await manage(dev(0), 'denyProposal', [denied])
+    await manage(dev(2), 'vote', [passed, true])
+    await manage(dev(1), 'vote', [passed, false])
+    await manage(dev(2), 'vote', [rejected, false])
+    await manage(dev(1), 'vote', [rejected, true])
+    await advanceTime(chain.client, 8 * 86_400)
+    // Approved after the clock moved: its 7 days are still running.
+    const open = await proposal(7n)
+    await manage(dev(0), 'approveProposal', [open])
+    await manage(dev(2), 'vote', [open, true])
+
+    const before = await nonces()
+    const upgrade = (id: string) => cli(['controller', 'upgrade', '--to', candidate, '--proposal', id, '--yes'])
+    const stillOpen = await upgrade(String(open))
+    refused(stillOpen, 1, 'PROPOSAL_OPEN')
+    expect(stillOpen.envelope.error.message).toMatch(new RegExp(`^Proposal ${open} is still open: voting ends 20\\d\\d-.+Z \\(in (?:7d|6d23h\\S*)\\); so far ${literal(displayAmount(big))} NEC yes, 0 NEC no\\. Nothing was sent\\.$`))
+    const no = await upgrade(String(rejected))
+    refused(no, 1, 'PROPOSAL_NOT_PASSED')
+    expect(no.envelope.error.message).toContain(`was rejected: ${displayAmount(small)} NEC yes, ${displayAmount(big)} NEC no`)
+    const deniedRun = await upgrade(String(denied))
+    refused(deniedRun, 1, 'PROPOSAL_NOT_PASSED')
+    expect(deniedRun.envelope.error.message).toBe(`Proposal ${denied} was denied by a governance admin (0 NEC yes, 0 NEC no); it did not pass. Nothing was sent.`)
+    const pendingRun = await upgrade(String(pending))
+    refused(pendingRun, 1, 'PROPOSAL_NOT_PASSED')
+    expect(pendingRun.envelope.error.message).toContain('was never approved')
+    refused(await upgrade('99'), 2, 'NO_SUCH_PROPOSAL')
+    refused(await upgrade('x'), 2, 'INVALID_PROPOSAL_ID')
+    expect(await nonces()).toEqual(before)
+    expect(await chain.client.readContract({abi: necAbi, address: chain.deployment.contracts.nec, functionName: 'controller'})).toBe(original)
+
+    // The preview names the proposal and its tally (without --yes and no terminal it is shown, then refused).
+    const tally = literal(`${passed}: passed, ${displayAmount(big)} NEC yes, ${displayAmount(small)} NEC no, vote ended`)
+    const preview = await runCli(['controller', 'upgrade', '--to', candidate, '--proposal', String(passed)], {env})
+    expect(preview.status).not.toBe(0)
+    expect(preview.stderr).toMatch(new RegExp(`proposal\\s+${tally}`))
+    expect(await nonces()).toEqual(before)
+
+    const up = await upgrade(String(passed))
     expect(up.status, up.stderr).toBe(0)
     expect(up.envelope.data).toMatchObject({candidate, controller: candidate, previous: original, verified: true})
+    expect(up.envelope.data.proposal).toMatchObject({id: Number(passed), no: formatAmount(small), noWei: small.toString(), yes: formatAmount(big), yesWei: big.toString()})
     expect(await chain.client.readContract({abi: necAbi, address: chain.deployment.contracts.nec, functionName: 'controller'})).toBe(candidate)
     const saved = JSON.parse(readFileSync(path.join(configDir, 'config.json'), 'utf8'))
     expect(saved.networks.devnet.contracts.controller).toBe(candidate)

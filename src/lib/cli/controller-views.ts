@@ -2,7 +2,7 @@
 import {displayAmount} from '../core/amounts.js'
 import {type ControllerFacts, type ControllerInspection} from '../nectar/controller.js'
 import {type MigrationResult} from '../nectar/controller-migrate.js'
-import {type UpgradeResult} from '../nectar/controller-upgrade.js'
+import {proposalLine, type UpgradeResult} from '../nectar/controller-upgrade.js'
 import {color, renderKeyValues, renderTable} from './render.js'
 
 const rate = (r: bigint | null) => (r === null ? 'unknown' : displayAmount(r))
@@ -54,6 +54,7 @@ export function upgradeText(r: UpgradeResult): string {
   return renderKeyValues([
     ['previous', r.previous],
     ['controller', `${r.controller} (NEC.controller(), verified at block ${r.block})`],
+    ...(r.proposal ? [['proposal', proposalLine(r.proposal)] as [string, string]] : []),
     ['transaction', r.txHash],
   ])
 }

@@ -177,6 +177,8 @@ export const ERROR_CODES = {
   PROCESS_SANDBOX_UNAVAILABLE: {exit: 'usage', hint: 'Install bubblewrap (apt-get install bubblewrap), or pass --allow-unsandboxed if you trust every renter.'},
   PROPOSAL_DECIDED: {exit: 'runtime', hint: 'Only pending proposals can be approved or denied.'},
   PROPOSAL_NOT_ACTIVE: {exit: 'runtime', hint: 'Vote on an active proposal (`nectar gov list --active`).'},
+  PROPOSAL_NOT_PASSED: {exit: 'runtime', hint: 'An upgrade needs a proposal that passed (approved, vote ended, more yes than no); see `nectar gov show ID`.'},
+  PROPOSAL_OPEN: {exit: 'runtime', hint: 'Wait until its vote ends (`nectar gov show ID`), then run it again.'},
   READ_FAILED: {exit: 'runtime', hint: 'Check that the controller address in the network profile is a NectarController (it needs getRegistrationStatus).'},
   REGISTRY_KEY_MISSING: {exit: 'runtime'},
   REGISTRY_NO_CODE: {exit: 'runtime'},

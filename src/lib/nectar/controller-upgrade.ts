@@ -1,17 +1,20 @@
 // `controller upgrade --to CANDIDATE`: NEC.changeController through the current controller's
 // upgradeController, sent only when the candidate is ready (a NectarController of this NEC that the
-// signer owns, its whitelist migrated, no rewards issuance half done), and verified on the token after.
+// signer owns, its whitelist migrated, no rewards issuance half done) and, with --proposal, the
+// governance proposal passed; verified on the token after.
 import {readdirSync} from 'node:fs'
 import path from 'node:path'
-import {type Address, type Hash} from 'viem'
+import {type Address, type Hash, type Hex} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
 import {Journal} from '../chain/journal.js'
 import {transact, type TransactOptions, withDetails, writeCall} from '../chain/transact.js'
+import {displayAmount} from '../core/amounts.js'
 import {nectarError} from '../core/errors.js'
 import {necAbi, nectarControllerAbi} from '../contracts/generated/index.js'
 import {type ControllerFacts, differences} from './controller.js'
 import {isMigrated, type MigrationPlan, planMigration} from './controller-migrate.js'
+import {type PassedProposal, requirePassedProposal} from './governance.js'
 import {ISSUE_KIND} from './issue.js'
 
 /** Journals of `rewards issue` on this chain that did not finish (their mints may be half done). */
@@ -34,16 +37,31 @@ export interface UpgradeReadiness {
   /** What changes, one line each. */
   changes: string[]
   migration: MigrationPlan
+  /** The governance proposal that passed, when one was required; null otherwise. */
+  proposal: null | PassedProposal
+}
+
+/** The governance proposal an upgrade must follow: its id on the profile's ProposalManager. */
+export interface ProposalGate {
+  id: bigint
+  manager: Address
+  /** Titles from the local text store, to name the proposal. */
+  titles?: (hash: Hex) => null | string
 }
 
 /**
  * Every check of the upgrade, before anything is signed: the candidate has code and is a controller of
- * this NEC (usage errors), the signer owns the current controller (only its owner may call
+ * this NEC (usage errors), the governance proposal (when given) exists and passed
+ * (requirePassedProposal), the signer owns the current controller (only its owner may call
  * upgradeController) and the candidate, no issuance journal is open, and nothing of the whitelist is
  * left to migrate.
  */
-export async function checkUpgrade(client: ChainClient, {account, candidate, journalDir, nec}: {account: Address; candidate: Address; journalDir: string; nec: Address}): Promise<UpgradeReadiness> {
+export async function checkUpgrade(
+  client: ChainClient,
+  {account, candidate, journalDir, nec, proposal}: {account: Address; candidate: Address; journalDir: string; nec: Address; proposal?: ProposalGate},
+): Promise<UpgradeReadiness> {
   const migration = await planMigration(client, {candidate, nec})
+  const passed = proposal ? await requirePassedProposal(client, proposal) : null
   const {current, candidate: cand} = migration
   const owns = (f: ControllerFacts) => f.owner.toLowerCase() === account.toLowerCase()
   if (!owns(current)) {
@@ -68,7 +86,7 @@ export async function checkUpgrade(client: ChainClient, {account, candidate, jou
       hint: `Copy them first: \`nectar controller migrate --to ${cand.address}\`.`,
     })
   }
-  return {candidate: cand, changes: differences(current, cand), current, migration}
+  return {candidate: cand, changes: differences(current, cand), current, migration, proposal: passed}
 }
 
 export interface UpgradeResult {
@@ -78,17 +96,24 @@ export interface UpgradeResult {
   /** NEC.controller() read after the receipt. */
   controller: Address
   previous: Address
+  /** The governance proposal that authorised it (--proposal); null when none was asked for. */
+  proposal: null | PassedProposal
   txHash: Hash
   verified: true
 }
 
 /** Checks, then upgradeController(candidate) on the current controller, then NEC.controller() must be the candidate. */
-export async function upgradeController(client: ChainClient, {candidate, journalDir, nec}: {candidate: Address; journalDir: string; nec: Address}, send: TransactOptions): Promise<UpgradeResult> {
-  const ready = await checkUpgrade(client, {account: send.account.address, candidate, journalDir, nec})
+export async function upgradeController(
+  client: ChainClient,
+  {candidate, journalDir, nec, proposal}: {candidate: Address; journalDir: string; nec: Address; proposal?: ProposalGate},
+  send: TransactOptions,
+): Promise<UpgradeResult> {
+  const ready = await checkUpgrade(client, {account: send.account.address, candidate, journalDir, nec, proposal})
   const {current} = ready
   const details: Array<[string, string]> = [
     ['from controller', current.address],
     ['to controller', ready.candidate.address],
+    ...(ready.proposal ? [['proposal', proposalLine(ready.proposal)] as [string, string]] : []),
     ['whitelist', `${ready.migration.registered.wanted} registered, ${ready.migration.admins.wanted} admins, ${ready.migration.makers.wanted} makers: all present on the candidate`],
     ...ready.changes.map((line): [string, string] => ['changes', line]),
   ]
@@ -101,5 +126,19 @@ export async function upgradeController(client: ChainClient, {candidate, journal
       hint: 'Inspect the transaction; the old controller may not be NEC’s controller any more.',
     })
   }
-  return {block: result.blockNumber, candidate: ready.candidate.address, changes: ready.changes, controller, previous: current.address, txHash: result.hash, verified: true}
+  return {
+    block: result.blockNumber,
+    candidate: ready.candidate.address,
+    changes: ready.changes,
+    controller,
+    previous: current.address,
+    proposal: ready.proposal,
+    txHash: result.hash,
+    verified: true,
+  }
+}
+
+/** "3 "Title": passed, 120 NEC yes, 20 NEC no, vote ended 2026-…Z". */
+export function proposalLine(p: PassedProposal): string {
+  return `${p.id}${p.title ? ` "${p.title}"` : ''}: passed, ${displayAmount(p.yesWei)} NEC yes, ${displayAmount(p.noWei)} NEC no, vote ended ${p.endedAt}`
 }

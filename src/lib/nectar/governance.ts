@@ -8,7 +8,7 @@ import {type Address, getAddress, type Hex, zeroAddress} from 'viem'
 import {abiWord, runDeployless} from '../chain/deployless.js'
 import {mapChunks} from '../chain/map-limit.js'
 import {type ChainClient} from '../chain/client.js'
-import {formatAmount} from '../core/amounts.js'
+import {displayAmount, formatAmount} from '../core/amounts.js'
 import {formatDuration} from '../core/durations.js'
 import {nectarError} from '../core/errors.js'
 import {proposalManagerAbi, proposalReaderBytecode} from '../contracts/generated/index.js'
@@ -285,4 +285,44 @@ export async function verifyProposalText(client: ChainClient, {hash, id, manager
     })
   }
   return {id: Number(id), onChain, text: hash, verified: true}
+}
+
+/** The proposal that authorised a `controller upgrade --proposal`: its id, title and final tally. */
+export interface PassedProposal {
+  /** ISO time its voting ended. */
+  endedAt: string
+  id: number
+  no: string
+  noWei: bigint
+  /** From the local text store; null when this machine has not seen the text. */
+  title: null | string
+  yes: string
+  yesWei: bigint
+}
+
+/**
+ * Proposal `id` passed, by this rule on what the manager's `proposal(id)` holds: an admin approved it
+ * and did not deny it, its voting period is over (the latest block's time is at or past approval time
+ * + duration, so no vote can be added), and its yes weight is larger than its no weight (a tie, or no
+ * votes, does not pass). Fails with NO_SUCH_PROPOSAL (usage), PROPOSAL_OPEN or PROPOSAL_NOT_PASSED.
+ */
+export async function requirePassedProposal(
+  client: ChainClient,
+  {id, manager, titles}: {id: bigint; manager: Address; titles?: (hash: Hex) => null | string},
+): Promise<PassedProposal> {
+  const view = await showProposal(client, {id, manager, titles})
+  const name = `Proposal ${id}${view.title ? ` "${view.title}"` : ''}`
+  const tally = `${displayAmount(view.yesWei)} NEC yes, ${displayAmount(view.noWei)} NEC no`
+  const hint = `An upgrade needs a proposal an admin approved whose vote has ended with more yes than no; see \`nectar gov show ${id}\`.`
+  if (view.state === 'active') {
+    throw nectarError('PROPOSAL_OPEN', `${name} is still open: voting ends ${view.endsAt} (in ${view.timeLeft}); so far ${tally}. Nothing was sent.`, {
+      hint: `Run the upgrade again after ${view.endsAt}, if yes still leads (\`nectar gov show ${id}\`).`,
+    })
+  }
+  if (view.state === 'denied') throw nectarError('PROPOSAL_NOT_PASSED', `${name} was denied by a governance admin (${tally}); it did not pass. Nothing was sent.`, {hint})
+  if (view.state === 'pending') throw nectarError('PROPOSAL_NOT_PASSED', `${name} was never approved, so never voted on (${tally}); it did not pass. Nothing was sent.`, {hint})
+  if (view.yesWei <= view.noWei) {
+    throw nectarError('PROPOSAL_NOT_PASSED', `${name} was rejected: ${tally} (yes must exceed no). Nothing was sent.`, {hint})
+  }
+  return {endedAt: view.endsAt!, id: view.id, no: view.no, noWei: view.noWei, title: view.title, yes: view.yes, yesWei: view.yesWei}
 }
