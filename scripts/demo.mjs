@@ -41,6 +41,8 @@ const files = readdirSync(path.join(root, 'scripts', 'demo')).filter((f) => f.en
 // argv (for what spans steps: a background agent, ids read from earlier output).
 const context = {bin, env, json, root}
 run(['devnet', 'up'])
+// A devnet left running by an older nectar has other contracts: the tour needs this build's.
+if (json(['devnet', 'status']).outdated) run(['devnet', 'reset'])
 for (const file of files) {
   const {default: steps, title} = await import(path.join(root, 'scripts', 'demo', file))
   console.log(`\n${bold(`== ${title ?? file} ==`)}`)

@@ -1,6 +1,6 @@
 // `nectar devnet up|status|advance|down|reset` in-process (built dist), on a free port with temporary
 // config and data dirs: a detached anvil of its own, stopped at the end whatever happens.
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -17,6 +17,7 @@ interface Info {
   blockNumber: string
   chainTime: string
   chainTimestamp: number
+  outdated: boolean
   contracts: {controller: string; nec: string} | null
   deployed?: boolean
   pid: number
@@ -116,11 +117,24 @@ describe('nectar devnet', () => {
     expect(later.window).toBe(2)
   })
 
+  it('names a devnet deployed by another build of the contracts, and reset clears it', async () => {
+    expect((await nectar<Info>('devnet', 'status')).outdated).toBe(false)
+    // What a devnet left running by an older nectar looks like: a record from other contracts.
+    const file = path.join(dir, 'data/devnet/deployment.json')
+    writeFileSync(file, JSON.stringify({...JSON.parse(readFileSync(file, 'utf8')), contractsVersion: 'older-build'}))
+    expect((await nectar<Info>('devnet', 'status')).outdated).toBe(true)
+    const {stdout} = await runCommand(['devnet', 'up', '--json'], {root})
+    const envelope = JSON.parse(stdout) as {data: Info; warnings?: string[]}
+    expect(envelope.data.outdated).toBe(true)
+    expect(envelope.warnings?.join(' ')).toContain('nectar devnet reset')
+  })
+
   it('resets to a fresh chain', async () => {
     const reset = await nectar<Info>('devnet', 'reset')
     expect(reset.deployed).toBe(true)
     expect(reset.port).toBe(port)
     expect(reset.window).toBe(1)
+    expect(reset.outdated).toBe(false)
     expect(Number(reset.blockNumber)).toBeLessThan(60) // the deployment and seed only (about 45 transactions), not the old chain
     const down = await nectar<{stopped: boolean}>('devnet', 'down')
     expect(down.stopped).toBe(true)

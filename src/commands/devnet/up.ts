@@ -29,6 +29,7 @@ export default class DevnetUp extends BaseCommand<typeof DevnetUp> {
       this.note('Restored the chain from its state file.')
     }
     if (result.activated) this.note('The devnet is now the active network.')
+    if (result.outdated) this.warnUser('The devnet was deployed by another version of nectar’s contracts; commands may fail against it. Run `nectar devnet reset` for a fresh one (its chain state is lost).')
     this.log(renderKeyValues(devnetInfoLines(result)))
     return result
   }

@@ -3,6 +3,7 @@
 // the receipts are checked once at the end of each batch. Fees are chosen as the CLI chooses them
 // (chooseFees): EIP-1559 where blocks carry a base fee, else a legacy gas price (0 included), so the
 // same deployment runs on a 2018-era chain (anvil --hardfork byzantium).
+import {CONTRACTS_VERSION} from '../contracts/generated/version.js'
 import {
   type Abi,
   type ContractFunctionName,
@@ -142,6 +143,8 @@ export type DevnetContracts = Partial<Record<ContractName, Address>> & {
 
 /** Plain JSON (no bigints) so it can be written to disk and passed between processes. */
 export interface DevnetDeployment {
+  /** CONTRACTS_VERSION of the build that deployed it (absent in records of older builds). */
+  contractsVersion?: string
   chainId: number
   contracts: DevnetContracts
   /** dev0: deployer, controller owner, whitelist admin. */
@@ -235,5 +238,5 @@ export async function deployAndSeed(client: ChainClient, options: DeployAndSeedO
     const last = Number(await batch.flush())
     if (last > deployment.seededBlock) deployment.seededBlock = last
   }
-  return deployment
+  return {...deployment, contractsVersion: CONTRACTS_VERSION}
 }

@@ -12,6 +12,7 @@ export function devnetInfoLines(info: DevnetInfo): Array<[string, string]> {
     ['chain time', info.chainTime ?? ''],
   ]
   if (info.window !== null) lines.push(['window', String(info.window)])
+  if (info.outdated) lines.push(['contracts', 'from another nectar build: `nectar devnet reset` redeploys'])
   if (info.contracts) {
     for (const [name, address] of Object.entries(info.contracts)) lines.push([name, String(address)])
   }

@@ -1,5 +1,6 @@
 // What the `nectar devnet` commands do, as plain functions: start (and deploy on first start), stop,
 // report, reset and move time.
+import {CONTRACTS_VERSION} from '../contracts/generated/version.js'
 import {rmSync} from 'node:fs'
 
 import {nectarError} from '../core/errors.js'
@@ -28,6 +29,8 @@ export interface DevnetInfo {
   /** The controller's currentWindow() at the latest block, when the contracts are deployed. */
   window: null | number
   contracts: DevnetContracts | null
+  /** Deployed by a build with other contracts (an older nectar): `devnet reset` redeploys. */
+  outdated: boolean
   stateFile: string
   logFile: string
 }
@@ -77,6 +80,7 @@ export async function devnetInfo({dataDir}: Pick<DevnetDirs, 'dataDir'>): Promis
     chainTimestamp: null,
     contracts,
     logFile: status.paths.logFile,
+    outdated: Boolean(record) && record!.contractsVersion !== CONTRACTS_VERSION,
     pid: status.pid ?? null,
     port: status.port ?? null,
     rpcUrl: status.rpcUrl ?? null,
