@@ -3,10 +3,11 @@
 // the controller itself (mainnet's controllers emit no whitelist events). The second way finds every
 // registered address that ever held or sent NEC; an address registered but never touched by NEC is
 // invisible to it, and that is said wherever it is used.
-import {type Address, getAddress, type Hex, toEventSelector} from 'viem'
+import {type Address, getAddress, toEventSelector} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
 import {mapChunks} from '../chain/map-limit.js'
+import {forEachLogPage} from '../chain/log-pages.js'
 import {nectarControllerAbi} from '../contracts/generated/index.js'
 import {ADMIN_ADDED_TOPIC, ADMIN_REMOVED_TOPIC, DEREGISTERED_TOPIC, getRegistrationStatuses, hasEvents, REGISTERED_TOPIC, replayMembership} from './whitelist.js'
 
@@ -28,28 +29,11 @@ export interface ScanOptions {
 export async function transferParties(client: ChainClient, {fromBlock = 0n, nec, pageSize = 50_000n, toBlock}: ScanOptions & {nec: Address}): Promise<{addresses: Address[]; toBlock: bigint}> {
   const head = toBlock ?? (await client.getBlockNumber({cacheTime: 0}))
   const seen = new Set<string>()
-  let from = fromBlock
-  let size = pageSize
-  while (from <= head) {
-    const to = from + size - 1n > head ? head : from + size - 1n
-    let logs: Array<{topics: Hex[]}>
-    try {
-      logs = (await client.request({
-        method: 'eth_getLogs',
-        params: [{address: nec, fromBlock: `0x${from.toString(16)}`, toBlock: `0x${to.toString(16)}`, topics: [TRANSFER_TOPIC]}],
-      } as never)) as Array<{topics: Hex[]}>
-    } catch (error) {
-      if (size > 1n) {
-        size /= 2n
-        continue
-      }
-      throw error
-    }
+  await forEachLogPage(client, {address: nec, fromBlock, pageSize, toBlock: head, topics: [TRANSFER_TOPIC]}, (logs) => {
     for (const log of logs) {
       for (const word of [log.topics[1], log.topics[2]]) if (word && word !== ZERO_WORD) seen.add('0x' + word.slice(26))
     }
-    from = to + 1n
-  }
+  })
   return {addresses: [...seen].sort().map((a) => getAddress(a)), toBlock: head}
 }
 

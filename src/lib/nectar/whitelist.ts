@@ -4,6 +4,7 @@
 import {type Address, type Hex, toEventSelector} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
+import {forEachLogPage} from '../chain/log-pages.js'
 import {abiWord, runDeployless} from '../chain/deployless.js'
 import {mapChunks} from '../chain/map-limit.js'
 import {nectarError} from '../core/errors.js'
@@ -200,31 +201,14 @@ export async function replayMembership(
 ): Promise<{members: Address[]; toBlock: bigint}> {
   const head = toBlock ?? (await client.getBlockNumber({cacheTime: 0}))
   const members = new Map<string, Address>()
-  let from = fromBlock
-  let size = pageSize
-  while (from <= head) {
-    const to = from + size - 1n > head ? head : from + size - 1n
-    let logs: Array<{topics: Hex[]}>
-    try {
-      logs = (await client.request({
-        method: 'eth_getLogs',
-        params: [{address: controller, fromBlock: `0x${from.toString(16)}`, toBlock: `0x${to.toString(16)}`, topics: [[added, removed]]}],
-      } as never)) as Array<{topics: Hex[]}>
-    } catch (error) {
-      if (size > 1n) {
-        size /= 2n
-        continue
-      }
-      throw error
-    }
+  await forEachLogPage(client, {address: controller, fromBlock, pageSize, toBlock: head, topics: [[added, removed]]}, (logs, to) => {
     for (const log of logs) {
       const address = ('0x' + log.topics[1].slice(26)) as Address
       if (log.topics[0] === added) members.set(address, address)
       else members.delete(address)
     }
     onPage?.(to, head)
-    from = to + 1n
-  }
+  })
   const {getAddress} = await import('viem')
   return {members: [...members.values()].map((a) => getAddress(a)), toBlock: head}
 }
