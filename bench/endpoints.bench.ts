@@ -8,35 +8,15 @@ import {profileRegistryAbi} from '../src/lib/contracts/generated/ProfileRegistry
 import {DEV_PRIVATE_KEYS} from '../src/lib/devnet/accounts.js'
 import {TxBatch} from '../src/lib/devnet/deploy.js'
 import {ENDPOINT_ATTRIBUTE, endpointCertificates} from '../src/lib/market/endpoints.js'
-import {type BenchChain, type Figure, median} from './lib.js'
+import {type BenchChain, type Figure, median, sendInBlocks} from './lib.js'
 
 const CERTIFICATES = Number(process.env.BENCH_CERTIFICATES ?? 2000)
 
 async function createCertificates(chain: BenchChain, registry: `0x${string}`): Promise<void> {
-  const senders = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((i) => TxBatch.create(chain.client, DEV_PRIVATE_KEYS[i])))
-  // Test data, not the figure: many certificates per block.
-  await chain.client.request({method: 'evm_setAutomine', params: [false]} as never)
-  const mine = async () => {
-    for (let pending = 1; pending > 0;) {
-      await chain.client.request({method: 'anvil_setNextBlockBaseFeePerGas', params: ['0x3b9aca00']} as never)
-      await chain.client.request({method: 'evm_mine', params: []} as never)
-      const status = (await chain.client.request({method: 'txpool_status', params: []} as never)) as {pending: string; queued: string}
-      pending = Number(status.pending) + Number(status.queued)
-    }
-  }
-  for (let i = 0; i < CERTIFICATES; i++) {
-    const sender = senders[i % senders.length]
+  await sendInBlocks(chain, CERTIFICATES, (sender, i) =>
     // Self-issued types below 1100, a different one each time so every certificate holds its own value.
-    const type = BigInt(1 + Math.floor(i / senders.length))
-    await sender.send('create certificate', {abi: profileRegistryAbi, address: registry, args: [sender.address, type, stringToHex(`value ${i}`)], functionName: 'CreateCertificate', gas: 300_000n})
-    if (i % 400 === 399) {
-      await mine()
-      await Promise.all(senders.map((s) => s.flush()))
-    }
-  }
-  await mine()
-  await Promise.all(senders.map((s) => s.flush()))
-  await chain.client.request({method: 'evm_setAutomine', params: [true]} as never)
+    sender.send('create certificate', {abi: profileRegistryAbi, address: registry, args: [sender.address, BigInt(1 + Math.floor(i / 8)), stringToHex(`value ${i}`)], functionName: 'CreateCertificate', gas: 300_000n}),
+  )
 }
 
 export default async function endpoints(chain: BenchChain): Promise<Figure[]> {

@@ -8,7 +8,8 @@ import {createChainClient, type ChainClient} from '../src/lib/chain/client.js'
 import {DEVNET, DEVNET_CHAIN_ID} from '../src/lib/config/networks.js'
 import {writeConfig} from '../src/lib/config/store.js'
 import {startTestAnvil, type TestAnvil} from '../src/lib/devnet/anvil.js'
-import {deployAndSeed, type DevnetDeployment} from '../src/lib/devnet/deploy.js'
+import {DEV_PRIVATE_KEYS} from '../src/lib/devnet/accounts.js'
+import {deployAndSeed, type DevnetDeployment, TxBatch} from '../src/lib/devnet/deploy.js'
 import {profileContracts} from '../src/lib/devnet/profile.js'
 
 export const ROOT = path.resolve(import.meta.dirname, '..')
@@ -88,4 +89,31 @@ export function benchPlan(dir: string): string {
   const file = path.join(dir, 'ask.yaml')
   writeFileSync(file, 'duration: 1h\nprice: 0.1usd/h\nresources:\n  cpu: {cores: 1}\n')
   return file
+}
+
+/**
+ * Test data, not a figure: `count` transactions from dev1..dev8, many per block (automine would mine
+ * one block per transaction), with the base fee held so the pre-signed fee caps stay valid.
+ */
+export async function sendInBlocks(chain: BenchChain, count: number, send: (sender: TxBatch, i: number) => Promise<unknown>): Promise<void> {
+  const senders = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((i) => TxBatch.create(chain.client, DEV_PRIVATE_KEYS[i])))
+  await chain.client.request({method: 'evm_setAutomine', params: [false]} as never)
+  const mine = async () => {
+    for (let pending = 1; pending > 0;) {
+      await chain.client.request({method: 'anvil_setNextBlockBaseFeePerGas', params: ['0x3b9aca00']} as never)
+      await chain.client.request({method: 'evm_mine', params: []} as never)
+      const status = (await chain.client.request({method: 'txpool_status', params: []} as never)) as {pending: string; queued: string}
+      pending = Number(status.pending) + Number(status.queued)
+    }
+  }
+  for (let i = 0; i < count; i++) {
+    await send(senders[i % senders.length], i)
+    if (i % 400 === 399) {
+      await mine()
+      await Promise.all(senders.map((s) => s.flush()))
+    }
+  }
+  await mine()
+  await Promise.all(senders.map((s) => s.flush()))
+  await chain.client.request({method: 'evm_setAutomine', params: [true]} as never)
 }
