@@ -92,6 +92,11 @@ export interface TransactOptions {
   /** Called with the preview; must throw to stop (declined, or no terminal and no --yes). */
   confirm: (preview: TxPreview) => Promise<void>
   details?: Array<[string, string]>
+  /**
+   * Gas added to the estimate, for a call whose cost grows with the block it lands in (a Bill that
+   * must pull from the renter one second later). Ignored when a gas limit is given.
+   */
+  gasHeadroom?: bigint
   /** Called with the hash once the transaction is signed, before it is sent. */
   onSent?: (hash: Hash) => void
   overrides?: TxOverrides
@@ -166,7 +171,7 @@ export async function transact<const abi extends Abi | readonly unknown[], funct
     chooseFees(client, overrides),
     overrides.nonce ?? client.getTransactionCount({address: account.address, blockTag: 'pending'}),
   ])
-  const gas = overrides.gasLimit ?? (gasEstimate! * 12n) / 10n
+  const gas = overrides.gasLimit ?? (gasEstimate! * 12n) / 10n + (options.gasHeadroom ?? 0n)
   const preview: TxPreview = {
     action,
     call: describeCall(write),

@@ -4,7 +4,7 @@
 import {type Address, type Hash} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
-import {callData, transact, type TransactOptions, type TxResult, type WriteCall, withDetails, writeCall} from '../chain/transact.js'
+import {transact, type TransactOptions, type TxResult, withDetails, writeCall} from '../chain/transact.js'
 import {displayAmount, formatAmount} from '../core/amounts.js'
 import {nectarError} from '../core/errors.js'
 import {marketAbi} from '../contracts/generated/Market.js'
@@ -34,20 +34,10 @@ async function predict(client: ChainClient, {market, oracle, snm}: PaymentAddres
 }
 
 /**
- * Send options whose gas limit covers a payment's dearest path. Bill and CloseDeal take more gas when
- * a second passes and a transferFrom from the renter (or a refund) becomes due; an estimate made a
- * block earlier, without it, ran out of gas. So the estimate gets room for two more token transfers
- * (unused gas is not paid). A --gas-limit given by the user wins.
+ * Gas headroom for Bill and CloseDeal: they take more gas when a second passes and a transferFrom from
+ * the renter (or a refund) becomes due, so an estimate made a block earlier can run out. Two cold
+ * ERC-20 transfers with fresh balance slots, with room to spare (unused gas is not paid).
  */
-async function withPaymentGas(client: ChainClient, call: WriteCall, send: TransactOptions): Promise<TransactOptions> {
-  if (send.overrides?.gasLimit !== undefined) return send
-  // A call that reverts is left to transact, whose simulation names the reason.
-  const gas = await client.estimateGas({account: send.account, data: callData(call), to: call.address}).catch(() => undefined)
-  if (gas === undefined) return send
-  return {...send, overrides: {...send.overrides, gasLimit: gas + PAYMENT_EXTRA_GAS}}
-}
-
-/** Two cold ERC-20 transfers with fresh balance slots, with room to spare. */
 const PAYMENT_EXTRA_GAS = 120_000n
 
 const allowanceShort = (deal: Deal, what: string, shortfall: bigint, renter: boolean) =>
@@ -78,7 +68,7 @@ export async function billDeal(client: ChainClient, {dealId, ...addresses}: Paym
   const shortfall = (await predict(client, addresses, deal, 'bill'))?.shortfall ?? 0n
   if (shortfall > 0n) throw allowanceShort(deal, 'Billing', shortfall, deal.consumer.toLowerCase() === send.account.address.toLowerCase())
   const call = writeCall({abi: marketAbi, address: market, args: [dealId], functionName: 'Bill'})
-  const result = await transact(client, `Bill deal ${dealId}`, call, await withPaymentGas(client, call as unknown as WriteCall, send))
+  const result = await transact(client, `Bill deal ${dealId}`, call, {...send, gasHeadroom: PAYMENT_EXTRA_GAS})
   return payment(dealId, result)
 }
 
@@ -113,7 +103,7 @@ export async function closeDeal(
   try {
     const call = writeCall({abi: marketAbi, address: market, args: [dealId, blacklist ? BLACKLIST.WORKER : BLACKLIST.NOBODY], functionName: 'CloseDeal'})
     const options = approvalTx ? withDetails(send, [['step', `2 of 2 (approved in ${approvalTx})`]]) : send
-    const result = await transact(client, close, call, await withPaymentGas(client, call as unknown as WriteCall, options))
+    const result = await transact(client, close, call, {...options, gasHeadroom: PAYMENT_EXTRA_GAS})
     return {...payment(dealId, result), approvalTx, blacklisted: blacklist}
   } catch (error) {
     if (!approvalTx) throw error
