@@ -27,4 +27,4 @@ export function parseAddress(text: string, label = 'address', {allowZero = false
   return address
 }
 
-export {zeroAddress}
+export {isAddress, zeroAddress}
