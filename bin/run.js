@@ -5,6 +5,6 @@ if (process.argv.length === 3 && (process.argv[2] === '--version' || process.arg
   const {name, version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
   process.stdout.write(`${name}/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
 } else {
-  const {execute} = await import('@oclif/core')
+  const {execute} = await import('../dist/entry/oclif.js')
   await execute({dir: import.meta.url})
 }
