@@ -5,6 +5,8 @@ if (process.argv.length === 3 && (process.argv[2] === '--version' || process.arg
   const {name, version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
   process.stdout.write(`${name}/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
 } else {
+  // oclif's engine check loads semver (~20 ms at every start) to repeat what npm checked at install.
+  process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1'
   const {execute} = await import('../dist/entry/oclif.js')
   await execute({dir: import.meta.url})
 }
