@@ -7,6 +7,7 @@ import {renderTable} from '../../lib/cli/render.js'
 import type {DealsReport} from '../../lib/market/deals.js'
 
 export default class ComputeDeals extends BaseCommand<typeof ComputeDeals> {
+  static summary = 'List your deals as renter, provider or master.'
   static description =
     "List your deals, as renter, provider or a provider's master: status, time left, how long each is funded (escrow plus what the renter's allowance and balance still cover; one allowance serves all of a renter's deals on the Market, so shared funding is marked), SNM paid so far, who it was paid to (the deal's master: the provider, or its master when the provider is a worker) and what is in escrow. Warns when a bill now or at the next period would revert or close a deal."
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --all --account dev6 --json']

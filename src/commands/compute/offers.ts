@@ -6,6 +6,7 @@ import {renderTable} from '../../lib/cli/render.js'
 import type {OffersReport} from '../../lib/market/find-offers.js'
 
 export default class ComputeOffers extends BaseCommand<typeof ComputeOffers> {
+  static summary = 'List the active offers on the market, filtered.'
   static description = 'List the active offers (ASK orders) on the market, filtered by resources, netflags, price and duration. The ID column is the identity level an offer requires of a renter (anon, reg, ident, pro; `identityLevel` by name in --json). When nothing matches, shows the nearest offers and what they miss.'
   static examples = [
     '<%= config.bin %> <%= command.id %>',

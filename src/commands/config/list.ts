@@ -4,6 +4,7 @@ import {type ConfigListing, configListing} from '../../lib/config/keys.js'
 import {renderTable} from '../../lib/cli/render.js'
 
 export default class ConfigList extends BaseCommand<typeof ConfigList> {
+  static summary = 'List the config and where each setting comes from.'
   static description = 'List every value set in the config file, and where the effective network, RPC URL and account come from.'
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
   static flags = {...rpcFlags, ...accountFlag}

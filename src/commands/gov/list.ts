@@ -6,6 +6,7 @@ import {requireContract} from '../../lib/config/settings.js'
 import {type ProposalListing} from '../../lib/nectar/governance.js'
 
 export default class GovList extends BaseCommand<typeof GovList> {
+  static summary = 'List governance proposals with their tallies.'
   static description = `List governance proposals, newest first: state, snapshot block, yes and no in NEC and as a share of the supply
 at the snapshot, turnout, time left, and the active account's weight (its NEC at the snapshot block) and whether it voted.
 Read in batches (one call per 250 proposals).`

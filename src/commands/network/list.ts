@@ -4,6 +4,7 @@ import {color, renderTable} from '../../lib/cli/render.js'
 import {type NetworkListing, networkListing} from '../../lib/config/networks.js'
 
 export default class NetworkList extends BaseCommand<typeof NetworkList> {
+  static summary = 'List network profiles.'
   static description = 'List network profiles; the active one is marked.'
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
   static flags = {...rpcFlags}

@@ -5,6 +5,7 @@ import {rpcFlags} from '../../lib/cli/flags.js'
 import {type SimulationReport} from '../../lib/nectar/projection.js'
 
 export default class RewardsSimulate extends BaseCommand<typeof RewardsSimulate> {
+  static summary = 'Project your NEC rewards period by period.'
   static description = `Project your NEC rewards period by period (30-day windows). Each period mints exactly what the controller
 would mint for that period's maker fees at the window-snapshot supply; your part is your share of maker volume.
 Pledged fees grow by --pledge-ratio of each period's fees; ETH per NEC is pledged fees / supply after the period.

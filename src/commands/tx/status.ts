@@ -8,7 +8,7 @@ import {parseTxHash, statusLines} from '../../lib/chain/tx-view.js'
 
 export default class TxStatusCommand extends BaseCommand<typeof TxStatusCommand> {
   static args = {hash: Args.string({description: 'Transaction hash (default: the account’s pending transactions)'})}
-  static summary = 'What became of a transaction, or the account’s pending ones.'
+  static summary = 'Show what became of a transaction, or pending ones.'
   static description = `With a hash: mined (success or reverted, with block, confirmations and fee), pending, dropped (its nonce was
 used by another transaction) or unknown. Without: the account's nonces that are sent but not mined, with what this
 CLI recorded for each, so a stuck one can be replaced (\`nectar tx replace --nonce N\`) or cancelled.`

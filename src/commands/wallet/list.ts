@@ -4,6 +4,7 @@ import {color, renderTable} from '../../lib/cli/render.js'
 import {type WalletListing} from '../../lib/wallet/manage.js'
 
 export default class WalletList extends BaseCommand<typeof WalletList> {
+  static summary = 'List keystores and dev accounts.'
   static description = `List the wallets: nectar keystores, Foundry keystores (~/.foundry/keystores), and the dev accounts dev0..dev9 when the active network is the devnet.
 The default column marks the active account (--account, NECTAR_ACCOUNT, the config's account, or dev0 on the devnet).`
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --network mainnet --json']

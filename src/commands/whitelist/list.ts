@@ -7,6 +7,7 @@ import {requireContract} from '../../lib/config/settings.js'
 import {type WhitelistListing} from '../../lib/nectar/whitelist-sets.js'
 
 export default class WhitelistList extends BaseCommand<typeof WhitelistList> {
+  static summary = 'List the registered addresses.'
   static description = `List the registered addresses of NEC's controller, rebuilt from its Registered/Deregistered events (read in
 pages of block ranges). The mainnet controller emits no whitelist events: there every address in NEC's Transfer
 history is checked on the controller instead (an address registered but never touched by NEC is not found that way).`

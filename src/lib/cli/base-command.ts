@@ -8,13 +8,14 @@ import {type ChainClient} from '../chain/client.js'
 import {recordSent} from '../chain/sent-log.js'
 import {type TransactOptions, type TxPreview} from '../chain/transact.js'
 import {type ConfigData, readConfig} from '../config/store.js'
-import {requireContract, type Settings, requireRpcUrl, resolveSettings} from '../config/settings.js'
+import {requireContract, requireRpcUrl, resolveSettings, rpcOverrideWarning, type Settings, withRpcOrigin} from '../config/settings.js'
 import {nectarError} from '../core/errors.js'
 import {type NecSource} from '../nectar/live.js'
 import {createProgress, type Progress} from './progress.js'
 import {color, renderKeyValues, toJsonText} from './render.js'
 import {toNectarError} from '../core/to-nectar-error.js'
 import {errorEnvelope, reportError} from './report-error.js'
+import {unknownFlagsError} from './suggestions.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 
@@ -39,6 +40,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   // the commands that use them.
   static baseFlags = {
     debug: Flags.boolean({description: 'Show full errors with stack traces.', helpGroup: 'GLOBAL'}),
+    // `-h` anywhere is also caught before parsing (package.json oclif.additionalHelpFlags), so `nectar -h` works too.
+    help: Flags.help({char: 'h', description: 'Show this help.', helpGroup: 'GLOBAL'}),
   }
   static enableJsonFlag = true
 
@@ -97,9 +100,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.cachedClient ??= (async () => {
       const settings = this.settings()
       const rpcUrl = requireRpcUrl(settings)
+      const warning = rpcOverrideWarning(settings)
+      if (warning) this.warnUser(warning)
       const {assertChainId, createChainClient} = await import('../chain/client.js')
       const client = createChainClient(rpcUrl, settings.network.chainId, settings.network.name)
-      await assertChainId(client, settings.network.chainId, settings.network.name)
+      try {
+        await assertChainId(client, settings.network.chainId, settings.network.name)
+      } catch (error) {
+        throw withRpcOrigin(toNectarError(error), settings)
+      }
       return client
     })()
     return this.cachedClient
@@ -275,8 +284,18 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   public async catch(error: Interfaces.CommandError): Promise<void> {
     // jsonEnabled() reads the parsed flags; a parse error (an unknown flag, an extra argument) comes before them.
     const json = this.argv.includes('--json')
-    reportError(toNectarError(error), json, this.warnings)
+    // A connection lost later in the run names the URL's origin too.
+    const nectar = this.withSuggestion(error) ?? toNectarError(error)
+    reportError(this.cachedSettings ? withRpcOrigin(nectar, this.cachedSettings) : nectar, json, this.warnings)
     if (this.argv.includes('--debug')) process.stderr.write(String((error as Error)?.stack ?? error) + '\n')
+  }
+
+  /** oclif's "Nonexistent flag" parse error, with the nearest flag this command has. */
+  private withSuggestion(error: unknown) {
+    const unknown = (error as {flags?: unknown}).flags
+    if (!Array.isArray(unknown) || !/^Nonexistent flag/.test((error as Error).message)) return undefined
+    const known = [...Object.keys({...this.ctor.baseFlags, ...this.ctor.flags}), ...(this.ctor.enableJsonFlag ? ['json'] : [])]
+    return unknownFlagsError(unknown.map(String), known, this.id ?? '', this.config.bin)
   }
 
   protected async finally(error: Error | undefined): Promise<void> {

@@ -5,6 +5,7 @@ import {type Address, stringToHex, zeroAddress} from 'viem'
 
 import {parseAddress} from '../core/addresses.js'
 import {NectarError, nectarError} from '../core/errors.js'
+import {closest} from '../core/suggest.js'
 import {parseYamlText, readYamlFile, type YamlFile} from '../core/yaml-file.js'
 import {BENCHMARK_LIMITS, type BenchmarkName, type Benchmarks, benchmarksToVector, type Netflags, netflagsToVector} from './benchmarks.js'
 import {parseDurationSeconds} from '../core/durations.js'
@@ -83,7 +84,8 @@ function planOrder(value: unknown, base: string, lineOfDoc: (pointer: string) =>
       message = `the field ${name} is missing`
     } else if (e.keyword === 'additionalProperties') {
       name = field(`${e.instancePath}/${params.additionalProperty}`)
-      message = `unknown field ${name}`
+      const guess = closest(params.additionalProperty, Object.keys((e.parentSchema as {properties?: object} | undefined)?.properties ?? {}))
+      message = `unknown field ${name}${guess ? ` (did you mean ${field(`${e.instancePath}/${guess}`)}?)` : ''}`
     } else if (e.keyword === 'pattern') {
       message = `${name} ${JSON.stringify(valueAt(value, e.instancePath))} has the wrong unit or format`
     } else {

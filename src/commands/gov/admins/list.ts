@@ -4,6 +4,7 @@ import {requireContract} from '../../../lib/config/settings.js'
 import {type GovAdminListing} from '../../../lib/nectar/governance-write.js'
 
 export default class GovAdminsList extends BaseCommand<typeof GovAdminsList> {
+  static summary = 'List the governance admins.'
   static description = `List the governance admins (who approve and deny proposals), rebuilt from the ProposalManager's
 AdminAdded/AdminRemoved events. Mainnet's ProposalManager emits none, so there the list cannot be read.`
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']

@@ -6,6 +6,7 @@ import {renderTable} from '../../../lib/cli/render.js'
 import type {ProviderOffersReport} from '../../../lib/market/provider.js'
 
 export default class ProviderOfferList extends BaseCommand<typeof ProviderOfferList> {
+  static summary = 'List your offers (ASK orders).'
   static description =
     "List your offers (ASK orders): active ones, or all with --all. A master's list includes its confirmed workers' offers (deals on them pay the master), marked with the worker's address; a worker's offers show the master they pay."
   static examples = ['<%= config.bin %> <%= command.id %> --account dev6', '<%= config.bin %> <%= command.id %> --all --json']

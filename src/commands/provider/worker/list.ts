@@ -6,6 +6,7 @@ import {renderTable} from '../../../lib/cli/render.js'
 import type {WorkersReport} from '../../../lib/market/workers.js'
 
 export default class ProviderWorkerList extends BaseCommand<typeof ProviderWorkerList> {
+  static summary = 'List a master’s workers and pending requests.'
   static description =
     "List a master's workers: confirmed ones (GetMaster on the Market is the master) and pending requests (WorkerAnnounced without a WorkerConfirmed since), from the Market's worker events."
   static examples = ['<%= config.bin %> <%= command.id %> --account master', '<%= config.bin %> <%= command.id %> --master 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --json']

@@ -3,6 +3,7 @@ import {rpcFlags} from '../../../lib/cli/flags.js'
 import {type AdminListing} from '../../../lib/nectar/whitelist.js'
 
 export default class WhitelistAdminsList extends BaseCommand<typeof WhitelistAdminsList> {
+  static summary = 'List the whitelist admins.'
   static description = `List the whitelist admins, rebuilt from the controller's AdminAdded/AdminRemoved events and checked against
 isAdmin. The mainnet controller emits no admin events, so there the list cannot be read.`
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
