@@ -75,7 +75,9 @@ function planOrder(value: unknown, base: string, lineOfDoc: (pointer: string) =>
     const errors = validatePlan.errors ?? []
     // Prefer the most specific error (deepest path), and a missing field over anyOf noise.
     const sorted = [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length)
-    const e = sorted.find((x) => x.keyword !== 'anyOf') ?? sorted[0]
+    // At one depth an unknown field comes first: `duraton` is a typo to point at, not "duration is missing".
+    const depth = sorted[0].instancePath.length
+    const e = sorted.find((x) => x.keyword === 'additionalProperties' && x.instancePath.length === depth) ?? sorted.find((x) => x.keyword !== 'anyOf') ?? sorted[0]
     const params = e.params as Record<string, string>
     let name = field(e.instancePath)
     let message: string
