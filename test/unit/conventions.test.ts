@@ -1,5 +1,5 @@
 // The conventions every oclif CLI has, as pure logic: one suggestion function behind did-you-mean for
-// commands, flags, config keys and YAML fields; help text wrapped between words; and the checked-in
+// commands, flags, config keys, network names and YAML fields; help text wrapped between words; and the checked-in
 // oclif.manifest.json walked for a summary and examples on every command and a description on every topic.
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
@@ -10,6 +10,7 @@ import {describe, expect, it} from 'vitest'
 import {unknownCommandError, unknownFlagsError} from '../../src/lib/cli/suggestions.js'
 import {renderColumns, wrapText} from '../../src/lib/cli/wrap-text.js'
 import {checkKey} from '../../src/lib/config/keys.js'
+import {requireNetwork} from '../../src/lib/config/networks.js'
 import {type NectarError} from '../../src/lib/core/errors.js'
 import {parsePlan} from '../../src/lib/market/plan.js'
 import {parseJobSpec} from '../../src/lib/provider/job-spec.js'
@@ -52,6 +53,10 @@ describe('did you mean', () => {
     expect(failure(() => checkKey('networks.mainnet.rpcurl')).hint).toMatch(/^Did you mean `networks\.mainnet\.rpcUrl`\?/)
     expect(failure(() => checkKey('networks.devnet.contracts.necc')).hint).toMatch(/^Did you mean `networks\.devnet\.contracts\.nec`\?/)
     expect(failure(() => checkKey('colour')).hint).toMatch(/^Keys: /)
+  })
+
+  it('a network name', () => {
+    expect(failure(() => requireNetwork({}, 'mainet')).hint).toMatch(/^Did you mean `mainnet`\? Known networks: devnet, mainnet, sonm\./)
   })
 
   it('a field of a job spec or an ask plan', () => {

@@ -15,7 +15,9 @@ export default class ConfigList extends BaseCommand<typeof ConfigList> {
     if (values.length > 0) this.log(renderTable(['key', 'value'], values.map(([k, v]) => [k, String(v)])))
     else this.log('The config file sets nothing.')
     this.log('')
-    this.log(renderTable(['effective', 'value', 'from'], Object.entries(listing.effective).map(([k, v]) => [k, v.value ?? '-', v.source ?? '-'])))
+    // People are told which variable or profile the RPC URL came from; --json keeps the source kind.
+    const from = (key: string, source: null | string) => (key === 'rpcUrl' ? this.settings().rpcUrlOrigin : undefined) ?? source ?? '-'
+    this.log(renderTable(['effective', 'value', 'from'], Object.entries(listing.effective).map(([k, v]) => [k, v.value ?? '-', from(k, v.source)])))
     return listing
   }
 }

@@ -82,7 +82,7 @@ ${fn}() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     word=\${COMP_WORDS[i]}
     [[ $word == -* ]] && continue
-    if ${fn}_node "\${at:+$at }$word"; then at="\${at:+$at }$word"; else ${fn}_node "$at"; break; fi
+    if ${fn}_node "\${at:+$at }$word"; then at="\${at:+$at }$word"; else break; fi
   done
   if [[ $prev == --* ]] && ${fn}_values "$at $prev"; then
     COMPREPLY=($(compgen -W "$values" -- "$cur"))
@@ -130,7 +130,7 @@ ${fn}() {
   for ((i = 2; i < CURRENT; i++)); do
     word=\${words[i]}
     [[ $word == -* ]] && continue
-    if ${fn}_node "\${at:+$at }$word"; then at="\${at:+$at }$word"; else ${fn}_node "$at"; break; fi
+    if ${fn}_node "\${at:+$at }$word"; then at="\${at:+$at }$word"; else break; fi
   done
   if [[ \${words[CURRENT-1]} == --* ]] && ${fn}_values "$at \${words[CURRENT-1]}"; then
     compadd -a values
