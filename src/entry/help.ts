@@ -7,7 +7,7 @@ import {renderColumns, wrapText} from '../lib/cli/wrap-text.js'
 
 type Rows = Parameters<Help['renderList']>[0]
 
-/** COLUMNS when set (as the tables read it), else the terminal's width, else 80. */
+/** COLUMNS when set, else the terminal's width, else 80 (a pipe or a file). */
 function helpWidth(): number {
   const columns = Number.parseInt(process.env.COLUMNS ?? '', 10) || (process.stdout.isTTY ? process.stdout.columns : 80)
   return Math.max(40, columns || 80)
