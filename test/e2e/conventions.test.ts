@@ -93,6 +93,7 @@ describe('autocomplete', () => {
     expect(complete('nectar', 'comp')).toEqual(['compute'])
     expect(complete('nectar', 'compute', 'offers', '--min-')).toEqual(['--min-cores', '--min-gpu-mem', '--min-net-down', '--min-net-up', '--min-ram', '--min-storage'])
     expect(complete('nectar', 'provider', 'offer', '')).toEqual(['cancel', 'create', 'list'])
+    expect(complete('nectar', 'help', 'provider', 'off')).toEqual(['offer'])
     expect(complete('nectar', 'compute', 'offers', '--sort', 'r')).toEqual(['ram'])
     // After an argument, the command's flags still complete.
     expect(complete('nectar', 'balance', '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', '--bl')).toEqual(['--block'])

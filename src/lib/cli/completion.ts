@@ -78,10 +78,10 @@ ${fn}() {
   local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]} at='' word i subs flags values
   ${fn}_node ''
   # Follow the words typed so far down the command tree; the first that is not a command or a topic
-  # (an argument) ends it. Flags and their values are skipped.
+  # (an argument) ends it. Flags and their values are skipped, and so is a leading \`help\`.
   for ((i = 1; i < COMP_CWORD; i++)); do
     word=\${COMP_WORDS[i]}
-    [[ $word == -* ]] && continue
+    [[ $word == -* || ( -z $at && $word == help ) ]] && continue
     if ${fn}_node "\${at:+$at }$word"; then at="\${at:+$at }$word"; else break; fi
   done
   if [[ $prev == --* ]] && ${fn}_values "$at $prev"; then
@@ -129,7 +129,7 @@ ${fn}() {
   ${fn}_node ''
   for ((i = 2; i < CURRENT; i++)); do
     word=\${words[i]}
-    [[ $word == -* ]] && continue
+    [[ $word == -* || ( -z $at && $word == help ) ]] && continue
     if ${fn}_node "\${at:+$at }$word"; then at="\${at:+$at }$word"; else break; fi
   done
   if [[ \${words[CURRENT-1]} == --* ]] && ${fn}_values "$at \${words[CURRENT-1]}"; then
