@@ -1,5 +1,6 @@
-import {Args, loadHelpClass} from '@oclif/core'
+import {Args} from '@oclif/core'
 
+import NectarHelp from '../entry/help.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {unknownCommandError} from '../lib/cli/suggestions.js'
 
@@ -15,7 +16,6 @@ export default class HelpCommand extends BaseCommand<typeof HelpCommand> {
     const words = this.positionals
     const id = words.join(':')
     if (id && !this.config.findCommand(id) && !this.config.findTopic(id)) throw unknownCommandError(id, this.config.commandIDs, this.config.bin)
-    const Help = await loadHelpClass(this.config)
-    await new Help(this.config, this.config.pjson.oclif.helpOptions).showHelp(words)
+    await new NectarHelp(this.config, this.config.pjson.oclif.helpOptions).showHelp(words)
   }
 }

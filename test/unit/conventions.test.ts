@@ -1,5 +1,5 @@
 // The conventions every oclif CLI has, as pure logic: one suggestion function behind did-you-mean for
-// commands, flags, config keys, network names and YAML fields; help text wrapped between words; and the checked-in
+// commands, flags, config keys, network names and YAML fields; where the RPC URL came from; help text wrapped between words; and the checked-in
 // oclif.manifest.json walked for a summary and examples on every command and a description on every topic.
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
@@ -11,7 +11,8 @@ import {unknownCommandError, unknownFlagsError} from '../../src/lib/cli/suggesti
 import {renderColumns, wrapText} from '../../src/lib/cli/wrap-text.js'
 import {checkKey} from '../../src/lib/config/keys.js'
 import {requireNetwork} from '../../src/lib/config/networks.js'
-import {type NectarError} from '../../src/lib/core/errors.js'
+import {resolveSettings, rpcOverrideWarning, withRpcOrigin} from '../../src/lib/config/settings.js'
+import {type NectarError, nectarError} from '../../src/lib/core/errors.js'
 import {parsePlan} from '../../src/lib/market/plan.js'
 import {parseJobSpec} from '../../src/lib/provider/job-spec.js'
 
@@ -65,6 +66,35 @@ describe('did you mean', () => {
     const plan = 'duration: 2h\nprice: 0.5usd/h\nresources:\n  cpu:\n    cores: 4\n    sysbenchmulti: 10\n'
     expect(failure(() => parsePlan(plan, 'ask.yaml')).message).toBe('ask.yaml line 6: unknown field resources.cpu.sysbenchmulti (did you mean resources.cpu.sysbenchMulti?).')
     expect(failure(() => parsePlan('duraton: 2h\nprice: 0.5usd/h\nresources: {}\n', 'ask.yaml')).message).toMatch(/unknown field duraton \(did you mean duration\?\)/)
+  })
+})
+
+describe('where the RPC URL comes from', () => {
+  const config = {network: 'mainnet', networks: {mainnet: {chainId: 1, rpcUrl: 'https://eth.example.org'}}}
+  const dead = (url: string) => nectarError('RPC_UNREACHABLE', `The RPC endpoint ${url} did not answer (ECONNREFUSED).`)
+
+  it('names the variable, the flag or the profile, and says how to change it', () => {
+    const fromEnv = resolveSettings({}, {NECTAR_RPC_URL: 'http://127.0.0.1:1'}, config)
+    expect(withRpcOrigin(dead('http://127.0.0.1:1'), fromEnv)).toMatchObject({
+      hint: "NECTAR_RPC_URL is set in your environment and takes the place of the mainnet profile's URL: unset it, or pass --rpc-url.",
+      message: 'The RPC endpoint http://127.0.0.1:1 did not answer (ECONNREFUSED); the URL comes from NECTAR_RPC_URL.',
+    })
+    const fromProfile = resolveSettings({}, {}, config)
+    expect(withRpcOrigin(dead('https://eth.example.org'), fromProfile)).toMatchObject({
+      hint: "Change the mainnet profile's URL with `nectar network add mainnet --rpc-url URL`, or pass --rpc-url.",
+      message: expect.stringMatching(/; the URL comes from the mainnet profile\.$/),
+    })
+    // An error about another URL (a provider's agent, say) is left alone.
+    expect(withRpcOrigin(dead('http://10.0.0.9:8701'), fromProfile).message).not.toContain('comes from')
+  })
+
+  it('warns only when ETH_RPC_URL replaces a different profile URL', () => {
+    expect(rpcOverrideWarning(resolveSettings({}, {ETH_RPC_URL: 'http://127.0.0.1:8545'}, config))).toBe(
+      "ETH_RPC_URL (http://127.0.0.1:8545) overrides the mainnet profile's RPC URL (https://eth.example.org); unset it or pass --rpc-url to choose.",
+    )
+    expect(rpcOverrideWarning(resolveSettings({}, {ETH_RPC_URL: 'https://eth.example.org'}, config))).toBeUndefined()
+    expect(rpcOverrideWarning(resolveSettings({'rpc-url': 'http://127.0.0.1:8545'}, {ETH_RPC_URL: 'http://127.0.0.1:8545'}, config))).toBeUndefined()
+    expect(rpcOverrideWarning(resolveSettings({network: 'sonm'}, {ETH_RPC_URL: 'http://127.0.0.1:8545'}, config))).toBeUndefined()
   })
 })
 
