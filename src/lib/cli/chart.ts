@@ -12,6 +12,7 @@ export interface ChartSeries {
 }
 
 export interface ChartOptions {
+  /** About this many rows of plot (rounded so that each tick has a row). */
   height?: number
   /** Index of a point to mark with a vertical line (e.g. the live supply). */
   markAt?: number
@@ -28,18 +29,21 @@ export interface ChartOptions {
 
 const DEFAULT_PLOT_WIDTH = 60
 
-/** Ticks on the y axis, every this many rows. */
-const TICK_EVERY = 4
-
-export function asciiChart(series: readonly ChartSeries[], {height = 13, markAt, markLabel, maxWidth, xLabels, xTitle, yTitle}: ChartOptions): string {
+export function asciiChart(series: readonly ChartSeries[], {height: wanted = 13, markAt, markLabel, maxWidth, xLabels, xTitle, yTitle}: ChartOptions): string {
   const n = Math.max(...series.map((s) => s.values.length))
   const all = series.flatMap((s) => s.values).filter((v) => Number.isFinite(v))
-  const max = Math.max(0, ...all)
-  const min = Math.min(0, ...all)
-  const span = max - min || 1
+  // A round step between ticks (1, 2, 2.5 or 5 × 10^k), the axis from a multiple of it to another,
+  // and the same number of rows between ticks, so every tick is a round number on its own row.
+  const step = niceStep((Math.max(0, ...all) - Math.min(0, ...all)) / 4)
+  const min = Math.floor(Math.min(0, ...all) / step) * step
+  const steps = Math.max(1, Math.ceil((Math.max(0, ...all) - min) / step - 1e-9))
+  const max = min + steps * step
+  const span = max - min
+  const rowsPerStep = Math.max(1, Math.round((wanted - 1) / steps))
+  const height = steps * rowsPerStep + 1
   const tickValue = (r: number) => max - (span * r) / (height - 1)
-  const ticks = Array.from({length: height}, (_, r) => (r % TICK_EVERY === 0 || r === height - 1 ? r : -1)).filter((r) => r >= 0)
-  const format = tickFormat(span)
+  const ticks = Array.from({length: height}, (_, r) => r).filter((r) => r % rowsPerStep === 0)
+  const format = tickFormat(step)
   const labelWidth = Math.max(...ticks.map((r) => format(tickValue(r)).length))
   const width = Math.max(10, Math.min(DEFAULT_PLOT_WIDTH, (maxWidth ?? Infinity) - labelWidth - 2))
   const grid: string[][] = Array.from({length: height}, () => Array.from({length: width}, () => ' '))
@@ -74,11 +78,19 @@ export function asciiChart(series: readonly ChartSeries[], {height = 13, markAt,
   return lines.map((l) => l.trimEnd()).join('\n')
 }
 
-/** One number format for every tick: thousands separators, and as many decimals as the span needs. */
-function tickFormat(span: number): (v: number) => string {
-  const step = span / 4
-  const decimals = step >= 10 ? 0 : Math.min(8, Math.max(0, 1 - Math.floor(Math.log10(step))))
-  return (v: number) => (Math.abs(v) < 10 ** -(decimals + 1) ? 0 : v).toLocaleString('en-US', {maximumFractionDigits: decimals, minimumFractionDigits: decimals})
+/** 1, 2, 2.5 or 5 × 10^k: the smallest at least `rough`. */
+function niceStep(rough: number): number {
+  if (!(rough > 0)) return 1
+  const power = 10 ** Math.floor(Math.log10(rough))
+  return (([1, 2, 2.5, 5, 10].find((m) => m * power >= rough * (1 - 1e-9)) ?? 10) * power)
+}
+
+/** One number format for every tick: thousands separators, and the decimals the step needs. */
+function tickFormat(step: number): (v: number) => string {
+  const power = Math.floor(Math.log10(step) + 1e-9)
+  const mantissa = step / 10 ** power // 1, 2, 2.5 or 5: 2.5 needs one decimal more
+  const decimals = Math.min(12, Math.max(0, -power + (Math.abs(mantissa - Math.round(mantissa)) < 1e-9 ? 0 : 1)))
+  return (v: number) => (Math.abs(v) < step / 1e6 ? 0 : v).toLocaleString('en-US', {maximumFractionDigits: decimals, minimumFractionDigits: decimals})
 }
 
 /** The ▲ and its label at column `at` of a line `width` wide: the label runs right of it, or left when it would not fit. */

@@ -31,7 +31,7 @@ export function textWidth(text: string): number {
 /**
  * The one place prose is wrapped: each line of `text` broken at spaces to fit `width`, a word longer
  * than the width broken where it must (as the terminal would). Continuation lines take the line's own
- * indentation, or `hang` when given. A width of undefined leaves the text as it is.
+ * indentation (a list item's, under its text), or `hang` when given. A width of undefined leaves the text as it is.
  */
 export function wrapText(text: string, width: number | undefined, {hang}: {hang?: string} = {}): string {
   if (width === undefined) return text
@@ -44,7 +44,9 @@ export function wrapText(text: string, width: number | undefined, {hang}: {hang?
 function wrapLine(line: string, width: number, hang?: string): string[] {
   if (textWidth(line) <= width) return [line]
   const indent = /^\s*/.exec(stripVTControlCharacters(line))![0]
-  const next = hang ?? (indent.length < width / 2 ? indent : '')
+  // A list item ("- text") continues under its text.
+  const bullet = /^\s*[-*•] /.test(stripVTControlCharacters(line)) ? '  ' : ''
+  const next = hang ?? (indent.length + bullet.length < width / 2 ? indent + bullet : '')
   const words = line.slice(line.indexOf(line.trimStart())).split(/ +/)
   const out: string[] = []
   let current = indent
@@ -148,8 +150,10 @@ const toColumn = (c: Column | string): Column => (typeof c === 'string' ? {heade
 /** Which columns (indices) --columns names; a name that is no column is a usage error naming those there are. */
 function chooseColumns(columns: readonly Column[], names: readonly string[]): number[] {
   return names.map((name) => {
-    const want = name.trim().toLowerCase()
-    const i = columns.findIndex((c) => columnKey(c) === want || c.header.toLowerCase() === want)
+    // Exactly as written first (`ID` and `id` can both be headers), then in any case.
+    const want = name.trim()
+    let i = columns.findIndex((c) => columnKey(c) === want || c.header === want)
+    if (i < 0) i = columns.findIndex((c) => columnKey(c) === want.toLowerCase() || c.header.toLowerCase() === want.toLowerCase())
     if (i < 0) {
       throw nectarError('UNKNOWN_COLUMN', `No column ${JSON.stringify(name.trim())}.`, {hint: `The columns: ${columns.map((c) => columnKey(c)).join(', ')}.`})
     }

@@ -5,7 +5,7 @@ import {type CurveChart, type CurveRequest} from '../nectar/curve-report.js'
 import {type IssueRewardsResult} from '../nectar/issue.js'
 import {type PeriodRow, type ShareRow} from '../nectar/simulate.js'
 import {asciiChart} from './chart.js'
-import {color, type Column, renderTable, terminalWidth, textWidth} from './render.js'
+import {color, type Column, renderTable, terminalWidth, textWidth, wrapText} from './render.js'
 
 const SERIES_STYLE = [
   {colour: 'cyan', symbol: '*'},
@@ -76,7 +76,7 @@ export function curveView({markAt, points, report}: CurveChart, {curves, from, t
   })
   const table = renderTable([right('supply (NEC)'), ...curves.map((c) => right(`${c} NEC/ETH`))], points.map((p) => [displayAmount(p.supply, 18, 0), ...curves.map((c) => displayAmount(p[c]!, 18, 6))]), {width})
   const note = report.note + (live ? `; rate there: ${curves.map((c) => `${c} ${live[c]}`).join(', ')} NEC per ETH` : '')
-  return [chart, '', table, note].join('\n')
+  return [chart, '', table, wrapText(note, width)].join('\n')
 }
 
 /** `rewards issue`: what was minted, and how. */
