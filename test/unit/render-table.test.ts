@@ -102,7 +102,7 @@ describe('fitting the terminal', () => {
   })
 
   it('folds a folding column before dropping anything', () => {
-    const natural = widest(renderTable(offers, offerRows, {width: undefined}))
+    const natural = widest(renderTable(offers, offerRows, {width: 1000})) // addresses shortened, nothing folded
     const text = renderTable(offers, offerRows, {width: natural - 20})
     expect(widest(text)).toBeLessThanOrEqual(natural - 20)
     expect(text).not.toContain('Hidden')
@@ -161,10 +161,12 @@ describe('addresses', () => {
     expect(shortenAddresses(`${A1} (pays ${A2})`)).toBe('0x7099…79C8 (pays 0x3C44…93BC)')
     expect(shortenAddresses(HASH)).toBe(HASH)
     expect(shortenAddresses(`${A1}ab`)).toBe(`${A1}ab`)
-    const text = renderTable(['who', 'tx'], [[A1, HASH]], {width: undefined})
+    const text = renderTable(['who', 'tx'], [[A1, HASH]], {width: 120})
     expect(text).toContain('0x7099…79C8')
     expect(text).not.toContain(A1)
     expect(text).toContain(HASH)
+    // No width to fit (a pipe, no COLUMNS): whole.
+    expect(renderTable(['who'], [[A1]], {width: undefined})).toContain(A1)
   })
 
   it('are whole with --wide (and then nothing is dropped) and in CSV', () => {

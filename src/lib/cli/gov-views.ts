@@ -31,7 +31,7 @@ export function proposalsTable({proposals}: ProposalListing, flags: ListFlags = 
     p.token === null ? '' : {sort: p.noWei, text: `${displayAmount(p.noWei)} (${p.noShare}%)`},
     p.token === null ? '' : `${p.turnout}%`,
     p.state === 'active' ? p.timeLeft! : p.state === 'pending' ? `${p.durationDays}d once approved` : '',
-    p.token === null ? '' : {sort: p.weightWei, text: displayAmount(p.weightWei)},
+    p.token === null ? '' : {csv: p.weight, sort: p.weightWei, text: displayAmount(p.weightWei)},
     voted(p),
   ])
   return renderList(PROPOSAL_COLUMNS, rows, flags)

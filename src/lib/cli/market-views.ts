@@ -3,14 +3,14 @@
 // --json comes from the reports in src/lib/market and src/lib/provider.
 import {type Address} from 'viem'
 
-import {displayAmount} from '../core/amounts.js'
+import {displayAmount, formatAmount} from '../core/amounts.js'
 import {formatDuration} from '../core/durations.js'
 import {type Deal} from '../market/deals.js'
 import {type DealFunding} from '../market/deal-funding.js'
 import {type FoundOffers, payeeOf} from '../market/find-offers.js'
 import {type ProviderOffersReport} from '../market/provider.js'
 import {type Order} from '../market/orders.js'
-import {formatBitrate, formatDealDuration, formatSize, snmPerHourText, usdPerHourText} from '../market/units.js'
+import {formatBitrate, formatDealDuration, formatSize, snmPerHour, snmPerHourText, usdPerHour, usdPerHourText} from '../market/units.js'
 import {type WorkersReport} from '../market/workers.js'
 import {type JobView} from '../provider/client.js'
 import {type Cell, type Column, type ListFlags, renderList} from './render.js'
@@ -44,8 +44,8 @@ export function offersTable(found: FoundOffers, flags: ListFlags): string {
       {sort: o.benchmarks.storageSize, text: formatSize(o.benchmarks.storageSize)},
       {sort: o.benchmarks.gpuCount, text: o.benchmarks.gpuCount > 0n ? `${o.benchmarks.gpuCount} × ${formatSize(o.benchmarks.gpuMem)}` : '-'},
       {sort: o.benchmarks.netDownload, text: `${formatBitrate(o.benchmarks.netDownload)} / ${formatBitrate(o.benchmarks.netUpload)}`},
-      {sort: o.price, text: usdPerHourText(o.price)},
-      {sort: o.price, text: snmPerHourText(o.price, found.rate)},
+      {csv: usdPerHour(o.price), sort: o.price, text: usdPerHourText(o.price)},
+      {csv: snmPerHour(o.price, found.rate), sort: o.price, text: snmPerHourText(o.price, found.rate)},
       {sort: o.duration, text: o.duration === 0n ? 'spot' : `≤ ${formatDealDuration(o.duration)}`},
       LEVEL_SHORT[o.identityLevel] ?? String(o.identityLevel),
     ]
@@ -75,7 +75,7 @@ export function providerOffersTable(asks: readonly Order[], report: ProviderOffe
     o.benchmarks.cpuCores.toString(),
     {sort: o.benchmarks.ramSize, text: formatSize(o.benchmarks.ramSize)},
     o.benchmarks.gpuCount.toString(),
-    {sort: o.price, text: usdPerHourText(o.price)},
+    {csv: usdPerHour(o.price), sort: o.price, text: usdPerHourText(o.price)},
     {sort: o.duration, text: formatDealDuration(o.duration)},
   ])
   return renderList(columns, rows, flags)
@@ -113,9 +113,9 @@ export function dealsTable(deals: readonly DealRow[], me: Address, now: bigint, 
       same(d.consumer, me) ? d.supplier : d.consumer,
       {sort: secondsLeft === null ? -1n : BigInt(secondsLeft), text: secondsLeft === null ? (d.status === 'accepted' ? 'spot' : '-') : formatDealDuration(BigInt(secondsLeft)) || '0s'},
       {sort: left, text: f ? formatDuration(left) + (f.otherOpenDeals > 0 ? ' (shared)' : '') : '-'},
-      {sort: d.totalPayout, text: displayAmount(d.totalPayout)},
+      {csv: formatAmount(d.totalPayout), sort: d.totalPayout, text: displayAmount(d.totalPayout)},
       same(d.master, me) ? 'you' : d.master,
-      {sort: d.blockedBalance, text: displayAmount(d.blockedBalance)},
+      {csv: formatAmount(d.blockedBalance), sort: d.blockedBalance, text: displayAmount(d.blockedBalance)},
     ]
   })
   return renderList(DEAL_COLUMNS, rows, flags)

@@ -245,8 +245,9 @@ export function fitColumns(columns: readonly Column[], natural: readonly number[
 
 /**
  * A table for people, fitted to the terminal: one header rule and no lines between rows; addresses
- * shortened (whole with `wide`); when space runs out, folding columns fold and the others are dropped
- * by priority, with a note naming what was left out. `columns` and `sort` are --columns and --sort.
+ * shortened when there is a width to fit (whole with `wide` and in a pipe); when space runs out, folding
+ * columns fold and the others are dropped by priority, with a note naming what was left out. `columns`
+ * and `sort` are --columns and --sort.
  */
 export function renderTable(columnSpecs: ReadonlyArray<Column | string>, rows: Cell[][], options: TableOptions = {}): string {
   const all = columnSpecs.map((c) => toColumn(c))
@@ -254,7 +255,8 @@ export function renderTable(columnSpecs: ReadonlyArray<Column | string>, rows: C
   const chosen = options.columns && options.columns.length > 0 ? chooseColumns(all, options.columns) : all.map((_, i) => i)
   const sorted = options.sort ? sortRows(all, rows, options.sort) : rows
   const columns = chosen.map((i) => all[i])
-  const short = options.wide ? (t: string) => t : shortenAddresses
+  // Shortening saves width: with no limit (a pipe, --wide) addresses stay whole, as gh prints for pipes.
+  const short = width === undefined ? (t: string) => t : shortenAddresses
   const body = [...sorted, ...(options.footer ?? [])].map((row) => chosen.map((i) => short(cellText(row[i] ?? ''))))
   const heads = columns.map((c) => short(c.header))
   const longest = (t: string) => Math.max(...t.split('\n').map((l) => textWidth(l)))
@@ -278,7 +280,7 @@ export function renderList(columns: ReadonlyArray<Column | string>, rows: Cell[]
     const chosen = names && names.length > 0 ? chooseColumns(all, names) : all.map((_, i) => i)
     const sorted = flags.sort ? sortRows(all, rows, flags.sort) : rows
     return toCsv(
-      chosen.map((i) => all[i].header),
+      chosen.map((i) => all[i].header || columnKey(all[i])),
       sorted.map((row) => chosen.map((i) => {
         const cell = row[i] ?? ''
         return typeof cell === 'object' && cell.csv !== undefined ? cell.csv : cellText(cell)
