@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {collectAddresses} from '../lib/core/address-list.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
-import {accountFlag, inputFileFlag, rpcFlags} from '../lib/cli/flags.js'
+import {accountFlag, inputFileFlag, listFlags, rpcFlags} from '../lib/cli/flags.js'
 import {parseBlockNumber} from '../lib/core/numbers.js'
 import {requireContract} from '../lib/config/settings.js'
 import {type BalanceReport} from '../lib/nectar/reads.js'
@@ -20,6 +20,7 @@ export default class Balance extends BaseCommand<typeof Balance> {
   static flags = {
     ...rpcFlags,
     ...accountFlag,
+    ...listFlags,
     block: Flags.string({description: 'Read balances as of this block (from the token’s checkpoints)'}),
     file: inputFileFlag({description: 'File with one address per line'}),
   }
@@ -37,7 +38,7 @@ export default class Balance extends BaseCommand<typeof Balance> {
     progress.done()
     if (!this.jsonEnabled()) {
       const {balancesView} = await import('../lib/cli/nectar-views.js')
-      this.log(balancesView(report))
+      this.log(balancesView(report, this.flags))
     }
     return report
   }

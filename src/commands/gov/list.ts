@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {accountFlag, rpcFlags} from '../../lib/cli/flags.js'
+import {accountFlag, listFlags, rpcFlags} from '../../lib/cli/flags.js'
 import {requireContract} from '../../lib/config/settings.js'
 import {type ProposalListing} from '../../lib/nectar/governance.js'
 
@@ -14,6 +14,7 @@ Read in batches (one call per 250 proposals).`
   static flags = {
     ...rpcFlags,
     ...accountFlag,
+    ...listFlags,
     active: Flags.boolean({description: 'Only proposals open for voting now.'}),
   }
 
@@ -24,9 +25,9 @@ Read in batches (one call per 250 proposals).`
     const [{listProposals}, {storedTitles}] = await Promise.all([import('../../lib/nectar/governance.js'), import('../../lib/nectar/governance-text.js')])
     const listing = await listProposals(client, {active: this.flags.active, manager, titles: storedTitles(this.dataDir), voter})
     if (!this.jsonEnabled()) {
-      if (listing.count > 0) {
+      if (listing.count > 0 || this.flags.csv) {
         const {proposalsTable} = await import('../../lib/cli/gov-views.js')
-        this.log(proposalsTable(listing))
+        this.log(proposalsTable(listing, this.flags))
       }
       this.note(`${listing.count} ${this.flags.active ? 'active ' : ''}proposal${listing.count === 1 ? '' : 's'} (${listing.total} in all) at block ${listing.block}`)
     }

@@ -24,7 +24,7 @@ export default class ProviderDoctor extends BaseCommand<typeof ProviderDoctor> {
     report.checks.push(sandboxCheck(probeSandbox()))
     const failed = report.checks.filter((c) => !c.ok)
     if (!this.jsonEnabled()) {
-      this.log(renderTable(['check', 'result', 'detail', 'fix'], report.checks.map((c) => [c.name, c.ok ? (c.warn ? 'WARN' : 'ok') : 'FAIL', c.detail, c.fix ?? ''])))
+      this.log(renderTable([{header: 'check', priority: 3}, {header: 'result', priority: 2}, {header: 'detail', priority: 1, wrap: true}, {header: 'fix', wrap: true}], report.checks.map((c) => [c.name, c.ok ? (c.warn ? 'WARN' : 'ok') : 'FAIL', c.detail, c.fix ?? ''])))
     }
     if (failed.length > 0) {
       throw nectarError('DOCTOR_CHECKS_FAILED', `${failed.length} of ${report.checks.length} checks failed on ${report.engine}: ${failed.map((c) => c.name).join(', ')}.`, {

@@ -27,7 +27,7 @@ CLI recorded for each, so a stuck one can be replaced (\`nectar tx replace --non
     const account = await this.accountAddress()
     const {mined, pending} = await pendingTxs(client, account, readSent(this.dataDir, client.chain!.id, account))
     if (pending.length === 0) this.log(`No pending transactions for ${account} (next nonce ${mined}).`)
-    else this.log(renderTable(['nonce', 'state', 'hash', 'action'], pending.map((p) => [p.nonce, p.state, p.hash ?? '-', p.action ?? '-'])))
+    else this.log(renderTable([{align: 'right', header: 'nonce'}, 'state', {header: 'hash', wrap: true}, {header: 'action', wrap: true}], pending.map((p) => [p.nonce, p.state, p.hash ?? '-', p.action ?? '-'])))
     return {account, mined, pending}
   }
 }

@@ -12,7 +12,7 @@ import {requireContract, requireRpcUrl, resolveSettings, rpcOverrideWarning, typ
 import {nectarError} from '../core/errors.js'
 import {type NecSource} from '../nectar/live.js'
 import {createProgress, type Progress} from './progress.js'
-import {color, renderKeyValues, toJsonText} from './render.js'
+import {color, renderKeyValues, terminalWidth, toJsonText, wrapText} from './render.js'
 import {toNectarError} from '../core/to-nectar-error.js'
 import {errorEnvelope, reportError} from './report-error.js'
 import {unknownFlagsError} from './suggestions.js'
@@ -22,6 +22,7 @@ export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(t
 /** The flags of every group, as BaseCommand reads them: a command has only the groups it spreads in. */
 type GroupFlags = Partial<{
   account: string
+  csv: boolean
   'gas-limit': bigint
   'max-fee': bigint
   network: string
@@ -31,6 +32,7 @@ type GroupFlags = Partial<{
   'priority-fee': bigint
   'private-key': string
   'rpc-url': string
+  wide: boolean
   yes: boolean
 }>
 export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -259,11 +261,17 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected warnUser(message: string): void {
     this.warnings.push(message)
-    if (!this.jsonEnabled()) process.stderr.write(`${color.yellow('Warning:')} ${message}\n`)
+    if (!this.jsonEnabled()) process.stderr.write(`${wrapText(`${color.yellow('Warning:')} ${message}`, terminalWidth(process.stderr), {hang: '  '})}\n`)
   }
 
   protected note(message: string): void {
-    if (!this.jsonEnabled()) process.stderr.write(`${color.dim(message)}\n`)
+    if (!this.jsonEnabled()) process.stderr.write(`${color.dim(wrapText(message, terminalWidth(process.stderr)))}\n`)
+  }
+
+  /** A line for people on stdout, folded to the terminal; --csv and --wide output is left whole. */
+  public log(message = '', ...args: unknown[]): void {
+    const whole = this.groupFlags?.csv || this.groupFlags?.wide || typeof message !== 'string'
+    super.log(whole ? message : wrapText(message, terminalWidth()), ...args)
   }
 
   /** The envelope: indented for a terminal, one compact line for pipes (a third of the bytes on big lists). */
