@@ -71,3 +71,13 @@ export const durationFlag = Flags.custom<bigint, Omit<DurationOptions, 'label' |
 export const durationMsFlag = Flags.custom<bigint, Omit<DurationOptions, 'label' | 'subSecond'>>({
   parse: async (input, _context, options) => parseDurationMs(input, {...options, label: `--${options.name}`, subSecond: true}),
 })
+
+/** A live view: `--watch` alone redraws every 5 s (lib/cli/watch.ts inserts the default oclif cannot express). */
+export const watchFlag = {
+  watch: Flags.integer({
+    description: 'Redraw every SECONDS (default 5) until Ctrl-C. Without a terminal, or with --json, print one JSON envelope per line per refresh instead.',
+    helpValue: '[SECONDS]',
+    max: 3600,
+    min: 1,
+  }),
+}
