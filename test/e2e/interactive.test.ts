@@ -13,6 +13,7 @@ import {writeConfig} from '../../src/lib/config/store.js'
 import {DEV_PRIVATE_KEYS} from '../../src/lib/devnet/accounts.js'
 import {profileContracts} from '../../src/lib/devnet/profile.js'
 import {listDeals} from '../../src/lib/market/deals.js'
+import {findOffers, offerQuery} from '../../src/lib/market/find-offers.js'
 import {loadPlan} from '../../src/lib/market/plan.js'
 import {listProviderAsks} from '../../src/lib/market/provider.js'
 import {advanceTime, type PrivateChain, privateChain} from '../setup/chain.js'
@@ -48,15 +49,17 @@ const config = () => JSON.parse(readFileSync(path.join(configDir, 'config.json')
 
 describe('without a terminal', () => {
   it('keeps the usage errors, refuses init with the commands to use, and --watch prints one envelope per refresh', async () => {
-    const order = await runCli(['compute', 'order', '--json'], {env})
+    const [order, create, simulate, init] = await Promise.all([
+      runCli(['compute', 'order', '--json'], {env}),
+      runCli(['provider', 'offer', 'create'], {env}),
+      runCli(['rewards', 'simulate', '--json'], {env}),
+      runCli(['init', '--json'], {env}),
+    ])
     expect(order.status).toBe(2)
     expect(order.envelope.error).toMatchObject({code: 'USAGE', details: ['ask  Id of the offer (ASK order) to take'], message: 'Missing 1 required arg:'})
-    const create = await runCli(['provider', 'offer', 'create'], {env})
     expect(create.status).toBe(2)
     expect(create.stderr).toContain('Missing required flag plan')
-    const simulate = await runCli(['rewards', 'simulate', '--json'], {env})
     expect(simulate.envelope.error.code).toBe('MISSING_FEES')
-    const init = await runCli(['init', '--json'], {env})
     expect(init.status).toBe(2)
     expect(init.envelope.error).toMatchObject({code: 'NEEDS_TERMINAL', hint: expect.stringContaining('nectar network add NAME --rpc-url URL --use')})
 
@@ -93,6 +96,7 @@ describe('in a terminal', () => {
 
   it('compute order without an id lets you pick an offer, asks the length, confirms and opens the deal', async () => {
     const renter = dev(8)
+    const offers = await findOffers(chain.client, {addresses: {market: chain.deployment.contracts.market!, oracle: chain.deployment.contracts.oracle!}, query: offerQuery({sort: 'price'}), renter})
     const pty = runInPty(['compute', 'order', '--account', 'dev8'], {env})
     await pty.waitFor('Pick an offer')
     pty.type(DOWN + '\r')
@@ -107,6 +111,7 @@ describe('in a terminal', () => {
     expect(r.status, screen).toBe(0)
     const picked = /Same without questions: nectar compute order --account dev8 (\d+) --duration 1h/.exec(screen)
     expect(picked, screen).not.toBeNull()
+    expect(picked![1]).toBe(String(offers.matches[1].id)) // the second line of the list, as `compute offers` sorts it
     const deals = await listDeals(chain.client, {market: chain.deployment.contracts.market!, party: renter})
     const deal = deals.find((d) => d.askId === BigInt(picked![1]))
     expect(deal).toMatchObject({duration: 3600n, status: 'accepted'})
@@ -146,7 +151,7 @@ describe('in a terminal', () => {
     expect(asks.map((a) => [a.duration, a.benchmarks.cpuCores, a.netflags])).toContainEqual([3n * 3600n, 4n, {incoming: true, outbound: true, overlay: false}])
   })
 
-  it('compute deal --watch shows the time left going down as the chain moves', async () => {
+  it('compute deal --watch shows the time left going down as the chain moves; compute deals --watch into a pipe prints NDJSON', async () => {
     const pty = runInPty(['compute', 'deal', String(dealId), '--watch', '1'], {env})
     await pty.waitFor('time left')
     const left = () => screenLines(pty.output()).filter((l) => l.startsWith('time left'))
@@ -156,6 +161,15 @@ describe('in a terminal', () => {
     expect(left()).toHaveLength(1)
     pty.type(CTRL_C)
     expect((await pty.done).status).toBe(0)
+
+    // Into a pipe (no terminal, no --json): one envelope per line per refresh, never escape codes.
+    const piped = startCli(['compute', 'deals', '--watch', '1', '--account', 'dev8'], {env})
+    await waitUntil(() => piped.stdout().split('\n').length > 2)
+    piped.kill('SIGINT')
+    const r = await piped.done
+    expect(r.status).toBe(0)
+    expect(r.stdout).not.toContain('\u001B')
+    expect(r.records[0].data.deals.map((d: {id: string}) => d.id)).toContain(String(dealId))
   })
 
   it('supply --watch redraws one block in place, counts the window down in chain time, and leaves on Ctrl-C with exit 0', async () => {
