@@ -219,8 +219,8 @@ describe('in a terminal', () => {
     const pty = runInPty(['init'], {env})
     await pty.waitFor('Which network?')
     pty.type(UP + '\r') // from the active network (local, second) up to the devnet
-    await pty.waitFor('Which account?')
-    pty.type('\r') // on the devnet the dev accounts come first
+    await pty.waitFor('Keep alice (the default now)')
+    pty.type(DOWN.repeat(3) + '\r') // past keep, create and import to the dev accounts
     await pty.waitFor('Which dev account?')
     pty.type(DOWN.repeat(3) + '\r')
     const r = await pty.done

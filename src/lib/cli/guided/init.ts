@@ -12,6 +12,7 @@ import {devnetInfo, devnetUp} from '../../devnet/lifecycle.js'
 import {DEV_ACCOUNTS, devAccountsAllowed} from '../../wallet/dev-accounts.js'
 import {createWallet, importPrivateKey, savedWallet} from '../../wallet/manage.js'
 import {newPassword} from '../../wallet/passwords.js'
+import {resolveAccountAddress} from '../../wallet/resolve-account.js'
 import {findKeystore, validateWalletName} from '../../wallet/store.js'
 import {type Ask, checkWith} from '../ask.js'
 import {toNectarError} from '../../core/to-nectar-error.js'
@@ -39,11 +40,10 @@ export async function runInit(ask: Ask, io: InitIo): Promise<InitReport> {
   const network = await chooseNetwork(ask, io)
   const profile = getNetwork(readConfig(io.configDir), network)!
   const account = await chooseAccount(ask, io, Boolean(profile.devnet), profile.chainId)
-  if (account) {
-    updateConfig(io.configDir, (config) => {
-      config.account = account.name
-    })
-  }
+  updateConfig(io.configDir, (config) => {
+    if (account) config.account = account.name
+    else delete config.account
+  })
   return {account: account?.name ?? null, address: account?.address ?? null, chainId: profile.chainId, network, rpcUrl: profile.rpcUrl ?? null}
 }
 
@@ -66,7 +66,7 @@ async function ensureDevnet(ask: Ask, io: InitIo): Promise<void> {
   const url = getNetwork(readConfig(io.configDir), DEVNET)!.rpcUrl!
   const answers = await readChainId(url).then(() => true, () => false)
   if (answers || (await devnetInfo({dataDir: io.dataDir})).running) return
-  if (!(await ask.confirm('The devnet is not running. Start it now (anvil in the background, about 10 s the first time)?', true))) {
+  if (!(await ask.confirm('The devnet is not running. Start it now?', true))) {
     io.note('Start it later with `nectar devnet up`.')
     return
   }
@@ -97,26 +97,30 @@ async function addNew(ask: Ask, io: InitIo): Promise<string> {
 
 async function chooseAccount(ask: Ask, io: InitIo, devnet: boolean, chainId: number): Promise<undefined | {address: `0x${string}`; name: string}> {
   const devAllowed = devAccountsAllowed(devnet, chainId)
+  // The default account now, offered only where it works (a dev account does not on another chain).
+  const name = readConfig(io.configDir).account
+  const current = name === undefined ? undefined : await resolveAccountAddress({chainId, configDir: io.configDir, devnet, env: {}, name, warn() {}}).then((address) => ({address, name}), () => undefined)
   const how = await ask.select<string>('Which account?', [
+    ...(current ? [{name: `Keep ${current.name} (the default now)`, value: 'keep'}] : []),
     {description: 'A random key, encrypted with a password in a keystore (readable by geth and Foundry)', name: 'Create a new key', value: 'create'},
     {description: 'A private key you have, encrypted with a password in a keystore', name: 'Import a private key', value: 'import'},
     ...(devAllowed ? [{description: 'dev0..dev9, funded on the devnet; they sign only on the devnet', name: 'A dev account of the devnet', value: 'dev'}] : []),
     {name: 'None for now', value: 'none'},
-  ], devAllowed ? 'dev' : 'create')
+  ], current ? 'keep' : devAllowed ? 'dev' : 'create')
   if (how === 'none') return undefined
+  if (how === 'keep') return current
   if (how === 'dev') {
     const dev = await ask.select('Which dev account?', DEV_ACCOUNTS.map((d) => ({name: `${d.name}  ${d.address}`, value: d})))
     return {address: dev.address, name: dev.name}
   }
   const check = checkWith(validateWalletName)
-  const name = await ask.input('A name for the wallet (letters, digits, _ . -):', {
+  const wallet = await ask.input('A name for the wallet (letters, digits, _ . -):', {
     check: (a) => check(a) ?? (findKeystore(io.configDir, a, io.env) ? `There is a wallet named ${a} already; pick another name.` : undefined),
     initial: how === 'create' ? 'main' : undefined,
   })
   const secret = how === 'import' ? await ask.secret('Private key (hex):') : undefined
   const password = await newPassword({askPassword: (message) => ask.secret(message), env: io.env})
   io.note('Encrypting the keystore…')
-  const written = secret === undefined ? await createWallet(io.configDir, name, password, {env: io.env}) : await importPrivateKey(io.configDir, name, secret, password, {env: io.env})
-  const wallet = savedWallet(name, written, io.warn)
-  return {address: wallet.address, name}
+  const written = secret === undefined ? await createWallet(io.configDir, wallet, password, {env: io.env}) : await importPrivateKey(io.configDir, wallet, secret, password, {env: io.env})
+  return {address: savedWallet(wallet, written, io.warn).address, name: wallet}
 }

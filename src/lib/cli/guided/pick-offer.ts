@@ -23,11 +23,13 @@ export async function pickOffer(ask: Ask, client: ChainClient, {addresses, durat
     throw nectarError('NO_SUCH_ORDER', `No offer to rent (${found.total} active${duration === undefined ? '' : `, none for ${formatDealDuration(duration)}`}).`, {hint: 'See `nectar compute offers`, or ask again later.'})
   }
   const rows = offerRows(found)
-  // id, provider, cores, ram, storage, gpu, net, USD/h, SNM/h, duration, ID: the columns that tell offers apart, on one line.
-  const line = (r: string[]) => `#${r[0]}  ${r[2]} cores, ${r[3]} RAM${r[5] === '-' ? '' : `, GPU ${r[5]}`}  ${r[7]} USD/h (${r[8]} SNM/h)  ${r[9]}  by ${r[1]}`
+  // The columns of `compute offers` (id, provider, cores, ram, storage, gpu, net, USD/h, SNM/h, duration, ID): what tells
+  // offers apart on the line, the rest below the list for the highlighted one, so a line fits 80 columns.
+  const name = (r: string[]) => [`#${r[0]}  ${r[2]} cores`, `${r[3]} RAM`, ...(r[5] === '-' ? [] : [`GPU ${r[5]}`]), `${r[7]} USD/h`, r[9]].join(' · ')
+  const description = (r: string[]) => [`by ${r[1]}`, `${r[8]} SNM/h`, `${r[4]} disk`, `net ${r[6]}`, ...(r[10] === 'anon' ? [] : [`identity ${r[10]}`])].join(' · ')
   const askId = await ask.select(
     `Pick an offer (${found.matches.length} of ${found.total} active, cheapest first):`,
-    found.matches.map((o, i) => ({name: line(rows[i]), value: o.id})),
+    found.matches.map((o, i) => ({description: description(rows[i]), name: name(rows[i]), value: o.id})),
   )
   if (duration !== undefined) return {askId, duration}
   return {askId, ...(await askDealLength(ask, found.matches.find((o) => o.id === askId)!.duration))}
