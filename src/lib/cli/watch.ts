@@ -69,14 +69,35 @@ export async function watchLoop<T>(options: WatchOptions<T>): Promise<WatchFrame
   let height = 0
   const draw = (frame: WatchFrame<T>, problem?: string) => {
     const footer = color.dim(`every ${options.intervalSeconds}s · read at ${new Date().toLocaleTimeString('en-GB')} · Ctrl-C to stop`)
-    const lines = [...frame.text.split('\n'), ...frame.warnings.map((w) => `${color.yellow('Warning:')} ${w}`), ...(problem ? [`${color.red('Refresh failed:')} ${problem}`] : []), footer]
+    const body = [...frame.text.split('\n'), ...frame.warnings.map((w) => `${color.yellow('Warning:')} ${w}`), ...(problem ? [`${color.red('Refresh failed:')} ${problem}`] : [])]
     const columns = out.columns || 80
-    const rows = lines.reduce((n, line) => n + Math.max(1, Math.ceil(stripVTControlCharacters(line).length / columns)), 0)
-    // Cursor up over the last block and erase from there down; a block taller than the screen cannot be reached that way: clear it all.
-    const clear = height === 0 ? '' : height >= (out.rows || Infinity) ? '\u001B[2J\u001B[3J\u001B[H' : `\u001B[${height}A\r\u001B[J`
-    out.write(clear + lines.map((line) => `${line}\u001B[K\n`).join(''))
-    height = rows
+    const rowsOf = (line: string) => Math.max(1, Math.ceil(stripVTControlCharacters(line).length / columns))
+    // Cursor-up cannot reach above the top of the screen: a block taller than the screen is cut to fit
+    // (as watch(1) does), else each redraw would leave its top behind in the scrollback.
+    // Room for the body: the screen less the footer and the line the cursor waits on.
+    const room = (out.rows || Infinity) - 2
+    const shown: string[] = []
+    if (body.reduce((n, line) => n + rowsOf(line), 0) <= room) shown.push(...body)
+    else {
+      let used = 1 // the "more lines" marker
+      for (const line of body) {
+        if (used + rowsOf(line) > room) break
+        shown.push(line)
+        used += rowsOf(line)
+      }
+      shown.push(color.dim(`… ${body.length - shown.length} more lines: make the terminal taller`))
+    }
+    const lines = [...shown, footer]
+    out.write((height === 0 ? '' : `\u001B[${height}A\r\u001B[J`) + lines.map((line) => `${line}\u001B[K\n`).join(''))
+    height = lines.reduce((n, line) => n + rowsOf(line), 0)
   }
+  // After a resize the old block wraps differently and cursor-up would miss its top: start on a clear screen.
+  const onResize = () => {
+    out.write('\u001B[2J\u001B[H')
+    height = 0
+    draw(last)
+  }
+  out.on('resize', onResize)
   try {
     draw(last)
     while (await pause(options.intervalSeconds, signal)) {
@@ -88,6 +109,7 @@ export async function watchLoop<T>(options: WatchOptions<T>): Promise<WatchFrame
       }
     }
   } finally {
+    out.off('resize', onResize)
     restore()
     process.off('exit', restore)
   }
