@@ -5,10 +5,8 @@ import type {InitReport} from '../lib/cli/guided/init.js'
 
 export default class Init extends BaseCommand<typeof Init> {
   static summary = 'Set up nectar by questions: a network, then an account.'
-  static description = `A guided first setup for a terminal: pick the local devnet (started if needed), a network profile you have, or a new
-one from its RPC URL (saved once its chain id is read); then create a keystore, import a private key, or take a dev account on
-the devnet. The network becomes the active one and the account the default. Without a terminal (or under --json) it refuses and
-names the commands that do the same: devnet up, network add|use, wallet create|import, config set account.`
+  static description =
+    'A guided first setup for a terminal: pick the local devnet (started if needed), a network profile you have, or a new one from its RPC URL (saved once its chain id is read); then create a keystore, import a private key, or take a dev account on the devnet. The network becomes the active one and the account the default. Without a terminal (or under --json) it refuses and names the commands that do the same: devnet up, network add|use, wallet create|import, config set account.'
   static examples = ['<%= config.bin %> <%= command.id %>']
 
   public async run(): Promise<InitReport> {
