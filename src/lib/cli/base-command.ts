@@ -80,7 +80,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   public async init(): Promise<void> {
     await super.init()
     process.once('SIGINT', this.interrupted)
-    if ('watch' in ((this.ctor as {flags?: object}).flags ?? {})) {
+    if (this.argv.includes('--watch') && 'watch' in ((this.ctor as {flags?: object}).flags ?? {})) {
       const {withWatchDefault} = await import('./watch.js')
       this.argv = withWatchDefault(this.argv)
     }
