@@ -7,9 +7,10 @@ import type {RentReport} from '../../lib/market/rent-offer.js'
 import type {RentAndRunReport} from '../../lib/provider/renter.js'
 
 export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
-  static args = {ask: Args.string({description: 'Id of the offer (ASK order) to take', required: true})}
+  // Not required by oclif: at a terminal, a missing id or --duration is asked for (refuseAsUsage keeps oclif's error elsewhere).
+  static args = {ask: Args.string({description: 'Id of the offer (ASK order) to take'})}
   static summary = 'Rent an offer (approve, then QuickBuy) and maybe run a job.'
-  static description = `Rent an offer in two steps, both shown before the first confirmation: approve, then QuickBuy. Every check the Market makes (an active ask, identity level, blacklists both ways, counterparty, duration, price ceiling, the Market not paused, your balance) runs before anything is signed. The approval raises your SNM allowance to the Market by the deal's budget, so the deal can be billed and closed over its life: a forward deal's whole cost at the oracle rate + --rate-margin (default 10%), a spot deal's --budget (default 24h of its price). Bounded, never unlimited; the allowance is shared by all your deals on the Market, so it is raised, never reset. If QuickBuy does not go through after the approval, the error names the approval and the allowance now. With --job, the job spec (YAML or JSON) is checked before anything is sent, then submitted to the provider's agent (found from its endpoint on chain) once the deal is open; with --follow, the job's stdout streams to stdout and its stderr to stderr (one JSON record per line under --json), and the command exits with the job's exit status.`
+  static description = `Rent an offer in two steps, both shown before the first confirmation: approve, then QuickBuy. Every check the Market makes (an active ask, identity level, blacklists both ways, counterparty, duration, price ceiling, the Market not paused, your balance) runs before anything is signed. The approval raises your SNM allowance to the Market by the deal's budget, so the deal can be billed and closed over its life: a forward deal's whole cost at the oracle rate + --rate-margin (default 10%), a spot deal's --budget (default 24h of its price). Bounded, never unlimited; the allowance is shared by all your deals on the Market, so it is raised, never reset. If QuickBuy does not go through after the approval, the error names the approval and the allowance now. With --job, the job spec (YAML or JSON) is checked before anything is sent, then submitted to the provider's agent (found from its endpoint on chain) once the deal is open; with --follow, the job's stdout streams to stdout and its stderr to stderr (one JSON record per line under --json), and the command exits with the job's exit status. At a terminal, without an offer id it lets you pick from the offers \`compute offers\` lists (and asks the deal length when --duration is missing), then shows the same steps and confirmation.`
   static examples = [
     '<%= config.bin %> <%= command.id %> 3 --duration 2h',
     '<%= config.bin %> <%= command.id %> 3 --duration 2h --job job.yaml --follow',
@@ -20,7 +21,7 @@ export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
     ...rpcFlags,
     ...signerFlags,
     ...txFlags,
-    duration: durationFlag({allowZero: true, description: 'Deal length (2h, 1h30m, 1.5d); 0 = spot (open-ended, billed hourly)', required: true}),
+    duration: durationFlag({allowZero: true, description: 'Deal length (2h, 1h30m, 1.5d); 0 = spot (open-ended, billed hourly). Required, except at a terminal, which asks'}),
     follow: Flags.boolean({char: 'f', dependsOn: ['job'], description: 'With --job: stream the job’s output until it ends, and exit with its status'}),
     budget: Flags.string({description: 'Spot deal: what it may draw, as hours of its price (24h, the default) or SNM (50snm); at least one hour'}),
     job: Flags.string({description: 'Job spec file (YAML or JSON) to run on the deal once it opens'}),
@@ -38,14 +39,26 @@ export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
   public async run(): Promise<RentAndRunReport | RentReport> {
     const {flags} = this
     const {parseOrderId} = await import('../../lib/market/ids.js')
-    const askId = parseOrderId(this.args.ask, 'Give an id from `nectar compute offers`.')
+    if ((this.args.ask === undefined || flags.duration === undefined) && !this.canAsk()) await this.refuseAsUsage({args: ['ask'], flags: ['duration']})
+    let askId = this.args.ask === undefined ? undefined : parseOrderId(this.args.ask, 'Give an id from `nectar compute offers`.')
     const spec = flags.job === undefined ? undefined : (await import('../../lib/provider/job-spec.js')).loadJobSpecFile(flags.job) // checked before anything is sent
     const addresses = await this.marketAddresses(['oracle', 'snm', 'blacklist', 'profileRegistry'])
     const client = await this.client()
+    let duration = flags.duration
+    if (askId === undefined || duration === undefined) {
+      const {askDealLength, pickOffer} = await import('../../lib/cli/guided/pick-offer.js')
+      const ask = await this.asker()
+      const picked = askId === undefined
+        ? await pickOffer(ask, client, {addresses, duration, renter: await this.accountAddress().catch(() => undefined)})
+        : {askId, ...(await askDealLength(ask))}
+      askId = picked.askId
+      duration = picked.duration
+      await this.showEquivalent([...(this.args.ask === undefined ? [String(askId)] : []), ...(picked.durationText === undefined ? [] : ['--duration', picked.durationText])])
+    }
     const {rentedOfferText, rentOffer, rentPlanLines, rentReport} = await import('../../lib/market/rent-offer.js')
     const showPlan = (plan: Parameters<typeof rentPlanLines>[0]) => this.jsonEnabled() || this.logToStderr(renderKeyValues(rentPlanLines(plan)))
     const funding = {budget: flags.budget, rateMargin: flags['rate-margin'] === undefined ? undefined : BigInt(flags['rate-margin'])}
-    const rented = await rentOffer(client, {addresses, askId, duration: flags.duration, funding, maxPrice: flags['max-price'], onPlan: showPlan}, await this.sendOptions())
+    const rented = await rentOffer(client, {addresses, askId, duration, funding, maxPrice: flags['max-price'], onPlan: showPlan}, await this.sendOptions())
     if (!spec) {
       this.log(rentedOfferText(rented))
       return rentReport(rented)

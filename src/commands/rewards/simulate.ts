@@ -10,7 +10,8 @@ export default class RewardsSimulate extends BaseCommand<typeof RewardsSimulate>
 would mint for that period's maker fees at the window-snapshot supply; your part is your share of maker volume.
 Pledged fees grow by --pledge-ratio of each period's fees; ETH per NEC is pledged fees / supply after the period.
 Without --supply the start (supply at the window snapshot, pledged fees, window) is read from the active network
-when it answers, else the initial supply of 1,000,000,000 NEC is used; the output says which.`
+when it answers, else the initial supply of 1,000,000,000 NEC is used; the output says which.
+At a terminal, without --fees or --share, it asks for them (and the number of periods) and prints the equivalent flags.`
   static examples = [
     '<%= config.bin %> <%= command.id %> --fees 500 --share 2',
     '<%= config.bin %> <%= command.id %> --fees 500 --share 2 --share 5 --periods 6',
@@ -40,11 +41,19 @@ when it answers, else the initial supply of 1,000,000,000 NEC is used; the outpu
 
   public async run(): Promise<SimulationReport> {
     const {parseProjection, projectRewards} = await import('../../lib/nectar/projection.js')
-    const request = parseProjection(this.flags)
+    let {flags} = this
+    const guided = await import('../../lib/cli/guided/simulate.js')
+    if (guided.simulationInputsMissing(flags) && this.canAsk()) {
+      // A person who does not know the flags yet: ask, then show the command line that does the same.
+      const answered = await guided.askSimulation(await this.asker(), flags, this.argv.some((a) => a === '--periods' || a.startsWith('--periods=')))
+      flags = {...flags, ...answered.flags}
+      await this.showEquivalent(answered.added)
+    }
+    const request = parseProjection(flags)
     const {report, rows} = await projectRewards(request, this.necSource())
     if (this.jsonEnabled()) return report
     for (const n of report.notes) this.note(n)
-    if (this.flags.csv) {
+    if (flags.csv) {
       const {periodsCsv} = await import('../../lib/nectar/simulate.js')
       process.stdout.write(periodsCsv(rows, request.shares))
     } else {

@@ -72,13 +72,23 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return this.config.dataDir
   }
 
+  /** Ctrl-C: the work is interrupted (exit 130). A live view replaces it (see watchView). */
+  private readonly interrupted = () => {
+    if (!this.jsonEnabled()) process.stderr.write('\n')
+    reportError(nectarError('INTERRUPTED', 'Interrupted.'), this.jsonEnabled(), this.warnings)
+    process.exit(130)
+  }
+
+  /** Set once a live view has printed its records: the closing envelope would repeat the last. */
+  private envelopePrinted = false
+
   public async init(): Promise<void> {
     await super.init()
-    process.once('SIGINT', () => {
-      if (!this.jsonEnabled()) process.stderr.write('\n')
-      reportError(nectarError('INTERRUPTED', 'Interrupted.'), this.jsonEnabled(), this.warnings)
-      process.exit(130)
-    })
+    process.once('SIGINT', this.interrupted)
+    if (this.argv.includes('--watch') && 'watch' in ((this.ctor as {flags?: object}).flags ?? {})) {
+      const {withWatchDefault} = await import('./watch.js')
+      this.argv = withWatchDefault(this.argv)
+    }
     const {args, argv, flags} = await this.parse(this.ctor as typeof BaseCommand)
     this.flags = flags as CommandFlags<T>
     this.args = args as CommandArgs<T>
@@ -169,6 +179,38 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected canPrompt(): boolean {
     return Boolean(process.stdin.isTTY) && !this.jsonEnabled()
+  }
+
+  /**
+   * A person is there to answer a guided flow's questions: stdin AND stdout are a terminal and no
+   * --json (a `> file` or a pipe means a script, whose output must not wait on questions).
+   */
+  protected canAsk(): boolean {
+    return Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY) && !this.jsonEnabled()
+  }
+
+  /** The questions of a guided flow, on stderr. */
+  protected async asker(): Promise<import('./ask.js').Ask> {
+    const {terminalAsk} = await import('./ask.js')
+    return terminalAsk()
+  }
+
+  /**
+   * Where a guided flow would have asked but nobody can answer: parses the command line again with
+   * these args and flags required, so the error is oclif's own usage error, word for word, as before
+   * the flow existed.
+   */
+  protected async refuseAsUsage(required: {args?: string[]; flags?: string[]}): Promise<never> {
+    const ctor = this.ctor as typeof BaseCommand & {args?: Record<string, object>; flags?: Record<string, object>; strict?: boolean}
+    const mark = (defs: Record<string, object> = {}, names: string[] = []) => Object.fromEntries(Object.entries(defs).map(([name, def]) => [name, names.includes(name) ? {...def, required: true} : def]))
+    await this.parse({args: mark(ctor.args, required.args), baseFlags: ctor.baseFlags, enableJsonFlag: ctor.enableJsonFlag, flags: mark(ctor.flags, required.flags), strict: ctor.strict} as never)
+    throw new Error(`refuseAsUsage: ${JSON.stringify(required)} parsed without error`)
+  }
+
+  /** After a guided flow: the command line that does the same without questions, so the person learns the flags. */
+  protected async showEquivalent(extra: string[]): Promise<void> {
+    const {shellWord} = await import('./ask.js')
+    this.note(`Same without questions: ${[this.config.bin, ...this.id!.split(':'), ...this.argv, ...extra].map((a) => shellWord(a)).join(' ')}`)
   }
 
   protected async promptPassword(message: string): Promise<string> {
@@ -274,8 +316,39 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     super.log(whole ? message : wrapText(message, terminalWidth()), ...args)
   }
 
+  /**
+   * `--watch`: `read` again every `seconds` until Ctrl-C, redrawn in place at a terminal, one envelope
+   * per line elsewhere (see lib/cli/watch.ts). Ctrl-C is how a person leaves a live view, not a failure:
+   * nothing was cut short, so it exits 0 (as watch(1) does), where Ctrl-C on work exits 130.
+   */
+  protected async watchView<D>(seconds: number, read: () => Promise<{data: D; text: string; warnings: string[]}>): Promise<D> {
+    const {watchLoop} = await import('./watch.js')
+    const stop = new AbortController()
+    process.off('SIGINT', this.interrupted)
+    // A second Ctrl-C while a read hangs (a node that does not answer) leaves at once.
+    const onInterrupt = () => (stop.signal.aborted ? process.exit(130) : stop.abort())
+    process.on('SIGINT', onInterrupt)
+    const records = this.jsonEnabled() || !process.stdout.isTTY
+    try {
+      const last = await watchLoop({
+        intervalSeconds: seconds,
+        out: process.stdout,
+        read,
+        recordOf: (frame) => ('error' in frame ? errorEnvelope(frame.error) : {ok: true, data: frame.data, ...(frame.warnings.length > 0 ? {warnings: frame.warnings} : {})}),
+        records,
+        signal: stop.signal,
+      })
+      if (!records) process.stdout.write('\n')
+      this.envelopePrinted = true
+      return last.data
+    } finally {
+      process.off('SIGINT', onInterrupt)
+    }
+  }
+
   /** The envelope: indented for a terminal, one compact line for pipes (a third of the bytes on big lists). */
   public logJson(json: unknown): void {
+    if (this.envelopePrinted) return
     // Commands whose --json output is NDJSON records end with a one-line envelope too.
     const ndjson = (this.constructor as {ndjson?: boolean}).ndjson === true
     process.stdout.write(toJsonText(json, process.stdout.isTTY && !ndjson ? 2 : 0) + '\n')

@@ -82,3 +82,13 @@ export const listFlags = {
   sort: Flags.string({description: 'Sort by this column (a name from the header); NAME:desc sorts descending.', helpGroup: 'OUTPUT'}),
   wide: Flags.boolean({description: 'Whole values (addresses not shortened) and no width limit.', helpGroup: 'OUTPUT'}),
 }
+
+/** A live view: `--watch` alone redraws every 5 s (lib/cli/watch.ts inserts the default oclif cannot express). */
+export const watchFlag = {
+  watch: Flags.integer({
+    description: 'Redraw every SECONDS (default 5) until Ctrl-C. Without a terminal, or with --json, print one JSON envelope per line per refresh instead.',
+    helpValue: '[SECONDS]',
+    max: 3600,
+    min: 1,
+  }),
+}

@@ -17,6 +17,7 @@ import {type Cell, type Column, type ListFlags, renderList} from './render.js'
 
 /** The identity level an ask requires, short (the table's `ID` column; --json has the full name). */
 const LEVEL_SHORT = ['?', 'anon', 'reg', 'ident', 'pro']
+export const identityShort = (level: number): string => LEVEL_SHORT[level] ?? String(level)
 
 const OFFER_COLUMNS: Column[] = [
   {align: 'right', header: 'id', priority: 10},
@@ -47,7 +48,7 @@ export function offersTable(found: FoundOffers, flags: ListFlags): string {
       {csv: usdPerHour(o.price), sort: o.price, text: usdPerHourText(o.price)},
       {csv: snmPerHour(o.price, found.rate), sort: o.price, text: snmPerHourText(o.price, found.rate)},
       {sort: o.duration, text: o.duration === 0n ? 'spot' : `≤ ${formatDealDuration(o.duration)}`},
-      LEVEL_SHORT[o.identityLevel] ?? String(o.identityLevel),
+      identityShort(o.identityLevel),
     ]
   })
   return renderList(OFFER_COLUMNS, rows, flags)

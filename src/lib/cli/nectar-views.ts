@@ -1,6 +1,7 @@
 // What people see of the NEC commands (balance, supply, whitelist). JSON comes from the reports in
 // src/lib/nectar.
 import {displayAmount, formatAmount} from '../core/amounts.js'
+import {formatDuration} from '../core/durations.js'
 import {type BalanceReport, type SupplyReport} from '../nectar/reads.js'
 import {type RegistrationCheck, type WhitelistStatus} from '../nectar/whitelist.js'
 import {type WhitelistAction, type WhitelistChangeResult} from '../nectar/whitelist-change.js'
@@ -37,6 +38,13 @@ export function supplyLines(s: SupplyReport): Array<[string, string]> {
     ['whitelist', s.whitelistActive ? 'active' : 'off'],
     ['controller', s.controller],
   ]
+}
+
+/** `supply --watch`: the same lines, the window's end counted down in chain time (the clock the controller reads). */
+export function supplyWatchLines(s: SupplyReport, chainNow: bigint): Array<[string, string]> {
+  const ends = BigInt(Date.parse(s.windowEnds) / 1000)
+  const left = ends > chainNow ? formatDuration(ends - chainNow) : 'now'
+  return supplyLines(s).map(([k, v]) => (k === 'window' ? [k, `${s.window}, ends in ${left} (${s.windowEnds})`] : [k, v]))
 }
 
 export function registrationTable({addresses}: RegistrationCheck): string {

@@ -122,6 +122,7 @@ export const ERROR_CODES = {
   MINT_MISMATCH: {exit: 'runtime'},
   MISSING_FEES: {exit: 'usage', hint: 'Give --fees ETH, or --volume ETH with --fee-rate PERCENT.'},
   MISSING_SHARE: {exit: 'usage', hint: 'Give --share PERCENT (repeatable), or --my-volume with --total-volume.'},
+  NEEDS_TERMINAL: {exit: 'usage'},
   NETWORK_EXISTS: {exit: 'usage', hint: 'Pass --force to replace it, or pick another name.'},
   NONCE_USED: {exit: 'usage', hint: 'List what is pending with `nectar tx status`.'},
   NOTHING_TO_REDEEM: {exit: 'runtime'},

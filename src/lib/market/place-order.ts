@@ -10,16 +10,16 @@ import {approveAllowance, stoppedAfterApproval} from './approve-lock.js'
 import {BENCHMARK_NAMES} from './benchmarks.js'
 import {getOracleRate, orderPlacedId} from './deals.js'
 import {ORDER_TYPE} from './orders.js'
-import {loadPlan, type OrderParams} from './plan.js'
+import {loadPlan, type OrderParams, parsePlan} from './plan.js'
 import {type Funding, type FundingOptions, fundingLines, type MarketAddresses, planBidFunding} from './renter.js'
 import {formatDealDuration, snmPerHourText, usdPerHourText} from './units.js'
 
 const placeOrderArgs = (type: number, o: OrderParams) => [type, o.counterparty, o.duration, o.price, o.netflags, o.identityLevel, o.blacklist, o.tag, o.benchmarks] as const
 
-/** A plan file of one order, with prices in SNM converted at the oracle's current rate. */
-export async function readOrderPlan(client: ChainClient, oracle: Address, file: string): Promise<{order: OrderParams; rate: bigint}> {
+/** A plan file of one order (or its text, named `name` in errors), with prices in SNM converted at the oracle's current rate. */
+export async function readOrderPlan(client: ChainClient, oracle: Address, plan: string | {name: string; text: string}): Promise<{order: OrderParams; rate: bigint}> {
   const rate = await getOracleRate(client, oracle)
-  return {order: loadPlan(file, rate), rate}
+  return {order: typeof plan === 'string' ? loadPlan(plan, rate) : parsePlan(plan.text, plan.name, rate), rate}
 }
 
 export interface PlacedOrder {

@@ -7,23 +7,37 @@ import type {OfferCreateReport} from '../../../lib/market/place-order.js'
 
 export default class ProviderOfferCreate extends BaseCommand<typeof ProviderOfferCreate> {
   static summary = 'Place ASK orders from a plan file.'
-  static description = 'Place an ASK order from a plan file (resources in human units, price, duration, netflags, counterparty), checked against schemas/ask-plan.schema.json; errors name the field and the line.'
+  static description = 'Place an ASK order from a plan file (resources in human units, price, duration, netflags, counterparty), checked against schemas/ask-plan.schema.json; errors name the field and the line. At a terminal, without --plan, it builds the plan by questions and can save it as a plan file for next time.'
   static examples = ['<%= config.bin %> <%= command.id %> --plan ask.yaml', '<%= config.bin %> <%= command.id %> --plan ask.yaml --dry-run --json']
   static flags = {
     ...rpcFlags,
     ...signerFlags,
     ...txFlags,
     'dry-run': Flags.boolean({description: 'Print the encoded PlaceOrder arguments and send nothing'}),
-    plan: Flags.string({description: 'Ask plan file (YAML)', required: true}),
+    // Not required by oclif: at a terminal the plan is asked for (refuseAsUsage keeps oclif's error elsewhere).
+    plan: Flags.string({description: 'Ask plan file (YAML). Required, except at a terminal, which asks'}),
   }
 
   public async run(): Promise<OfferCreateReport> {
-    const {loadPlan} = await import('../../../lib/market/plan.js')
-    loadPlan(this.flags.plan, 1n) // fail on a bad file before touching the chain
+    let plan: string | {name: string; text: string}
+    if (this.flags.plan === undefined) {
+      if (!this.canAsk()) await this.refuseAsUsage({flags: ['plan']})
+      const {askPlan, savePlan} = await import('../../../lib/cli/guided/ask-plan.js')
+      const ask = await this.asker()
+      const {text} = await askPlan(ask)
+      this.logToStderr(text.trimEnd())
+      const saved = await savePlan(ask, text)
+      if (saved) await this.showEquivalent(['--plan', saved])
+      plan = saved ?? {name: 'the plan', text}
+    } else {
+      const {loadPlan} = await import('../../../lib/market/plan.js')
+      loadPlan(this.flags.plan, 1n) // fail on a bad file before touching the chain
+      plan = this.flags.plan
+    }
     const addresses = await this.marketAddresses(['oracle'])
     const client = await this.client()
     const {askSummary, placeAsk, readOrderPlan} = await import('../../../lib/market/place-order.js')
-    const {order, rate} = await readOrderPlan(client, addresses.oracle, this.flags.plan)
+    const {order, rate} = await readOrderPlan(client, addresses.oracle, plan)
     const shown = askSummary(order, rate)
     if (this.flags['dry-run']) {
       if (!this.jsonEnabled()) this.log(renderKeyValues([['call', 'PlaceOrder(ORDER_ASK, …)'], ...Object.entries(shown).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as [string, string])]))
