@@ -4,7 +4,7 @@
 import {type Address, stringToHex, zeroAddress} from 'viem'
 
 import {parseAddress} from '../core/addresses.js'
-import {NectarError, nectarError} from '../core/errors.js'
+import {NectarError, nectarError, ProblemList} from '../core/errors.js'
 import {parseYamlText, readYamlFile, type YamlFile} from '../core/yaml-file.js'
 import {BENCHMARK_LIMITS, type BenchmarkName, type Benchmarks, benchmarksToVector, type Netflags, netflagsToVector} from './benchmarks.js'
 import {parseDurationSeconds} from '../core/durations.js'
@@ -71,28 +71,35 @@ function planOrder(value: unknown, base: string, lineOfDoc: (pointer: string) =>
   const lineOf = (pointer: string) => lineOfDoc(base + pointer)
   const field = (pointer: string) => (base ? `[${base.slice(1)}]${pointer ? '.' : ''}` : '') + (pointer.slice(1).replaceAll('/', '.') || (base ? '' : '(top level)'))
   if (!validatePlan(value)) {
-    const errors = validatePlan.errors ?? []
-    // Prefer the most specific error (deepest path), and a missing field over anyOf noise.
-    const sorted = [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length)
-    const e = sorted.find((x) => x.keyword !== 'anyOf') ?? sorted[0]
-    const params = e.params as Record<string, string>
-    let name = field(e.instancePath)
-    let message: string
-    if (e.keyword === 'required') {
-      name = field(`${e.instancePath}/${params.missingProperty}`)
-      message = `the field ${name} is missing`
-    } else if (e.keyword === 'additionalProperties') {
-      name = field(`${e.instancePath}/${params.additionalProperty}`)
-      message = `unknown field ${name}`
-    } else if (e.keyword === 'pattern') {
-      message = `${name} ${JSON.stringify(valueAt(value, e.instancePath))} has the wrong unit or format`
-    } else {
-      message = `${name} ${e.message}`
+    // Every field's problem at once (ajv's allErrors): the most specific (deepest) first, in the message;
+    // anyOf noise only when nothing more specific was found.
+    const errors = [...(validatePlan.errors ?? [])].sort((a, b) => b.instancePath.length - a.instancePath.length)
+    const specific = errors.filter((x) => x.keyword !== 'anyOf')
+    const problems = new Map<string, {line: number; message: string}>()
+    for (const e of specific.length > 0 ? specific : errors.slice(0, 1)) {
+      const params = e.params as Record<string, string>
+      let name = field(e.instancePath)
+      let message: string
+      if (e.keyword === 'required') {
+        name = field(`${e.instancePath}/${params.missingProperty}`)
+        message = `the field ${name} is missing`
+      } else if (e.keyword === 'additionalProperties') {
+        name = field(`${e.instancePath}/${params.additionalProperty}`)
+        message = `unknown field ${name}`
+      } else if (e.keyword === 'pattern') {
+        message = `${name} ${JSON.stringify(valueAt(value, e.instancePath))} has the wrong unit or format`
+      } else {
+        message = `${name} ${e.message}`
+      }
+      const pointer = e.keyword === 'additionalProperties' ? `${e.instancePath}/${params.additionalProperty}` : e.instancePath
+      if (!problems.has(name)) problems.set(name, {line: lineOf(pointer), message})
     }
-    const pointer = e.keyword === 'additionalProperties' ? `${e.instancePath}/${params.additionalProperty}` : e.instancePath
-    const line = lineOf(pointer)
-    throw nectarError('INVALID_PLAN', `${file} line ${line}: ${message}.`, {
-      details: [`field: ${name}`],
+    const [[name, first]] = problems
+    const more = problems.size - 1
+    const list = new ProblemList()
+    for (const problem of [...problems.values()].sort((a, b) => a.line - b.line)) list.add(`line ${problem.line}: ${problem.message}`)
+    throw nectarError('INVALID_PLAN', `${file} line ${first.line}: ${first.message}${more > 0 ? ` (and ${more} more, below)` : ''}.`, {
+      details: more > 0 ? list.details() : [`field: ${name}`],
       hint: hintFor(name.replace(/^\[\d+\]\.?/, '')),
     })
   }
