@@ -107,7 +107,8 @@ export async function distributeRewards(request: DistributeRequest, source: NecS
       ['total', `${displayAmount(d.total)} NEC (${d.total} wei)`],
       ['pledged', `${displayAmount(pledged)} ETH`],
       ...(out ? [['written', out] as [string, string]] : []),
-      ...(meta ? [['metadata', `${meta} (\`rewards issue\` checks the file against it: keep them together)`] as [string, string]] : [['metadata', 'none on stdout: `rewards issue` needs a file written with --out'] as [string, string]]),
+      // `rewards issue` checks the CSV against its sidecar, so the two travel together.
+      ['metadata', meta ?? 'none on stdout (`rewards issue` needs --out)'],
     ],
   }
 }
