@@ -1,8 +1,12 @@
 // The CSV reader every --file/--volumes/--allocations input goes through: RFC 4180 quoting, a BOM, CRLF,
 // line breaks inside quotes (and the line numbers after them), malformed records reported with their
 // line instead of stopping the read, and the same records however the input is cut into chunks.
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
 import {describe, expect, test} from 'vitest'
 
+import {collectAddresses} from '../../src/lib/core/address-list.js'
 import {CsvParser, type CsvRecord, parseCsv} from '../../src/lib/core/csv.js'
 
 const SPREADSHEET = '\uFEFFaddress,volume\r\n"0xab","1,000.5"\r\n\r\n# a "comment"\n"a ""quoted"" word",2\n"two\r\nlines",3\nlast,4'
@@ -43,4 +47,20 @@ describe('CsvParser', () => {
       }
     }
   })
+})
+
+test('address files (--file) are read as CSV: a quoted first column, a label with a comma, a BOM, CRLF', () => {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'nectar-csv-')), 'makers.csv')
+  const a = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
+  writeFileSync(file, `\uFEFFaddress,label\r\n"${a}","Dev 1, Inc."\r\n0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc,"two\r\nlines"\r\n0x12,x\r\n`)
+  const error = (() => {
+    try {
+      collectAddresses([], file)
+    } catch (e) {
+      return e as {code: string; details: string[]}
+    }
+  })()
+  expect(error).toMatchObject({code: 'INVALID_ADDRESSES', details: [expect.stringMatching(/^line 5: /)]})
+  writeFileSync(file, `\uFEFFaddress,label\r\n"${a}","Dev 1, Inc."\r\n0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc,"two\r\nlines"\r\n`)
+  expect(collectAddresses([], file)).toEqual([a, '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC'])
 })
