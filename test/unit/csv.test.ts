@@ -41,12 +41,31 @@ describe('CsvParser', () => {
     const whole = parseCsv(SPREADSHEET, {comments: true})
     for (let a = 0; a <= SPREADSHEET.length; a++) {
       for (let b = a; b <= SPREADSHEET.length; b += 2) {
-        const parser = new CsvParser({comments: true})
-        const got: CsvRecord[] = [...parser.push(SPREADSHEET.slice(0, a)), ...parser.push(SPREADSHEET.slice(a, b)), ...parser.push(SPREADSHEET.slice(b)), ...parser.end()]
+        const got: CsvRecord[] = []
+        const parser = new CsvParser((fields, line) => void got.push({fields, line}), {comments: true})
+        parser.push(SPREADSHEET.slice(0, a))
+        parser.push(SPREADSHEET.slice(a, b))
+        parser.push(SPREADSHEET.slice(b))
+        parser.end()
         expect(got, `cut at ${a} and ${b}`).toEqual(whole)
       }
     }
   })
+})
+
+test('a promise from the callback pauses the parser until push(\'\') or end() is called again', async () => {
+  const got: number[] = []
+  const parser = new CsvParser((fields, line) => {
+    got.push(line)
+    if (fields[0] === 'slow') return new Promise((resolve) => setTimeout(resolve, 5))
+  })
+  const paused = parser.push('a\nslow\nb\nc')
+  expect(got).toEqual([1, 2])
+  await paused
+  expect(parser.push('')).toBeUndefined()
+  expect(got).toEqual([1, 2, 3])
+  parser.end()
+  expect(got).toEqual([1, 2, 3, 4])
 })
 
 test('address files (--file) are read as CSV: a quoted first column, a label with a comma, a BOM, CRLF', () => {

@@ -1,7 +1,7 @@
 // CSV as RFC 4180 and spreadsheets write it: quoted fields with commas, doubled quotes and line breaks
 // inside, a UTF-8 BOM, CRLF or LF line ends. Fed in chunks, so a 1,000,000-row file is never one
 // string. Blank lines (and, with `comments`, lines starting with #) are skipped. A malformed record is
-// returned with `error` set instead of stopping the read, so a caller can report every bad line at once.
+// passed on with `error` set instead of stopping the read, so a caller can report every bad line at once.
 
 export interface CsvRecord {
   /** Set when the record is malformed; `fields` is then a best effort. */
@@ -11,6 +11,12 @@ export interface CsvRecord {
   line: number
 }
 
+/**
+ * Called with each record as soon as it is complete (so that a million records are garbage while
+ * young, not collected in an array); a returned promise pauses the parser (see CsvParser.push).
+ */
+type OnRecord = (fields: string[], line: number, error?: string) => Promise<void> | void
+
 /** The longest record kept waiting for its end: past it, an unclosed quote is reported, not buffered. */
 const MAX_RECORD = 1 << 20
 
@@ -19,31 +25,37 @@ export class CsvParser {
   private line = 1
   private started = false
 
-  constructor(private readonly options: {comments?: boolean} = {}) {}
+  constructor(
+    private readonly onRecord: OnRecord,
+    private readonly options: {comments?: boolean} = {},
+  ) {}
 
-  /** The records completed by `chunk`. */
-  push(chunk: string): CsvRecord[] {
+  /**
+   * Feeds `chunk`, calling onRecord for every record it completes. When onRecord returns a promise,
+   * parsing stops after that record and push returns the promise: await it, then push('') to go on.
+   */
+  push(chunk: string): Promise<void> | void {
     return this.parse(chunk, false)
   }
 
-  /** The last records, once the input has ended. */
-  end(): CsvRecord[] {
+  /** The input has ended: the last record. Like push, it may pause: then await, and call end() again. */
+  end(): Promise<void> | void {
     return this.parse('', true)
   }
 
-  private parse(chunk: string, final: boolean): CsvRecord[] {
+  private parse(chunk: string, final: boolean): Promise<void> | void {
     let text = this.buffer + chunk
     if (!this.started && (text.length > 0 || final)) {
       this.started = true
       if (text.charCodeAt(0) === 0xfe_ff) text = text.slice(1)
     }
-    const out: CsvRecord[] = []
     let pos = 0
+    let paused: Promise<void> | void = undefined
     // The next quote and comma at or after pos, cached: searching again per line would be quadratic
     // in a chunk without them. (indexOf, not a loop over characters, nor split: both are several times slower.)
     let quote = -2
     let comma = -2
-    while (pos < text.length) {
+    while (pos < text.length && !paused) {
       let nl = text.indexOf('\n', pos)
       if (nl < 0 && !final) break
       if (nl < 0) nl = text.length
@@ -55,7 +67,7 @@ export class CsvParser {
         continue
       }
       if (quote === -1 || quote > nl) {
-        // No quote on this line: the common case, one split.
+        // No quote on this line: the common case, the fields between commas.
         const end = text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl
         const fields: string[] = []
         if (comma !== -1 && comma < pos) comma = text.indexOf(',', pos)
@@ -64,19 +76,19 @@ export class CsvParser {
           pos = comma + 1
         }
         fields.push(text.slice(pos, end))
-        out.push({fields, line: this.line++})
         pos = nl + 1
+        paused = this.onRecord(fields, this.line++)
         continue
       }
       const record = this.quoted(text, pos, final)
       if (!record) break
-      out.push(record.record)
       pos = record.next
       quote = -2
       comma = -2
+      paused = this.onRecord(record.record.fields, record.record.line, record.record.error)
     }
     this.buffer = text.slice(pos)
-    return out
+    return paused
   }
 
   /** One record with quotes, from text[pos]; undefined while its end is not in the text yet. */
@@ -144,6 +156,11 @@ function fieldEnd(text: string, i: number): number {
 
 /** Every record of a whole text (small files: address lists). */
 export function parseCsv(text: string, options: {comments?: boolean} = {}): CsvRecord[] {
-  const parser = new CsvParser(options)
-  return [...parser.push(text), ...parser.end()]
+  const records: CsvRecord[] = []
+  const parser = new CsvParser((fields, line, error) => {
+    records.push(error ? {error, fields, line} : {fields, line})
+  }, options)
+  parser.push(text)
+  parser.end()
+  return records
 }

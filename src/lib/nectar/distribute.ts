@@ -10,7 +10,7 @@ import path from 'node:path'
 
 import {formatAmount, formatDigits, parseAmount} from '../core/amounts.js'
 import {checkInputFile, readInputFile} from '../core/files.js'
-import {type CsvRecord, CsvParser} from '../core/csv.js'
+import {CsvParser} from '../core/csv.js'
 import {NectarError, nectarError, ProblemList, quote} from '../core/errors.js'
 import {INITIAL_SUPPLY, issuanceV2} from './curve.js'
 
@@ -152,7 +152,6 @@ const ROW_HINT = 'Each row is a maker’s address and volume, e.g. 0x70997970c51
 export async function readVolumes(file: string): Promise<MakerVolumes> {
   checkInputFile(file, {label: 'the volumes file'})
   const input = createReadStream(file, {encoding: 'utf8', highWaterMark: 1 << 20})
-  const parser = new CsvParser({comments: true})
   const index = new Map<string, number>()
   const addresses: string[] = []
   const volumes: bigint[] = []
@@ -190,8 +189,8 @@ export async function readVolumes(file: string): Promise<MakerVolumes> {
       bad(line, (error as NectarError).message.replace(/\.$/, ''), (error as NectarError).hint ?? 'Give the volume as a decimal number.')
     }
   }
-  // Synchronous but for the rare address that needs viem's checksum: one await per chunk, not per row.
-  const handle = ({error, fields, line}: CsvRecord): Promise<void> | undefined => {
+  // Synchronous but for the rare address that needs viem's checksum, which pauses the parser.
+  const handle = (fields: string[], line: number, error?: string): Promise<void> | undefined => {
     // The common row, "0x<40 lower-case hex>,<digits>[.<digits>]", with no trimming or parseAmount.
     if (fields.length === 2 && seenData) {
       const address = fastAddress(fields[0])
@@ -227,17 +226,12 @@ export async function readVolumes(file: string): Promise<MakerVolumes> {
       },
     )
   }
-  const each = async (records: CsvRecord[]) => {
-    for (const record of records) {
-      const pending = handle(record)
-      if (pending) await pending
-    }
-  }
+  const parser = new CsvParser(handle, {comments: true})
   try {
     for await (const chunk of input as AsyncIterable<string>) {
-      await each(parser.push(chunk))
+      for (let paused = parser.push(chunk); paused; paused = parser.push('')) await paused
     }
-    await each(parser.end())
+    for (let paused = parser.end(); paused; paused = parser.end()) await paused
   } finally {
     input.destroy()
   }
@@ -472,13 +466,12 @@ export async function readAllocations(file: string, {warn}: {warn?: (message: st
     warn?.(`${file} is in the old format (metadata in a "#" first line, no hash); it was checked against that line. \`nectar rewards distribute\` now writes a plain CSV and ${path.basename(metaFile)}.`)
   }
   const input = createReadStream(file, {encoding: 'utf8', highWaterMark: 1 << 20})
-  const parser = new CsvParser({comments: true})
   const hash = createHash('sha256')
   const problems = new ProblemList()
   let headerSeen = false
   const rows: AllocationRow[] = []
   const seen = new Set<string>()
-  const row = async ({error, fields, line}: CsvRecord) => {
+  const row = async (fields: string[], line: number, error?: string) => {
     if (error) return problems.add(error)
     if (!headerSeen) {
       headerSeen = true
@@ -500,12 +493,13 @@ export async function readAllocations(file: string, {warn}: {warn?: (message: st
     if (formatAmount(tokensWei) !== fields[2]) return problems.add(`line ${line}: tokens ${fields[2]} does not match tokensWei ${fields[3]}`)
     rows.push({address, line, pledgedWei: BigInt(fields[4]), tokensWei})
   }
+  const parser = new CsvParser(row, {comments: true})
   try {
     for await (const chunk of input as AsyncIterable<string>) {
       hash.update(chunk)
-      for (const record of parser.push(chunk)) await row(record)
+      for (let paused = parser.push(chunk); paused; paused = parser.push('')) await paused
     }
-    for (const record of parser.end()) await row(record)
+    for (let paused = parser.end(); paused; paused = parser.end()) await paused
   } finally {
     input.destroy()
   }
