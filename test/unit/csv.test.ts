@@ -42,7 +42,7 @@ describe('CsvParser', () => {
     for (let a = 0; a <= SPREADSHEET.length; a++) {
       for (let b = a; b <= SPREADSHEET.length; b += 2) {
         const got: CsvRecord[] = []
-        const parser = new CsvParser((fields, line) => void got.push({fields, line}), {comments: true})
+        const parser = new CsvParser((fields, line) => void got.push({fields: [...fields], line}), {comments: true})
         parser.push(SPREADSHEET.slice(0, a))
         parser.push(SPREADSHEET.slice(a, b))
         parser.push(SPREADSHEET.slice(b))
