@@ -75,7 +75,7 @@ export default async function rewards(chain: BenchChain): Promise<Figure[]> {
   // … against the same 1,000 mints sent and awaited one at a time through the transaction pipeline.
   const owner = privateKeyToAccount(DEV_PRIVATE_KEYS[0])
   const controller = chain.deployment.contracts.controller
-  const rows = readFileSync(allocations, 'utf8').trim().split('\n').slice(2).map((l) => l.split(','))
+  const rows = readFileSync(allocations, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','))
   const started = performance.now()
   for (const r of rows) {
     await transact(chain.client, 'mint', {abi: nectarControllerAbi, address: controller, args: [r[0] as Address, BigInt(r[4]), BigInt(r[3])], functionName: 'proxyAccountingCreation'}, {account: owner, confirm: async () => {}})

@@ -1,5 +1,5 @@
 // In-process command tests for `nectar rewards …` (runCommand runs the BUILT dist/: npm run build first).
-import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -106,22 +106,28 @@ describe('rewards distribute and issue', () => {
 
   test('distribute: exact total for --supply, sums and summary; a bad row writes nothing', async () => {
     const volumes = path.join(dir, 'v.csv')
-    writeFileSync(volumes, `address,volume\n${A},1\n${B},2\n${A},1\n`)
+    // As a spreadsheet saves it: a BOM, CRLF, quoted fields, a volume with a thousands separator.
+    writeFileSync(volumes, `\uFEFF"address","volume"\r\n${A},1\r\n${B},"2,000"\r\n${A},1\r\n`)
     const out = path.join(dir, 'a.csv')
     const {envelope, exitCode} = await json(['rewards', 'distribute', '--volumes', volumes, '--fees', '7', '--supply', '1002626948', '--out', out])
     expect(exitCode).toBe(0)
     const total = issuanceV2(7n * WEI, 1_002_626_948n * WEI)
-    expect(envelope.data).toMatchObject({duplicatesMerged: 1, makers: 2, pledgedWei: (35n * 10n ** 17n).toString(), totalWei: total.toString()})
+    expect(envelope.data).toMatchObject({duplicatesMerged: 1, makers: 2, meta: `${out}.meta.json`, pledgedWei: (35n * 10n ** 17n).toString(), totalWei: total.toString()})
     expect(envelope.warnings).toEqual([expect.stringContaining('1 duplicate row(s) merged')])
-    const rows = readFileSync(out, 'utf8').trim().split('\n').slice(2).map((l) => l.split(','))
+    // Plain CSV, as pandas.read_csv or a spreadsheet takes it: the header first, the metadata beside it.
+    const [header, ...lines] = readFileSync(out, 'utf8').trim().split('\n')
+    expect(header).toBe('address,volume,tokens,tokensWei,pledgedWei')
+    const rows = lines.map((l) => l.split(','))
+    expect(rows.map((r) => r[1])).toEqual(['2', '2000'])
     expect(rows.reduce((a, r) => a + BigInt(r[3]), 0n)).toBe(total)
+    expect(JSON.parse(readFileSync(`${out}.meta.json`, 'utf8'))).toMatchObject({makers: 2, total: total.toString()})
 
     const bad = path.join(dir, 'bad.csv')
-    writeFileSync(bad, `${A},1\n${B},1\nnot-an-address,3\n`)
+    writeFileSync(bad, `${A},1\n${B},1\nnot-an-address,3\n${A},"1\n`)
     const badOut = path.join(dir, 'bad-out.csv')
     const failed = await json(['rewards', 'distribute', '--volumes', bad, '--fees', '7', '--supply', '1000000000', '--out', badOut])
     expect(failed.exitCode).toBe(2)
-    expect(failed.envelope.error.message).toContain('line 3')
+    expect(failed.envelope.error).toMatchObject({code: 'BAD_ROW', details: [expect.stringMatching(/^line 3: "not-an-address" is not an address/), expect.stringMatching(/^line 4: a quoted field is never closed/)]})
     expect(existsSync(badOut)).toBe(false)
   })
 
@@ -133,9 +139,19 @@ describe('rewards distribute and issue', () => {
     const notOwner = await json(['rewards', 'issue', '--allocations', out, '--yes', '--account', 'dev1'])
     expect(notOwner.exitCode).toBe(1)
     expect(notOwner.envelope.error.code).toBe('NOT_OWNER')
-    const text = readFileSync(out, 'utf8').replace(/total=\d+/, 'total=1')
+    // The CSV changed after distribute (a row dropped), the sidecar missing, the sidecar changed: all refused.
     const tampered = path.join(dir, 'tampered.csv')
-    writeFileSync(tampered, text)
+    writeFileSync(tampered, readFileSync(out, 'utf8').trim().split('\n').slice(0, 2).join('\n') + '\n')
+    writeFileSync(`${tampered}.meta.json`, readFileSync(`${out}.meta.json`))
+    const changed = await json(['rewards', 'issue', '--allocations', tampered, '--yes'])
+    expect(changed.exitCode).toBe(2)
+    expect(changed.envelope.error).toMatchObject({code: 'ALLOCATIONS_MISMATCH', message: expect.stringContaining('was changed after `rewards distribute` wrote it')})
+    rmSync(`${tampered}.meta.json`)
+    const missing = await json(['rewards', 'issue', '--allocations', tampered, '--yes'])
+    expect(missing.exitCode).toBe(2)
+    expect(missing.envelope.error).toMatchObject({code: 'NOT_ALLOCATIONS', message: expect.stringContaining('no metadata file beside it (tampered.csv.meta.json)')})
+    writeFileSync(tampered, readFileSync(out))
+    writeFileSync(`${tampered}.meta.json`, readFileSync(`${out}.meta.json`, 'utf8').replace(/"total": "\d+"/, '"total": "1"'))
     const refused = await json(['rewards', 'issue', '--allocations', tampered, '--yes'])
     expect(refused.exitCode).toBe(2)
     expect(refused.envelope.error.code).toBe('ALLOCATIONS_MISMATCH')

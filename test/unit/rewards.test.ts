@@ -1,6 +1,6 @@
 // Pure rewards math: the curves against the published §2.5 points and the 24-month scenario, the
 // simulator, and the exact largest-remainder distribution with its streamed reader and checked writer.
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {describe, expect, test} from 'vitest'
@@ -165,7 +165,9 @@ describe('volumes file and allocations file', () => {
     [`${A},-1\n`, 1, /negative/],
     [`${A}\n`, 1, /address,volume/],
     [`${A},1,2\n`, 1, /two fields/],
-  ])('a bad row stops the read naming its line (%#)', async (text, line, why) => {
+    [`${A},1\n${B},"1,0000"\n`, 2, /not a decimal/],
+    [`${A},"1\n`, 1, /never closed/],
+  ])('a bad row is named with its line (%#)', async (text, line, why) => {
     const file = path.join(tmp(), 'v.csv')
     writeFileSync(file, text)
     const error = await readVolumes(file).catch((e) => e)
@@ -175,24 +177,74 @@ describe('volumes file and allocations file', () => {
     expect(error.message).toMatch(why)
   })
 
-  test('written allocations add up, read back, and a tampered file is refused', async () => {
+  test('a spreadsheet’s CSV: BOM, CRLF, quoted fields, a grouped volume, trailing empty columns', async () => {
+    const file = path.join(tmp(), 'v.csv')
+    writeFileSync(file, `\uFEFF"address","volume"\r\n"${A}","1,000.5"\r\n${B},2,,\r\n`)
+    const v = await readVolumes(file)
+    expect(v.addresses).toEqual([A, B])
+    expect(v.volumes).toEqual([10_005n * 10n ** 17n, 2n * WEI])
+  })
+
+  test('every bad line is reported at once, the first 20 listed', async () => {
+    const file = path.join(tmp(), 'v.csv')
+    const bad = Array.from({length: 25}, (_, i) => `0xbad${i},1`)
+    writeFileSync(file, [`${A},1`, ...bad, `${B},x`].join('\n') + '\n')
+    const error = await readVolumes(file).catch((e) => e)
+    expect(error.code).toBe('BAD_ROW')
+    expect(error.message).toMatch(/has 26 bad lines; nothing was written/)
+    expect(error.details).toHaveLength(21)
+    expect(error.details[0]).toMatch(/^line 2: "0xbad0" is not an address/)
+    expect(error.details[19]).toMatch(/^line 21: /)
+    expect(error.details[20]).toBe('… and 6 more')
+  })
+
+  test('written allocations are plain CSV with a sidecar, read back; an edited CSV or sidecar is refused', async () => {
     const dir = tmp()
     const file = path.join(dir, 'v.csv')
     writeFileSync(file, `${A},1\n${B},2\n${C},4\n`)
     const d = distribute(await readVolumes(file), {fees: eth('7'), pledged: eth('3'), supply: nec('1002626948')})
     expect(d.total).toBe(issuanceV2(eth('7'), nec('1002626948')))
     const out = path.join(dir, 'a.csv')
-    await writeAllocations(out, d)
+    expect(await writeAllocations(out, d)).toBe(`${out}.meta.json`)
+    const text = readFileSync(out, 'utf8')
+    expect(text.split('\n')[0]).toBe('address,volume,tokens,tokensWei,pledgedWei')
+    const meta = JSON.parse(readFileSync(`${out}.meta.json`, 'utf8'))
+    expect(meta).toMatchObject({csv: 'a.csv', format: 'nectar-allocations', makers: 3, total: d.total.toString(), version: 2})
     const back = await readAllocations(out)
     expect(back.rows.reduce((a, r) => a + r.tokensWei, 0n)).toBe(d.total)
     expect(back.rows.reduce((a, r) => a + r.pledgedWei, 0n)).toBe(eth('3'))
-    const text = readFileSync(out, 'utf8')
+
+    // One row edited consistently (tokens and tokensWei): the hash catches it.
     const lines = text.split('\n')
-    const cells = lines[3].split(',')
+    const cells = lines[2].split(',')
     cells[3] = (BigInt(cells[3]) + 1n).toString()
     cells[2] = formatAmount(BigInt(cells[3]))
-    lines[3] = cells.join(',')
+    lines[2] = cells.join(',')
     writeFileSync(out, lines.join('\n'))
-    await expect(readAllocations(out)).rejects.toMatchObject({code: 'ALLOCATIONS_MISMATCH', exitCode: 2})
+    await expect(readAllocations(out)).rejects.toMatchObject({code: 'ALLOCATIONS_MISMATCH', exitCode: 2, message: expect.stringContaining('was changed after')})
+    // The CSV as written, the sidecar's total edited: the sums catch it.
+    writeFileSync(out, text)
+    writeFileSync(`${out}.meta.json`, JSON.stringify({...meta, total: '1'}))
+    await expect(readAllocations(out)).rejects.toMatchObject({code: 'ALLOCATIONS_MISMATCH', message: expect.stringContaining('does not match its metadata')})
+  })
+
+  test('an allocations file from before the sidecar (a # first line) is read with a warning; no sidecar otherwise refuses', async () => {
+    const dir = tmp()
+    const file = path.join(dir, 'v.csv')
+    writeFileSync(file, `${A},1\n${B},3\n`)
+    const d = distribute(await readVolumes(file), {fees: eth('1'), pledged: eth('1'), supply: nec('1000000000')})
+    const out = path.join(dir, 'a.csv')
+    await writeAllocations(out, d)
+    const csv = readFileSync(out, 'utf8')
+    rmSync(`${out}.meta.json`)
+    await expect(readAllocations(out)).rejects.toMatchObject({code: 'NOT_ALLOCATIONS', exitCode: 2, message: expect.stringContaining('no metadata file beside it (a.csv.meta.json)')})
+    const legacy = `# nectar-allocations v1 total=${d.total} pledged=${d.pledged} makers=2 fees=${d.fees} supply=${d.supply} initialSupply=${d.initialSupply} volume=${d.volume}\n${csv}`
+    writeFileSync(out, legacy)
+    const warnings: string[] = []
+    const back = await readAllocations(out, {warn: (m) => warnings.push(m)})
+    expect(back.meta.total).toBe(d.total)
+    expect(warnings).toEqual([expect.stringContaining('old format')])
+    writeFileSync(out, legacy.replace(/total=\d+/, 'total=1'))
+    await expect(readAllocations(out)).rejects.toMatchObject({code: 'ALLOCATIONS_MISMATCH'})
   })
 })

@@ -66,6 +66,10 @@ describe('ask plans in YAML', () => {
     expect(missing.message).toBe('ask.yaml line 1: the field price is missing.')
     const unknown = failure(() => parsePlan(good + 'colour: blue\n', 'ask.yaml'))
     expect(unknown.message).toBe('ask.yaml line 10: unknown field colour.')
+    // Several at once: all listed, by line.
+    const several = failure(() => parsePlan(good.replace('8GiB', '8 parsecs').replace('price: 0.5usd/h\n', '') + 'colour: blue\n', 'ask.yaml'))
+    expect(several.message).toMatch(/^ask\.yaml line \d+: .* \(and 2 more, below\)\.$/)
+    expect(several.details).toEqual(['line 1: the field price is missing', 'line 8: resources.ram.size "8 parsecs" has the wrong unit or format', 'line 9: unknown field colour'])
   })
 
   it('reads a list of asks for the agent; one command that places one ask refuses a list', () => {
@@ -103,5 +107,18 @@ describe('job specs in YAML', () => {
     expect(syntax.code).toBe('INVALID_JOB_FILE')
     expect(syntax.message).toMatch(/bad3\.yaml line \d/)
     expect(failure(() => loadJobSpecFile(path.join(dir, 'none.yaml'))).code).toBe('JOB_FILE_UNREADABLE')
+  })
+
+  it('lists every problem at once, each with its line', () => {
+    const many = failure(() => loadJobSpecFile(write('bad4.yaml', 'comand: sh\nargs: x\ntimeLimit: soon\nfiles:\n  - path: a\n    content: 1\n')))
+    expect(many.code).toBe('INVALID_JOB_SPEC')
+    expect(many.message).toMatch(/bad4\.yaml line 1: unknown field "comand" \(did you mean "command"\?\) \(and 4 more, below\)\.$/)
+    expect(many.details).toEqual([
+      'line 1: unknown field "comand" (did you mean "command"?)',
+      'line 1: missing field "command"',
+      'line 2: /args must be array',
+      'line 3: timeLimit must be seconds or a duration such as 90s, 10m, 1h30m, 1.5h',
+      'line 6: /files/0/content must be string',
+    ])
   })
 })

@@ -12,10 +12,12 @@ export default class RewardsDistribute extends BaseCommand<typeof RewardsDistrib
 window's snapshot supply (read from the chain, or --supply). Each maker gets floor(total × volume / total volume) and
 the few wei left go one each to the largest fractional parts (ties: lower address first), so the allocations add
 up to the total exactly. The pledged fees (--pledged, default --fees × --pledge-ratio 0.5) are split the same way.
-Input rows are "address,volume" (header optional, # comments skipped); duplicate addresses are merged with a
-warning; a bad row stops the run before anything is written, naming its line. The file is streamed.
-The output CSV (address,volume,tokens,tokensWei,pledgedWei; addresses in lower case) starts with a
-"# nectar-allocations v1 total=… pledged=… makers=…" line that \`rewards issue\` checks before minting.`
+Input rows are "address,volume" as CSV (header optional, # comments skipped, quoted fields such as "1,000.5"
+allowed); duplicate addresses are merged with a warning; every bad line is listed (up to 20) before anything is
+written. The file is streamed.
+The output is a plain CSV (address,volume,tokens,tokensWei,pledgedWei; addresses in lower case) that a
+spreadsheet or pandas opens as is; its metadata (total, pledged, makers, fees, supply and the CSV's SHA-256) goes
+to FILE.meta.json beside it, which \`rewards issue\` checks before minting.`
   static examples = [
     '<%= config.bin %> <%= command.id %> --volumes volumes.csv --fees 2580.9 --out allocations.csv',
     '<%= config.bin %> <%= command.id %> --volumes volumes.csv --fees 500 --supply 1002626948 --out allocations.csv --json',

@@ -10,10 +10,11 @@ import {type IssueRewardsResult} from '../../lib/nectar/issue.js'
 export default class RewardsIssue extends BaseCommand<typeof RewardsIssue> {
   static summary = 'Mint a period’s allocations (owner), journaled.'
   static description = `Owner: mint a period's allocations, one proxyAccountingCreation(maker, pledgedWei, tokensWei) per row of the file
-\`rewards distribute\` wrote. Refuses before sending anything if the account is not the controller's owner or the
-file is malformed or does not add up to its metadata line. Every transaction is signed and journaled before it is
-broadcast, so a run that is stopped or killed can be run again with the same file (or --resume): it mints every
-row exactly once. At the end every maker's balance is checked against its allocation.`
+\`rewards distribute --out FILE\` wrote. Refuses before sending anything if the account is not the controller's owner,
+or the file is malformed, was changed since, or does not add up to its metadata (FILE.meta.json beside it). Every
+transaction is signed and journaled before it is broadcast, so a run that is stopped or killed can be run again with
+the same file (or --resume): it mints every row exactly once. At the end every maker's balance is checked against its
+allocation.`
   static examples = [
     '<%= config.bin %> <%= command.id %> --allocations allocations.csv',
     '<%= config.bin %> <%= command.id %> --allocations allocations.csv --yes --json',
@@ -23,13 +24,13 @@ row exactly once. At the end every maker's balance is checked against its alloca
     ...rpcFlags,
     ...signerFlags,
     ...batchFlags,
-    allocations: Flags.string({description: 'Allocations CSV written by `rewards distribute`', required: true}),
+    allocations: Flags.string({description: 'Allocations CSV written by `rewards distribute --out` (its .meta.json beside it)', required: true}),
     resume: Flags.boolean({description: 'Continue an interrupted run (the same as running the same file again)'}),
   }
 
   public async run(): Promise<IssueRewardsResult> {
     const {readAllocations} = await import('../../lib/nectar/distribute.js')
-    const allocations = await readAllocations(this.flags.allocations)
+    const allocations = await readAllocations(this.flags.allocations, {warn: (message) => this.warnUser(message)})
     const {requireContract} = await import('../../lib/config/settings.js')
     const settings = this.settings()
     const nec = requireContract(settings, 'nec')

@@ -1,7 +1,8 @@
 
 import {readInputFile} from './files.js'
 import {parseAddress} from './addresses.js'
-import {NectarError, nectarError} from './errors.js'
+import {parseCsv} from './csv.js'
+import {NectarError, nectarError, ProblemList} from './errors.js'
 
 export type Address = `0x${string}`
 
@@ -14,11 +15,11 @@ export interface AddressListOptions {
 
 /**
  * Addresses from the command line and/or a file (one per line; blank lines and # comments are
- * skipped; a CSV line's first field is used). Every bad line is reported at once, with its number,
- * before anything is read from or sent to the chain.
+ * skipped; of a CSV, quoted or not, the first field is used). Every bad line is reported at once (the
+ * first 20 listed), with its number, before anything is read from or sent to the chain.
  */
 export function collectAddresses(args: readonly string[], file: string | undefined, {exclude, max = 100_000}: AddressListOptions = {}): Address[] {
-  const problems: string[] = []
+  const problems = new ProblemList()
   const out: Address[] = []
   const excluded = (address: Address, label: string): string | undefined => {
     const what = exclude?.get(address.toLowerCase())
@@ -28,35 +29,38 @@ export function collectAddresses(args: readonly string[], file: string | undefin
     try {
       const address = parseAddress(text, `address #${i + 1}`)
       const refused = excluded(address, `address #${i + 1}`)
-      if (refused) problems.push(refused)
+      if (refused) problems.add(refused)
       else out.push(address)
     } catch (error) {
-      problems.push((error as NectarError).message)
+      problems.add((error as NectarError).message)
     }
   })
   if (file !== undefined) {
     const text = readInputFile(file, {label: 'the address file'})
-    const lines = text.split(/\r?\n/)
     let count = 0
-    lines.forEach((line, i) => {
-      const field = line.split(',')[0].trim()
-      if (field === '' || field.startsWith('#')) return
-      if (count === 0 && /^address$/i.test(field)) return // a CSV header
+    for (const {error, fields, line} of parseCsv(text, {comments: true})) {
+      if (error) {
+        problems.add(error)
+        continue
+      }
+      const field = fields[0].trim()
+      if (field === '') continue
+      if (count === 0 && /^address$/i.test(field)) continue // a CSV header
       count++
       try {
-        const address = parseAddress(field, `address on line ${i + 1}`)
+        const address = parseAddress(field, `address on line ${line}`)
         const refused = excluded(address, 'address')
-        if (refused) problems.push(`line ${i + 1}: ${refused}`)
+        if (refused) problems.add(`line ${line}: ${refused}`)
         else out.push(address)
       } catch (error) {
-        problems.push(`line ${i + 1}: ${(error as NectarError).message}`)
+        problems.add(`line ${line}: ${(error as NectarError).message}`)
       }
-    })
+    }
     if (count > max) throw nectarError('TOO_MANY_ADDRESSES', `${file} has ${count} addresses; at most ${max} are accepted.`, {hint: 'Split the file.'})
   }
-  if (problems.length > 0) {
-    throw nectarError('INVALID_ADDRESSES', `${problems.length} invalid address${problems.length === 1 ? '' : 'es'}; nothing was done.`, {
-      details: problems.slice(0, 50).concat(problems.length > 50 ? [`… and ${problems.length - 50} more`] : []),
+  if (problems.count > 0) {
+    throw nectarError('INVALID_ADDRESSES', `${problems.count} invalid address${problems.count === 1 ? '' : 'es'}; nothing was done.`, {
+      details: problems.details(),
       hint: 'Fix or remove those lines. Mixed-case addresses must carry a valid EIP-55 checksum; all lower case skips the check.',
     })
   }

@@ -58,3 +58,24 @@ export function quote(text: string, max = 200): string {
   return value.length <= max ? JSON.stringify(value) : `${JSON.stringify(value.slice(0, max))}… (${value.length.toLocaleString('en-US')} characters)`
 }
 
+
+/**
+ * The problems found in one input, for one error that lists them all: the first `max` are kept (a
+ * file of a million bad rows is not held in memory), the rest only counted.
+ */
+export class ProblemList {
+  count = 0
+  readonly first: string[] = []
+
+  constructor(private readonly max = 20) {}
+
+  add(problem: string): void {
+    this.count++
+    if (this.first.length < this.max) this.first.push(problem)
+  }
+
+  /** The kept problems, then "… and N more" when some were not kept. */
+  details(): string[] {
+    return this.count > this.first.length ? [...this.first, `… and ${(this.count - this.first.length).toLocaleString('en-US')} more`] : [...this.first]
+  }
+}

@@ -4,7 +4,7 @@
 import {type Address, stringToHex, zeroAddress} from 'viem'
 
 import {parseAddress} from '../core/addresses.js'
-import {NectarError, nectarError} from '../core/errors.js'
+import {NectarError, nectarError, ProblemList} from '../core/errors.js'
 import {closest} from '../core/suggest.js'
 import {parseYamlText, readYamlFile, type YamlFile} from '../core/yaml-file.js'
 import {BENCHMARK_LIMITS, type BenchmarkName, type Benchmarks, benchmarksToVector, type Netflags, netflagsToVector} from './benchmarks.js'
@@ -72,31 +72,38 @@ function planOrder(value: unknown, base: string, lineOfDoc: (pointer: string) =>
   const lineOf = (pointer: string) => lineOfDoc(base + pointer)
   const field = (pointer: string) => (base ? `[${base.slice(1)}]${pointer ? '.' : ''}` : '') + (pointer.slice(1).replaceAll('/', '.') || (base ? '' : '(top level)'))
   if (!validatePlan(value)) {
-    const errors = validatePlan.errors ?? []
-    // Prefer the most specific error (deepest path), and a missing field over anyOf noise.
-    const sorted = [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length)
+    // Every field's problem at once (ajv's allErrors): the most specific (deepest) first, in the message;
+    // anyOf noise only when nothing more specific was found.
     // At one depth an unknown field comes first: `duraton` is a typo to point at, not "duration is missing".
-    const depth = sorted[0].instancePath.length
-    const e = sorted.find((x) => x.keyword === 'additionalProperties' && x.instancePath.length === depth) ?? sorted.find((x) => x.keyword !== 'anyOf') ?? sorted[0]
-    const params = e.params as Record<string, string>
-    let name = field(e.instancePath)
-    let message: string
-    if (e.keyword === 'required') {
-      name = field(`${e.instancePath}/${params.missingProperty}`)
-      message = `the field ${name} is missing`
-    } else if (e.keyword === 'additionalProperties') {
-      name = field(`${e.instancePath}/${params.additionalProperty}`)
-      const guess = closest(params.additionalProperty, Object.keys((e.parentSchema as {properties?: object} | undefined)?.properties ?? {}))
-      message = `unknown field ${name}${guess ? ` (did you mean ${field(`${e.instancePath}/${guess}`)}?)` : ''}`
-    } else if (e.keyword === 'pattern') {
-      message = `${name} ${JSON.stringify(valueAt(value, e.instancePath))} has the wrong unit or format`
-    } else {
-      message = `${name} ${e.message}`
+    const unknownFirst = (keyword: string) => (keyword === 'additionalProperties' ? 0 : 1)
+    const errors = [...(validatePlan.errors ?? [])].sort((a, b) => b.instancePath.length - a.instancePath.length || unknownFirst(a.keyword) - unknownFirst(b.keyword))
+    const specific = errors.filter((x) => x.keyword !== 'anyOf')
+    const problems = new Map<string, {line: number; message: string}>()
+    for (const e of specific.length > 0 ? specific : errors.slice(0, 1)) {
+      const params = e.params as Record<string, string>
+      let name = field(e.instancePath)
+      let message: string
+      if (e.keyword === 'required') {
+        name = field(`${e.instancePath}/${params.missingProperty}`)
+        message = `the field ${name} is missing`
+      } else if (e.keyword === 'additionalProperties') {
+        name = field(`${e.instancePath}/${params.additionalProperty}`)
+        const guess = closest(params.additionalProperty, Object.keys((e.parentSchema as {properties?: object} | undefined)?.properties ?? {}))
+        message = `unknown field ${name}${guess ? ` (did you mean ${field(`${e.instancePath}/${guess}`)}?)` : ''}`
+      } else if (e.keyword === 'pattern') {
+        message = `${name} ${JSON.stringify(valueAt(value, e.instancePath))} has the wrong unit or format`
+      } else {
+        message = `${name} ${e.message}`
+      }
+      const pointer = e.keyword === 'additionalProperties' ? `${e.instancePath}/${params.additionalProperty}` : e.instancePath
+      if (!problems.has(name)) problems.set(name, {line: lineOf(pointer), message})
     }
-    const pointer = e.keyword === 'additionalProperties' ? `${e.instancePath}/${params.additionalProperty}` : e.instancePath
-    const line = lineOf(pointer)
-    throw nectarError('INVALID_PLAN', `${file} line ${line}: ${message}.`, {
-      details: [`field: ${name}`],
+    const [[name, first]] = problems
+    const more = problems.size - 1
+    const list = new ProblemList()
+    for (const problem of [...problems.values()].sort((a, b) => a.line - b.line)) list.add(`line ${problem.line}: ${problem.message}`)
+    throw nectarError('INVALID_PLAN', `${file} line ${first.line}: ${first.message}${more > 0 ? ` (and ${more} more, below)` : ''}.`, {
+      details: more > 0 ? list.details() : [`field: ${name}`],
       hint: hintFor(name.replace(/^\[\d+\]\.?/, '')),
     })
   }

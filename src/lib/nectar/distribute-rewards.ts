@@ -39,6 +39,8 @@ export interface DistributionReport {
   fees: string
   feesWei: bigint
   makers: number
+  /** The metadata sidecar `rewards issue` checks the file against (null when the CSV went to stdout). */
+  meta: null | string
   out: null | string
   pledged: string
   pledgedWei: bigint
@@ -79,13 +81,14 @@ export async function distributeRewards(request: DistributeRequest, source: NecS
   }
   const d = distribute(volumes, {fees, initialSupply, pledged, supply})
   if (d.duplicates > 0) warn(`${d.duplicates} duplicate row(s) merged into earlier rows of the same address, e.g. ${d.duplicateExamples.join(', ')}.`)
-  await writeAllocations(out ?? '/dev/stdout', d)
+  const meta = await writeAllocations(out ?? '/dev/stdout', d, {sidecar: out !== undefined})
   return {
     report: {
       duplicatesMerged: d.duplicates,
       fees: formatAmount(fees),
       feesWei: fees,
       makers: d.makers,
+      meta: meta ?? null,
       out: out ?? null,
       pledged: formatAmount(pledged),
       pledgedWei: pledged,
@@ -104,6 +107,8 @@ export async function distributeRewards(request: DistributeRequest, source: NecS
       ['total', `${displayAmount(d.total)} NEC (${d.total} wei)`],
       ['pledged', `${displayAmount(pledged)} ETH`],
       ...(out ? [['written', out] as [string, string]] : []),
+      // `rewards issue` checks the CSV against its sidecar, so the two travel together.
+      ['metadata', meta ?? 'none on stdout (`rewards issue` needs --out)'],
     ],
   }
 }

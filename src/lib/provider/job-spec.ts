@@ -5,7 +5,7 @@
 import path from 'node:path'
 
 import {parseDurationMs} from '../core/durations.js'
-import {nectarError} from '../core/errors.js'
+import {nectarError, ProblemList} from '../core/errors.js'
 import {closest} from '../core/suggest.js'
 import {readYamlFile} from '../core/yaml-file.js'
 import validate from './validate-job.gen.js'
@@ -36,31 +36,47 @@ export interface JobSpecProblem {
 
 /** The first problem with a spec (unknown field, missing command, wrong type), or undefined when it is valid. */
 export function jobSpecProblem(value: unknown): JobSpecProblem | undefined {
+  return jobSpecProblems(value)[0]
+}
+
+/**
+ * Every problem with a spec, one per field, unknown and missing fields first; empty when it is valid.
+ * (The schema is compiled with ajv's allErrors, so one pass finds them all.)
+ */
+export function jobSpecProblems(value: unknown): JobSpecProblem[] {
   if (validate(value)) {
     const spec = value as JobSpec
-    if (spec.timeLimit !== undefined && timeLimitMs(spec.timeLimit) === undefined) return {field: '/timeLimit', message: `timeLimit ${JSON.stringify(spec.timeLimit)} is not a duration`}
+    const problems: JobSpecProblem[] = []
+    if (spec.timeLimit !== undefined && timeLimitMs(spec.timeLimit) === undefined) problems.push({field: '/timeLimit', message: `timeLimit ${JSON.stringify(spec.timeLimit)} is not a duration`})
     for (const [i, file] of (spec.files ?? []).entries()) {
       const problem = filePathProblem(file.path)
-      if (problem) return {field: `/files/${i}/path`, message: problem}
+      if (problem) problems.push({field: `/files/${i}/path`, message: problem})
     }
-    return undefined
+    return problems
   }
   const errors = validate.errors ?? []
-  // Prefer the errors that name a field: unknown field, then missing field, then the rest.
-  const pick = errors.find((e) => e.keyword === 'additionalProperties') ?? errors.find((e) => e.keyword === 'required') ?? errors[0]
-  if (!pick) return {field: '', message: 'the job spec is not valid'}
-  const at = pick.instancePath
-  if (pick.keyword === 'additionalProperties') {
-    const name = (pick.params as {additionalProperty: string}).additionalProperty
-    const guess = closest(name, Object.keys((pick.parentSchema as {properties?: object} | undefined)?.properties ?? {}))
-    return {field: `${at}/${name}`, message: `unknown field "${name}"${at ? ` in ${at}` : ''}${guess ? ` (did you mean "${guess}"?)` : ''}`}
+  if (errors.length === 0) return [{field: '', message: 'the job spec is not valid'}]
+  // Unknown fields, then missing ones, then the rest; one problem per field (a oneOf adds one error per branch).
+  const rank = (keyword: string) => (keyword === 'additionalProperties' ? 0 : keyword === 'required' ? 1 : 2)
+  const byField = new Map<string, JobSpecProblem>()
+  for (const e of [...errors].sort((x, y) => rank(x.keyword) - rank(y.keyword))) {
+    const at = e.instancePath
+    let problem: JobSpecProblem
+    if (e.keyword === 'additionalProperties') {
+      const name = (e.params as {additionalProperty: string}).additionalProperty
+      const guess = closest(name, Object.keys((e.parentSchema as {properties?: object} | undefined)?.properties ?? {}))
+      problem = {field: `${at}/${name}`, message: `unknown field "${name}"${at ? ` in ${at}` : ''}${guess ? ` (did you mean "${guess}"?)` : ''}`}
+    } else if (e.keyword === 'required') {
+      const name = (e.params as {missingProperty: string}).missingProperty
+      problem = {field: `${at}/${name}`, message: `missing field "${name}"${at ? ` in ${at}` : ''}`}
+    } else if (at === '/timeLimit') {
+      problem = {field: at, message: 'timeLimit must be seconds or a duration such as 90s, 10m, 1h30m, 1.5h'}
+    } else {
+      problem = {field: at, message: `${at || 'the job spec'} ${e.message}`}
+    }
+    if (!byField.has(problem.field)) byField.set(problem.field, problem)
   }
-  if (pick.keyword === 'required') {
-    const name = (pick.params as {missingProperty: string}).missingProperty
-    return {field: `${at}/${name}`, message: `missing field "${name}"${at ? ` in ${at}` : ''}`}
-  }
-  if (at === '/timeLimit') return {field: at, message: 'timeLimit must be seconds or a duration such as 90s, 10m, 1h30m, 1.5h'}
-  return {field: at, message: `${at || 'the job spec'} ${pick.message}`}
+  return [...byField.values()]
 }
 
 function filePathProblem(p: string): string | undefined {
@@ -71,12 +87,24 @@ function filePathProblem(p: string): string | undefined {
   return undefined
 }
 
-/** A checked spec, or a usage error naming the field and the file (and the line, given `lineOf`). */
+/**
+ * A checked spec, or a usage error naming the field and the file (and the line, given `lineOf`): the
+ * first problem in the message, and when there are more, every one of them (up to 20) in the details.
+ */
 export function parseJobSpec(value: unknown, source = 'the job spec', lineOf?: (pointer: string) => number): JobSpec {
-  const problem = jobSpecProblem(value)
-  if (problem) {
-    throw nectarError('INVALID_JOB_SPEC', `${source}${lineOf ? ` line ${lineOf(problem.field)}` : ''}: ${problem.message}.`, {
-      details: problem.field ? [`field: ${problem.field}`] : [],
+  const problems = jobSpecProblems(value)
+  if (problems.length > 0) {
+    const at = (problem: JobSpecProblem) => (lineOf ? ` line ${lineOf(problem.field)}` : '')
+    const [first] = problems
+    let details = first.field ? [`field: ${first.field}`] : []
+    if (problems.length > 1) {
+      const list = new ProblemList()
+      const inOrder = lineOf ? [...problems].sort((a, b) => lineOf(a.field) - lineOf(b.field)) : problems
+      for (const problem of inOrder) list.add(`${at(problem).trim() || problem.field}: ${problem.message}`)
+      details = list.details()
+    }
+    throw nectarError('INVALID_JOB_SPEC', `${source}${at(first)}: ${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more, below)` : ''}.`, {
+      details,
       hint: 'A job spec has command, args, env, files, timeLimit (and image, for container executors) and nothing else.',
     })
   }
