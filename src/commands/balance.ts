@@ -27,7 +27,7 @@ export default class Balance extends BaseCommand<typeof Balance> {
   public async run(): Promise<BalanceReport> {
     const {flags} = this
     const blockNumber = flags.block === undefined ? undefined : parseBlockNumber(flags.block, '--block')
-    const addresses = this.positionals.length > 0 || flags.file ? collectAddresses(this.positionals, flags.file) : [await this.accountAddress()]
+    const addresses = this.positionals.length > 0 || flags.file ? collectAddresses(this.positionals, flags.file, {names: await this.accountNames()}) : [await this.accountAddress()]
     const nec = requireContract(this.settings(), 'nec')
     const client = await this.client()
     const {readBalanceReport} = await import('../lib/nectar/reads.js')

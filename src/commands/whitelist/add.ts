@@ -39,10 +39,11 @@ under a journal: a re-run of the same input (or --resume) after a crash continue
     const nec = requireContract(settings, 'nec')
     // Bad input fails before the chain is asked anything; the token's controller is checked once known.
     const named = settings.network.contracts?.controller ?? nec
-    let addresses = whitelistTargets(action, this.positionals, flags.file, {controller: named, nec})
+    const names = await this.accountNames()
+    let addresses = whitelistTargets(action, this.positionals, flags.file, {controller: named, names, nec})
     const client = await this.client()
     const contracts = {controller: await this.tokenController(), nec}
-    if (contracts.controller.toLowerCase() !== named.toLowerCase()) addresses = whitelistTargets(action, this.positionals, flags.file, contracts)
+    if (contracts.controller.toLowerCase() !== named.toLowerCase()) addresses = whitelistTargets(action, this.positionals, flags.file, {...contracts, names})
     const journalDir = path.join(this.dataDir, 'journals')
     const result = await changeWhitelist(client, {action, addresses, batchSize: flags['batch-size'], controller: contracts.controller, journalDir}, await this.batchSendOptions())
     const {whitelistChangeLines} = await import('../../lib/cli/nectar-views.js')

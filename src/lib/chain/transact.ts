@@ -97,8 +97,8 @@ export interface TransactOptions {
    * must pull from the renter one second later). Ignored when a gas limit is given.
    */
   gasHeadroom?: bigint
-  /** Called with the hash once the transaction is signed, before it is sent. */
-  onSent?: (hash: Hash) => void
+  /** Called with the hash (and the action) once the transaction is signed, before it is sent. */
+  onSent?: (hash: Hash, action: string) => void
   overrides?: TxOverrides
   /** Keeps the signed transaction (fsynced) before it is sent, so it can be looked up or replaced later. */
   record?: (tx: SentTx) => void
@@ -189,7 +189,7 @@ export async function transact<const abi extends Abi | readonly unknown[], funct
   const raw = await signTx(account, {chainId: preview.chainId, data, fees, gas, nonce, to: call.address, value: call.value})
   const hash = keccak256(raw)
   options.record?.({action, at: new Date().toISOString(), chainId: preview.chainId, from: account.address, hash, nonce, raw})
-  options.onSent?.(hash)
+  options.onSent?.(hash, action)
   return sendAndWait(client, raw, hash, nonce, account.address)
 }
 

@@ -1,7 +1,7 @@
 // The oclif glue: the only module under src/lib that imports oclif. Commands extend it; everything
 // they call lives in plain src/lib modules.
 import {Command, Flags, Interfaces} from '@oclif/core'
-import {type LocalAccount} from 'viem'
+import {type Hash, type LocalAccount} from 'viem'
 
 import {type BatchSendOptions} from '../chain/batch.js'
 import {type ChainClient} from '../chain/client.js'
@@ -9,7 +9,8 @@ import {recordSent} from '../chain/sent-log.js'
 import {type TransactOptions, type TxPreview} from '../chain/transact.js'
 import {type ConfigData, readConfig} from '../config/store.js'
 import {requireContract, type Settings, requireRpcUrl, resolveSettings} from '../config/settings.js'
-import {nectarError} from '../core/errors.js'
+import {type Address, type NameResolver, type ParseAddressOptions} from '../core/addresses.js'
+import {nectarError, type NectarError} from '../core/errors.js'
 import {type NecSource} from '../nectar/live.js'
 import {createProgress, type Progress} from './progress.js'
 import {color, renderKeyValues, toJsonText} from './render.js'
@@ -51,6 +52,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   private cachedController?: Promise<`0x${string}`>
   private cachedSettings?: Settings
   private cachedSigner?: Promise<LocalAccount>
+  private cachedSendAccount?: Promise<LocalAccount>
+  /** What to tell a person who presses Ctrl-C now (how to reattach to what keeps running, how to stop it). */
+  private interruptNotes: string[] = []
+  /** Transactions this run has sent, so a cancel can say what already went out. */
+  private readonly sent: Array<{action: string; hash: Hash}> = []
   /** Every warning shown to a person, also carried in the JSON envelope. */
   private readonly warnings: string[] = []
 
@@ -71,7 +77,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     await super.init()
     process.once('SIGINT', () => {
       if (!this.jsonEnabled()) process.stderr.write('\n')
-      reportError(nectarError('INTERRUPTED', 'Interrupted.'), this.jsonEnabled(), this.warnings)
+      reportError(nectarError('INTERRUPTED', 'Interrupted.', {details: this.interruptNotes}), this.jsonEnabled(), this.warnings)
       process.exit(130)
     })
     const {args, argv, flags} = await this.parse(this.ctor as typeof BaseCommand)
@@ -115,6 +121,33 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected signer(): Promise<LocalAccount> {
     this.cachedSigner ??= import('../wallet/resolve-account.js').then(({resolveAccount}) => resolveAccount(this.accountOptions()))
     return this.cachedSigner
+  }
+
+  /**
+   * The account transactions are sent from: its address now, its key at the first signature, so the
+   * checks (balance, whitelist, roles) and the preview come before any password prompt.
+   */
+  private sendAccount(): Promise<LocalAccount> {
+    this.cachedSendAccount ??= import('../wallet/resolve-account.js').then(({deferredAccount}) => deferredAccount(this.accountOptions(), () => this.signer()))
+    return this.cachedSendAccount
+  }
+
+  /** Account names a person may give where an address goes: keystores (no password needed) and dev0..dev9 on the devnet. */
+  protected async accountNames(): Promise<NameResolver> {
+    const settings = this.settings()
+    const {nameResolver} = await import('../wallet/address-names.js')
+    return nameResolver({chainId: settings.network.chainId, configDir: this.configDir, devnet: Boolean(settings.network.devnet), env: process.env})
+  }
+
+  /** An address from the command line: 0x… or an account name (see accountNames). */
+  protected async addressArg(text: string, label: string, options: Omit<ParseAddressOptions, 'names'> = {}): Promise<Address> {
+    const {parseAddress} = await import('../core/addresses.js')
+    return parseAddress(text, label, {...options, names: await this.accountNames()})
+  }
+
+  /** Lines shown if the person presses Ctrl-C from now on (e.g. how to reattach to a job that keeps running). */
+  protected onInterruptTell(lines: string[]): void {
+    this.interruptNotes = lines
   }
 
   private accountOptions() {
@@ -182,10 +215,13 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected async sendOptions(details?: Array<[string, string]>): Promise<TransactOptions> {
     const flags = this.groupFlags
     return {
-      account: await this.signer(),
+      account: await this.sendAccount(),
       confirm: (preview) => this.confirmTransaction(preview),
       details,
-      onSent: (hash) => this.note(`Sent ${hash}; waiting for the receipt…`),
+      onSent: (hash, action) => {
+        this.sent.push({action, hash})
+        this.note(`Sent ${hash}; waiting for the receipt…`)
+      },
       record: (tx) => recordSent(this.dataDir, tx),
       overrides: {gasLimit: flags['gas-limit'], maxFeePerGas: flags['max-fee'], maxPriorityFeePerGas: flags['priority-fee'], nonce: flags.nonce},
       warn: (message) => this.warnUser(message),
@@ -195,7 +231,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** What a batched action needs from the command line: the signer, the confirmation of its preview, a progress bar. */
   protected async batchSendOptions(): Promise<BatchSendOptions> {
     return {
-      account: await this.signer(),
+      account: await this.sendAccount(),
       confirm: async ({action, details, question}) => {
         if (!this.jsonEnabled()) this.logToStderr(renderKeyValues([['action', action], ...details]))
         await this.confirmOrRefuse(question)
@@ -241,7 +277,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
     const {confirm} = await import('@inquirer/prompts')
     const ok = await confirm({default: false, message: question}, {output: process.stderr})
-    if (!ok) throw nectarError('DECLINED', 'Declined; nothing was sent.')
+    if (!ok) throw nectarError('DECLINED', this.sent.length === 0 ? 'Cancelled; nothing was sent.' : 'Cancelled.')
   }
 
   protected progress(label: string, total: number): Progress {
@@ -275,8 +311,18 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   public async catch(error: Interfaces.CommandError): Promise<void> {
     // jsonEnabled() reads the parsed flags; a parse error (an unknown flag, an extra argument) comes before them.
     const json = this.argv.includes('--json')
-    reportError(toNectarError(error), json, this.warnings)
+    const nectar = toNectarError(error)
+    if (nectar.code === 'DECLINED' && !json) this.reportCancelled(nectar)
+    else reportError(nectar, json, this.warnings)
     if (this.argv.includes('--debug')) process.stderr.write(String((error as Error)?.stack ?? error) + '\n')
+  }
+
+  /** A declined prompt is the person's choice, not a failure: no red Error, what was sent (if anything), exit 1. */
+  private reportCancelled(error: NectarError): void {
+    process.exitCode = error.exitCode
+    const lines = this.sent.length === 0 ? ['Cancelled; nothing was sent.'] : ['Cancelled. Already sent:', ...this.sent.map(({action, hash}) => `  ${hash}  ${action}`)]
+    if (this.sent.length > 0 && error.hint) lines.push(color.dim(error.hint))
+    process.stderr.write(lines.join('\n') + '\n')
   }
 
   protected async finally(error: Error | undefined): Promise<void> {

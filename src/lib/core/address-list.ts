@@ -1,6 +1,6 @@
 
 import {readInputFile} from './files.js'
-import {parseAddress} from './addresses.js'
+import {type NameResolver, parseAddress} from './addresses.js'
 import {NectarError, nectarError} from './errors.js'
 
 export type Address = `0x${string}`
@@ -10,6 +10,8 @@ export interface AddressListOptions {
   exclude?: ReadonlyMap<string, string>
   /** Most addresses accepted from a file. */
   max?: number
+  /** Accept account names on the command line (never in a file: a file holds addresses). */
+  names?: NameResolver
 }
 
 /**
@@ -17,7 +19,7 @@ export interface AddressListOptions {
  * skipped; a CSV line's first field is used). Every bad line is reported at once, with its number,
  * before anything is read from or sent to the chain.
  */
-export function collectAddresses(args: readonly string[], file: string | undefined, {exclude, max = 100_000}: AddressListOptions = {}): Address[] {
+export function collectAddresses(args: readonly string[], file: string | undefined, {exclude, max = 100_000, names}: AddressListOptions = {}): Address[] {
   const problems: string[] = []
   const out: Address[] = []
   const excluded = (address: Address, label: string): string | undefined => {
@@ -26,7 +28,7 @@ export function collectAddresses(args: readonly string[], file: string | undefin
   }
   args.forEach((text, i) => {
     try {
-      const address = parseAddress(text, `address #${i + 1}`)
+      const address = parseAddress(text, `address #${i + 1}`, {names})
       const refused = excluded(address, `address #${i + 1}`)
       if (refused) problems.push(refused)
       else out.push(address)
@@ -57,7 +59,7 @@ export function collectAddresses(args: readonly string[], file: string | undefin
   if (problems.length > 0) {
     throw nectarError('INVALID_ADDRESSES', `${problems.length} invalid address${problems.length === 1 ? '' : 'es'}; nothing was done.`, {
       details: problems.slice(0, 50).concat(problems.length > 50 ? [`… and ${problems.length - 50} more`] : []),
-      hint: 'Fix or remove those lines. Mixed-case addresses must carry a valid EIP-55 checksum; all lower case skips the check.',
+      hint: `Fix or remove those lines${names ? ' (an argument may also be an account name from `nectar wallet list`)' : ''}. Mixed-case addresses must carry a valid EIP-55 checksum; all lower case skips the check.`,
     })
   }
   return out

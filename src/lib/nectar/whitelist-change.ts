@@ -8,6 +8,7 @@ import {type ChainClient} from '../chain/client.js'
 import {Journal} from '../chain/journal.js'
 import {writeCall} from '../chain/transact.js'
 import {collectAddresses} from '../core/address-list.js'
+import {type NameResolver} from '../core/addresses.js'
 import {nectarError} from '../core/errors.js'
 import {nectarControllerAbi} from '../contracts/generated/index.js'
 import {assertContract} from './reads.js'
@@ -46,10 +47,10 @@ export function whitelistKind(action: WhitelistAction): string {
  * The addresses of a `whitelist add|remove` run, from the arguments and/or a file: at least one, every
  * bad line reported at once, and neither the token nor the controller (they are never holders).
  */
-export function whitelistTargets(action: WhitelistAction, given: readonly string[], file: string | undefined, {controller, nec}: {controller: Address; nec: Address}): Address[] {
+export function whitelistTargets(action: WhitelistAction, given: readonly string[], file: string | undefined, {controller, names, nec}: {controller: Address; names?: NameResolver; nec: Address}): Address[] {
   if (given.length === 0 && !file) throw nectarError('USAGE', 'Give at least one ADDRESS or --file.', {hint: `e.g. \`nectar whitelist ${action} 0x… 0x…\` or \`--file list.txt\`.`})
   const exclude = new Map([[nec.toLowerCase(), 'the NEC token'], [controller.toLowerCase(), 'the controller']])
-  return collectAddresses(given, file, {exclude})
+  return collectAddresses(given, file, {exclude, names})
 }
 
 /**
