@@ -27,7 +27,9 @@ export default class Balance extends BaseCommand<typeof Balance> {
   public async run(): Promise<BalanceReport> {
     const {flags} = this
     const blockNumber = flags.block === undefined ? undefined : parseBlockNumber(flags.block, '--block')
-    const addresses = this.positionals.length > 0 || flags.file ? collectAddresses(this.positionals, flags.file, {names: await this.accountNames()}) : [await this.accountAddress()]
+    const spinner = this.busy(flags.file ? `Reading ${flags.file}…` : 'Reading balances…')
+    const addresses = this.positionals.length > 0 || flags.file ? collectAddresses(this.positionals, flags.file, {names: await this.accountNames(), poke: () => spinner.poke()}) : [await this.accountAddress()]
+    spinner.update('Reading balances…')
     const nec = requireContract(this.settings(), 'nec')
     const client = await this.client()
     const {readBalanceReport} = await import('../lib/nectar/reads.js')

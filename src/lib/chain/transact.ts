@@ -270,6 +270,21 @@ function unconfirmed(hash: Hash, nonce: number, from: Address, cause: unknown) {
   })
 }
 
+/** Significant digits of a decimal string (for an estimate), without trailing zeros. */
+function approx(text: string, digits = 3): string {
+  const [whole, fraction = ''] = text.split('.')
+  if (whole !== '0') return fraction ? `${whole}.${fraction.slice(0, Math.max(0, digits - whole.length))}`.replace(/\.?0*$/, '') : whole
+  const lead = fraction.match(/^0*/)![0].length
+  return `0.${fraction.slice(0, lead + digits)}`.replace(/\.?0*$/, '') || '0'
+}
+
+/** Gas as a person reads it: "121,430,740 (≈0.0243 ETH at 0.2 gwei)". */
+export function gasText(gas: bigint, gasPrice: bigint): string {
+  const units = gas.toLocaleString('en-US')
+  if (gasPrice === 0n) return `${units} (free: gas price 0)`
+  return `${units} (≈${approx(formatEther(gas * gasPrice))} ETH at ${approx(formatEther(gasPrice, 'gwei'))} gwei)`
+}
+
 export function previewLines(preview: TxPreview): Array<[string, string]> {
   const {fees} = preview
   return [

@@ -13,6 +13,7 @@ import {type Address, type NameResolver, type ParseAddressOptions} from '../core
 import {nectarError, type NectarError} from '../core/errors.js'
 import {type NecSource} from '../nectar/live.js'
 import {createProgress, type Progress} from './progress.js'
+import {createSpinner, type Spinner} from './spinner.js'
 import {color, renderKeyValues, toJsonText} from './render.js'
 import {toNectarError} from '../core/to-nectar-error.js'
 import {errorEnvelope, reportError} from './report-error.js'
@@ -55,6 +56,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   private cachedSendAccount?: Promise<LocalAccount>
   /** What to tell a person who presses Ctrl-C now (how to reattach to what keeps running, how to stop it). */
   private interruptNotes: string[] = []
+  /** The spinner of the pre-flight work under way, if any (cleared before anything else is written). */
+  private spinner?: Spinner
+  /** When the last prompt was answered: a progress bar's clock starts there, not at the question. */
+  private promptAnsweredAt = 0
   /** Transactions this run has sent, so a cancel can say what already went out. */
   private readonly sent: Array<{action: string; hash: Hash}> = []
   /** Every warning shown to a person, also carried in the JSON envelope. */
@@ -76,6 +81,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   public async init(): Promise<void> {
     await super.init()
     process.once('SIGINT', () => {
+      this.notBusy()
       if (!this.jsonEnabled()) process.stderr.write('\n')
       reportError(nectarError('INTERRUPTED', 'Interrupted.', {details: this.interruptNotes}), this.jsonEnabled(), this.warnings)
       process.exit(130)
@@ -194,8 +200,41 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected async promptPassword(message: string): Promise<string> {
+    this.spinner?.clear()
     const {password} = await import('@inquirer/prompts')
-    return password({mask: '*', message}, {output: process.stderr})
+    try {
+      return await password({mask: '*', message}, {output: process.stderr})
+    } finally {
+      this.promptAnsweredAt = Date.now()
+    }
+  }
+
+  /**
+   * A spinner on stderr while pre-flight work runs (a terminal only, never under --json), shown once it
+   * has lasted 300 ms; anything written meanwhile clears it first. Stopped by notBusy(), or by the next
+   * busy(), a prompt, a progress bar or the command's output.
+   */
+  protected busy(text: string): Spinner {
+    this.spinner?.stop()
+    const spinner = createSpinner(text, {enabled: Boolean(process.stderr.isTTY) && !this.jsonEnabled()})
+    this.spinner = spinner
+    return spinner
+  }
+
+  /** Stops the spinner, if one runs. */
+  protected notBusy(): void {
+    this.spinner?.stop()
+    this.spinner = undefined
+  }
+
+  public log(message = '', ...args: unknown[]): void {
+    this.notBusy()
+    super.log(message, ...args)
+  }
+
+  public logToStderr(message = '', ...args: unknown[]): void {
+    this.spinner?.clear()
+    super.logToStderr(message, ...args)
   }
 
   /**
@@ -203,6 +242,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    * or under --json it refuses and names --yes: it never waits on a prompt nobody can answer.
    */
   protected async confirmTransaction(preview: TxPreview): Promise<void> {
+    this.notBusy()
     const {previewLines} = await import('../chain/transact.js')
     if (!this.jsonEnabled()) this.logToStderr(renderKeyValues(previewLines(preview)))
     await this.confirmOrRefuse(`Send this transaction?`)
@@ -214,11 +254,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    */
   protected async sendOptions(details?: Array<[string, string]>): Promise<TransactOptions> {
     const flags = this.groupFlags
+    const account = await this.sendAccount()
+    // The checks before the preview (simulation, balances, roles) can take a while on a slow node.
+    if (!this.spinner) this.busy('Checking…')
     return {
-      account: await this.sendAccount(),
+      account,
       confirm: (preview) => this.confirmTransaction(preview),
       details,
       onSent: (hash, action) => {
+        this.notBusy()
         this.sent.push({action, hash})
         this.note(`Sent ${hash}; waiting for the receipt…`)
       },
@@ -230,8 +274,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** What a batched action needs from the command line: the signer, the confirmation of its preview, a progress bar. */
   protected async batchSendOptions(): Promise<BatchSendOptions> {
+    const account = await this.sendAccount()
+    if (!this.spinner) this.busy('Checking…')
     return {
-      account: await this.sendAccount(),
+      account,
       confirm: async ({action, details, question}) => {
         if (!this.jsonEnabled()) this.logToStderr(renderKeyValues([['action', action], ...details]))
         await this.confirmOrRefuse(question)
@@ -269,6 +315,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected async confirmOrRefuse(question: string): Promise<void> {
+    this.notBusy()
     if (this.groupFlags.yes) return
     if (!this.canPrompt()) {
       throw nectarError('CONFIRMATION_REQUIRED', 'This sends a transaction and needs confirmation, but there is no terminal to ask.', {
@@ -277,19 +324,23 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
     const {confirm} = await import('@inquirer/prompts')
     const ok = await confirm({default: false, message: question}, {output: process.stderr})
+    this.promptAnsweredAt = Date.now()
     if (!ok) throw nectarError('DECLINED', this.sent.length === 0 ? 'Cancelled; nothing was sent.' : 'Cancelled.')
   }
 
   protected progress(label: string, total: number): Progress {
-    return createProgress(label, total, Boolean(process.stderr.isTTY) && !this.jsonEnabled())
+    this.notBusy()
+    return createProgress(label, total, {enabled: Boolean(process.stderr.isTTY) && !this.jsonEnabled(), startedAt: () => this.promptAnsweredAt})
   }
 
   protected warnUser(message: string): void {
     this.warnings.push(message)
+    this.spinner?.clear()
     if (!this.jsonEnabled()) process.stderr.write(`${color.yellow('Warning:')} ${message}\n`)
   }
 
   protected note(message: string): void {
+    this.spinner?.clear()
     if (!this.jsonEnabled()) process.stderr.write(`${color.dim(message)}\n`)
   }
 
@@ -309,6 +360,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   public async catch(error: Interfaces.CommandError): Promise<void> {
+    this.notBusy()
     // jsonEnabled() reads the parsed flags; a parse error (an unknown flag, an extra argument) comes before them.
     const json = this.argv.includes('--json')
     const nectar = toNectarError(error)
@@ -326,6 +378,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected async finally(error: Error | undefined): Promise<void> {
+    this.notBusy()
     const {closeRpcAgents} = await import('../chain/rpc.js')
     closeRpcAgents()
     return super.finally(error)

@@ -12,6 +12,8 @@ export interface AddressListOptions {
   max?: number
   /** Accept account names on the command line (never in a file: a file holds addresses). */
   names?: NameResolver
+  /** Called every few hundred lines of a file (a spinner keeps turning through a long synchronous read). */
+  poke?: () => void
 }
 
 /**
@@ -19,7 +21,7 @@ export interface AddressListOptions {
  * skipped; a CSV line's first field is used). Every bad line is reported at once, with its number,
  * before anything is read from or sent to the chain.
  */
-export function collectAddresses(args: readonly string[], file: string | undefined, {exclude, max = 100_000, names}: AddressListOptions = {}): Address[] {
+export function collectAddresses(args: readonly string[], file: string | undefined, {exclude, max = 100_000, names, poke}: AddressListOptions = {}): Address[] {
   const problems: string[] = []
   const out: Address[] = []
   const excluded = (address: Address, label: string): string | undefined => {
@@ -45,6 +47,7 @@ export function collectAddresses(args: readonly string[], file: string | undefin
       if (field === '' || field.startsWith('#')) return
       if (count === 0 && /^address$/i.test(field)) return // a CSV header
       count++
+      if (poke && count % 256 === 0) poke()
       try {
         const address = parseAddress(field, `address on line ${i + 1}`)
         const refused = excluded(address, 'address')
