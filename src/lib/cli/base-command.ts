@@ -82,8 +82,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     await super.init()
     process.once('SIGINT', () => {
       this.notBusy()
-      if (!this.jsonEnabled()) process.stderr.write('\n')
-      reportError(nectarError('INTERRUPTED', 'Interrupted.', {details: this.interruptNotes}), this.jsonEnabled(), this.warnings)
+      const json = this.jsonEnabled()
+      if (!json) process.stderr.write('\n')
+      const error = nectarError('INTERRUPTED', 'Interrupted.', {details: this.interruptNotes})
+      // Leaving a follow is no failure: say what keeps running and how to get back to it.
+      if (!json && this.interruptNotes.length > 0) process.stderr.write(['Interrupted.', ...this.interruptNotes.map((line) => `  ${line}`)].join('\n') + '\n')
+      else reportError(error, json, this.warnings)
       process.exit(130)
     })
     const {args, argv, flags} = await this.parse(this.ctor as typeof BaseCommand)
@@ -151,6 +155,27 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return parseAddress(text, label, {...options, names: await this.accountNames()})
   }
 
+  /**
+   * How a job's output reaches a person: stdout and stderr apart, stderr lines in colour on a
+   * terminal, `out|`/`err|` labels with --prefix; one status line, redrawn in place, while the
+   * connection is lost (plain lines when stderr is not a terminal); Ctrl-C tells how to reattach.
+   */
+  protected jobOutput(dealId: bigint, {prefix, timestamps}: {prefix?: boolean; timestamps?: boolean}) {
+    const tty = Boolean(process.stderr.isTTY) && !this.jsonEnabled()
+    const [open, close] = color.yellow('\0').split('\0')
+    return {
+      json: this.jsonEnabled(),
+      note: (message: string) => this.note(message),
+      onFollowing: (jobId: string) => this.onInterruptTell([`Job ${jobId} keeps running on deal ${dealId}.`, `Reattach: nectar compute logs ${dealId} ${jobId} --follow`, `Stop it:  nectar compute stop ${dealId} ${jobId}`]),
+      prefix,
+      status: tty ? (text: string | undefined) => (text === undefined ? this.notBusy() : this.spinner ? this.spinner.update(text) : this.busy(text, 0)) : undefined,
+      stderr: process.stderr,
+      stderrStyle: tty && open ? {close, open} : undefined,
+      stdout: process.stdout,
+      timestamps,
+    }
+  }
+
   /** Lines shown if the person presses Ctrl-C from now on (e.g. how to reattach to a job that keeps running). */
   protected onInterruptTell(lines: string[]): void {
     this.interruptNotes = lines
@@ -214,9 +239,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    * has lasted 300 ms; anything written meanwhile clears it first. Stopped by notBusy(), or by the next
    * busy(), a prompt, a progress bar or the command's output.
    */
-  protected busy(text: string): Spinner {
+  protected busy(text: string, delayMs = 300): Spinner {
     this.spinner?.stop()
-    const spinner = createSpinner(text, {enabled: Boolean(process.stderr.isTTY) && !this.jsonEnabled()})
+    const spinner = createSpinner(text, {delayMs, enabled: Boolean(process.stderr.isTTY) && !this.jsonEnabled()})
     this.spinner = spinner
     return spinner
   }
