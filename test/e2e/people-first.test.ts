@@ -135,11 +135,18 @@ describe('feedback', () => {
     expect(r.raw).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Reading .*holders\.txt…/)
     expect(stripAnsi(r.raw)).toMatch(/Reading balances \[#+\] 20,000\/20,000 [\d,]+\/s in \d+s/)
 
-    const add = runInPty(['whitelist', 'add', 'empty', '--account', 'dev0'], {env: ptyEnv()})
+    // The bar's clock starts when the prompt is answered: 3 s spent reading the preview are not counted.
+    const list = path.join(dir, 'register.txt')
+    writeFileSync(list, Array.from({length: 300}, () => `0x${hex()}`).join('\n'))
+    const add = runInPty(['whitelist', 'add', '--file', list, '--account', 'dev0', '--batch-size', '30'], {env: ptyEnv()})
     await add.waitFor(/Send \d+ transaction/)
     expect(stripAnsi(add.output())).toMatch(/gas +[\d,]+ \(≈[\d.]+ ETH at [\d.]+ gwei\)/)
-    add.type('n\r')
-    expect((await add.done).status).toBe(1)
+    await new Promise((resolve) => setTimeout(resolve, 3000))
+    add.type('y\r')
+    const added = await add.done
+    expect(added.status, added.raw).toBe(0)
+    const bar = screenLines(added.raw).find((line) => line.startsWith('Registering ['))
+    expect(bar).toMatch(/300\/300 [\d,]+\/s in [0-2]s$/)
   })
 })
 
