@@ -8,7 +8,7 @@ import {requireContract} from '../lib/config/settings.js'
 import {type BalanceReport} from '../lib/nectar/reads.js'
 
 export default class Balance extends BaseCommand<typeof Balance> {
-  static args = {address: Args.string({description: 'Addresses to read (default: the active account)'})}
+  static args = {address: Args.string({description: 'Addresses or account names to read (default: the active account)'})}
   static description = 'Show NEC balances: of the active account, of addresses you name, or of a file of up to 100,000 addresses (read in batches).'
   static examples = [
     '<%= config.bin %> <%= command.id %>',

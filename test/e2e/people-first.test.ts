@@ -117,7 +117,7 @@ describe('honest prompts', () => {
     pty.type('n\r')
     const r = await pty.done
     const screen = stripAnsi(r.raw).replaceAll('\r\n', '\n')
-    expect(screen).toMatch(/Cancelled\. Already sent:\n +0x[0-9a-f]{64} +Raise the Market's SNM allowance/)
+    expect(screen).toMatch(/Cancelled\. Already sent:\n {2}0x[0-9a-f]{64}\n {4}Raise the Market's SNM allowance by [\d.]+ SNM\n/)
     expect(screen).not.toContain('nothing was sent')
     expect(r.status).toBe(1)
   })

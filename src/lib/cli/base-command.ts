@@ -225,7 +225,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected async promptPassword(message: string): Promise<string> {
-    this.spinner?.clear()
+    this.notBusy()
     const {password} = await import('@inquirer/prompts')
     try {
       return await password({mask: '*', message}, {output: process.stderr})
@@ -397,7 +397,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** A declined prompt is the person's choice, not a failure: no red Error, what was sent (if anything), exit 1. */
   private reportCancelled(error: NectarError): void {
     process.exitCode = error.exitCode
-    const lines = this.sent.length === 0 ? ['Cancelled; nothing was sent.'] : ['Cancelled. Already sent:', ...this.sent.map(({action, hash}) => `  ${hash}  ${action}`)]
+    // The hash on a line of its own and the action without its parenthesis: each fits 80 columns.
+    const sent = this.sent.flatMap(({action, hash}) => [`  ${hash}`, `    ${action.replace(/ \(.*\)$/, '')}`])
+    const lines = this.sent.length === 0 ? ['Cancelled; nothing was sent.'] : ['Cancelled. Already sent:', ...sent]
     if (this.sent.length > 0 && error.hint) lines.push(color.dim(error.hint))
     process.stderr.write(lines.join('\n') + '\n')
   }
