@@ -28,7 +28,7 @@ export default class Balance extends BaseCommand<typeof Balance> {
     const {flags} = this
     const blockNumber = flags.block === undefined ? undefined : parseBlockNumber(flags.block, '--block')
     const spinner = this.busy(flags.file ? `Reading ${flags.file}…` : 'Reading balances…')
-    const addresses = this.positionals.length > 0 || flags.file ? collectAddresses(this.positionals, flags.file, {names: await this.accountNames(), poke: () => spinner.poke()}) : [await this.accountAddress()]
+    const addresses = this.positionals.length > 0 || flags.file ? collectAddresses(this.positionals, flags.file, {names: await this.accountNames(this.positionals), poke: () => spinner.poke()}) : [await this.accountAddress()]
     spinner.update('Reading balances…')
     const nec = requireContract(this.settings(), 'nec')
     const client = await this.client()

@@ -33,7 +33,7 @@ export default class ComputeOffers extends BaseCommand<typeof ComputeOffers> {
 
   public async run(): Promise<OffersReport> {
     const {findOffers, nearestLines, OFFER_ALIGN, OFFER_COLUMNS, offerQuery, offerRows, offersReport} = await import('../../lib/market/find-offers.js')
-    const query = offerQuery(this.flags, await this.accountNames())
+    const query = offerQuery(this.flags, this.flags.provider === undefined ? undefined : await this.accountNames([this.flags.provider]))
     const addresses = await this.marketAddresses(['oracle'])
     const client = await this.client()
     const renter = await this.accountAddress().catch(() => undefined) // without an account, offers reserved for someone are left out

@@ -39,7 +39,7 @@ under a journal: a re-run of the same input (or --resume) after a crash continue
     const nec = requireContract(settings, 'nec')
     // Bad input fails before the chain is asked anything; the token's controller is checked once known.
     const named = settings.network.contracts?.controller ?? nec
-    const names = await this.accountNames()
+    const names = await this.accountNames(this.positionals)
     const spinner = this.busy(flags.file ? `Reading ${flags.file}…` : 'Checking…')
     const poke = () => spinner.poke()
     let addresses = whitelistTargets(action, this.positionals, flags.file, {controller: named, names, nec, poke})

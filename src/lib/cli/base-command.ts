@@ -142,8 +142,13 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return this.cachedSendAccount
   }
 
-  /** Account names a person may give where an address goes: keystores (no password needed) and dev0..dev9 on the devnet. */
-  protected async accountNames(): Promise<NameResolver> {
+  /**
+   * Account names a person may give where an address goes: keystores (no password needed) and dev0..dev9
+   * on the devnet. Undefined when every text given is an address: the keystore code stays unloaded
+   * (start-up of `balance ADDRESS`).
+   */
+  protected async accountNames(given: readonly string[]): Promise<NameResolver | undefined> {
+    if (given.every((text) => /^\s*0x/i.test(text))) return undefined
     const settings = this.settings()
     const {nameResolver} = await import('../wallet/address-names.js')
     return nameResolver({chainId: settings.network.chainId, configDir: this.configDir, devnet: Boolean(settings.network.devnet), env: process.env})
@@ -152,7 +157,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** An address from the command line: 0x… or an account name (see accountNames). */
   protected async addressArg(text: string, label: string, options: Omit<ParseAddressOptions, 'names'> = {}): Promise<Address> {
     const {parseAddress} = await import('../core/addresses.js')
-    return parseAddress(text, label, {...options, names: await this.accountNames()})
+    return parseAddress(text, label, {...options, names: await this.accountNames([text])})
   }
 
   /**
