@@ -95,7 +95,7 @@ describe('accounts by name', () => {
 })
 
 describe('honest prompts', () => {
-  it('declining says nothing was sent and exits 1, without an error', async () => {
+  it('declining says nothing was sent and exits 1, without an error; Ctrl-C at the prompt exits 130', async () => {
     const pty = runInPty(['transfer', 'dev2', '1', '--account', 'dev1'], {env: ptyEnv()})
     await pty.waitFor('Send this transaction?')
     pty.type('n\r')
@@ -104,6 +104,13 @@ describe('honest prompts', () => {
     expect(screen).toContain('Cancelled; nothing was sent.')
     expect(screen).not.toContain('Error')
     expect(r.status).toBe(1)
+    // Ctrl-C at the prompt: the same words, and the exit code of an interrupt.
+    const interrupted = runInPty(['transfer', 'dev2', '1', '--account', 'dev1'], {env: ptyEnv()})
+    await interrupted.waitFor('Send this transaction?')
+    interrupted.type('\u0003')
+    const i = await interrupted.done
+    expect(stripAnsi(i.raw)).toContain('Cancelled; nothing was sent.')
+    expect(i.status).toBe(130)
   })
 
   it('compute order shows both steps before the first prompt; declining the second names the approval already sent', async () => {

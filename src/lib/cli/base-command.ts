@@ -394,12 +394,13 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     // jsonEnabled() reads the parsed flags; a parse error (an unknown flag, an extra argument) comes before them.
     const json = this.argv.includes('--json')
     const nectar = toNectarError(error)
-    if (nectar.code === 'DECLINED' && !json) this.reportCancelled(nectar)
+    // A prompt declined (exit 1) or left with Ctrl-C (exit 130): no red Error, and what was sent.
+    if ((nectar.code === 'DECLINED' || nectar.code === 'INTERRUPTED') && !json) this.reportCancelled(nectar)
     else reportError(nectar, json, this.warnings)
     if (this.argv.includes('--debug')) process.stderr.write(String((error as Error)?.stack ?? error) + '\n')
   }
 
-  /** A declined prompt is the person's choice, not a failure: no red Error, what was sent (if anything), exit 1. */
+  /** A declined prompt is the person's choice, not a failure: no red Error, and what was sent (if anything). */
   private reportCancelled(error: NectarError): void {
     process.exitCode = error.exitCode
     // The hash on a line of its own and the action without its parenthesis: each fits 80 columns.
