@@ -60,6 +60,7 @@ describe('account names where addresses go', () => {
 
   it('refuses unknown names, dev names off the devnet, and keystores that do not record their address', () => {
     expect(() => parseAddress('bob', 'recipient', {names})).toThrow(/The recipient "bob" is neither an address nor an account name/)
+    expect(() => parseAddress('alcie', 'recipient', {names})).toThrow(/neither an address nor an account name\. Did you mean alice\?/)
     expect(() => parseAddress('dev1', 'recipient', {names: nameResolver({...ctx, chainId: 1, devnet: false})})).toThrow(/sign only on the devnet/)
     expect(() => parseAddress('bare', 'recipient', {names})).toThrow(/does not record its address/)
     expect(() => parseAddress('alice', 'recipient')).toThrow(/is not an address/)

@@ -3,8 +3,9 @@
 // a name resolves to an address without any password; only signing decrypts.
 import {type Address} from '../core/addresses.js'
 import {nectarError, quote} from '../core/errors.js'
-import {devAccountsAllowed, type DevAccount, findDevAccount, isDevAccountName, requireDevAccount} from './dev-accounts.js'
-import {findKeystore, type StoredKeystore, unknownWallet} from './store.js'
+import {closest} from '../core/suggest.js'
+import {DEV_ACCOUNTS, devAccountsAllowed, type DevAccount, findDevAccount, isDevAccountName, requireDevAccount} from './dev-accounts.js'
+import {findKeystore, listKeystores, type StoredKeystore, unknownWallet} from './store.js'
 
 export interface NameContext {
   chainId: number
@@ -35,7 +36,9 @@ export function nameResolver(ctx: NameContext): (name: string, label: string) =>
     } catch (error) {
       if ((error as {code?: string}).code !== 'UNKNOWN_ACCOUNT') throw error
       const known = (error as {details?: string[]}).details ?? []
-      throw nectarError('INVALID_ADDRESS', `The ${label} ${quote(name)} is neither an address nor an account name.`, {
+      const names = [...(devAccountsAllowed(ctx.devnet, ctx.chainId) ? DEV_ACCOUNTS.map((a) => a.name) : []), ...listKeystores(ctx.configDir, ctx.env).keystores.map((k) => k.name)]
+      const near = closest(name, names)
+      throw nectarError('INVALID_ADDRESS', `The ${label} ${quote(name)} is neither an address nor an account name.${near ? ` Did you mean ${near}?` : ''}`, {
         details: known,
         hint: 'Give 0x followed by 40 hex digits, or a name from `nectar wallet list`.',
       })
