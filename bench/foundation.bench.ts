@@ -1,4 +1,6 @@
-// Issue 2 figures: start-up of --version and of a balance read, and batched balance reads of 10,000 addresses.
+// Issue 2 figures: start-up of --version and of a balance read, and batched balance reads of 10,000
+// addresses; issue 13: how soon a mistyped command gets its suggestion.
+import {spawnSync} from 'node:child_process'
 import {writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
@@ -15,6 +17,13 @@ export default async function foundation(chain: BenchChain): Promise<Figure[]> {
 
   const [floor, version] = timePair(node, ['node', [BIN, '--version']], {env: chain.env, runs: 15})
   figures.push({baseline: 'node -e 0', baselineValue: floor, extra: {overMs: Math.round(version - floor)}, name: 'nectar --version', pass: version - floor <= 100, target: 'within 100 ms of node -e 0', unit: 'ms', value: version})
+
+  // A mistyped command: oclif finds no command and the not-found hook answers with the nearest one.
+  const typo: [string, string[]] = ['node', [BIN, 'balanc']]
+  const answer = spawnSync(typo[0], typo[1], {encoding: 'utf8', env: chain.env})
+  if (!answer.stderr.includes('Did you mean `nectar balance`?')) throw new Error(`nectar balanc did not suggest nectar balance: ${answer.stderr}`)
+  const [floor3, suggestion] = timePair(node, typo, {env: chain.env, runs: 15, status: 2})
+  figures.push({baseline: 'node -e 0', baselineValue: floor3, extra: {overMs: Math.round(suggestion - floor3)}, name: 'nectar balanc (a mistyped command, answered with its suggestion)', pass: suggestion - floor3 <= 300, target: 'within 300 ms of node -e 0', unit: 'ms', value: suggestion})
 
   const maker = chain.deployment.makers[0].address
   const [floor2, balance] = timePair(node, ['node', [BIN, 'balance', maker]], {env: chain.env, runs: 15})

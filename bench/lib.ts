@@ -35,22 +35,23 @@ export function median(values: number[]): number {
 }
 
 /** Alternates runs of two commands so machine noise hits both alike; returns both medians (ms). */
-export function timePair(a: [string, string[]], b: [string, string[]], {env = process.env, runs = 10} = {}): [number, number] {
+/** `status` is the exit status `b` must end with (a usage error exits 2). */
+export function timePair(a: [string, string[]], b: [string, string[]], {env = process.env, runs = 10, status = 0} = {}): [number, number] {
   time(a, env)
-  time(b, env)
+  time(b, env, status)
   const ta: number[] = []
   const tb: number[] = []
   for (let i = 0; i < runs; i++) {
     ta.push(time(a, env))
-    tb.push(time(b, env))
+    tb.push(time(b, env, status))
   }
   return [median(ta), median(tb)]
 }
 
-export function time([command, args]: [string, string[]], env: NodeJS.ProcessEnv = process.env): number {
+export function time([command, args]: [string, string[]], env: NodeJS.ProcessEnv = process.env, status = 0): number {
   const started = process.hrtime.bigint()
   const result = spawnSync(command, args, {encoding: 'utf8', env, maxBuffer: 1 << 28})
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr || result.stdout}`)
+  if (result.status !== status) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr || result.stdout}`)
   return Number(process.hrtime.bigint() - started) / 1e6
 }
 

@@ -19,7 +19,7 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   entryPoints,
   // dockerode (container executor) pulls native optional modules (ssh2, cpu-features): loaded from node_modules.
-  external: ['@oclif/core', '@inquirer/prompts', 'solc', 'dockerode'],
+  external: ['typescript', 'ts-node', '@inquirer/prompts', 'solc', 'dockerode'],
   format: 'esm',
   logLevel: 'warning',
   outbase: 'src',

@@ -2,13 +2,14 @@ import {Args, Flags} from '@oclif/core'
 
 import {collectAddresses} from '../lib/core/address-list.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
-import {accountFlag, inputFileFlag, rpcFlags} from '../lib/cli/flags.js'
+import {accountFlag, inputFileFlag, listFlags, rpcFlags} from '../lib/cli/flags.js'
 import {parseBlockNumber} from '../lib/core/numbers.js'
 import {requireContract} from '../lib/config/settings.js'
 import {type BalanceReport} from '../lib/nectar/reads.js'
 
 export default class Balance extends BaseCommand<typeof Balance> {
   static args = {address: Args.string({description: 'Addresses or account names to read (default: the active account)'})}
+  static summary = 'Show NEC balances of accounts, addresses or a file.'
   static description = 'Show NEC balances: of the active account, of addresses you name, or of a file of up to 100,000 addresses (read in batches).'
   static examples = [
     '<%= config.bin %> <%= command.id %>',
@@ -19,6 +20,7 @@ export default class Balance extends BaseCommand<typeof Balance> {
   static flags = {
     ...rpcFlags,
     ...accountFlag,
+    ...listFlags,
     block: Flags.string({description: 'Read balances as of this block (from the token’s checkpoints)'}),
     file: inputFileFlag({description: 'File with one address per line'}),
   }
@@ -38,7 +40,7 @@ export default class Balance extends BaseCommand<typeof Balance> {
     progress.done()
     if (!this.jsonEnabled()) {
       const {balancesView} = await import('../lib/cli/nectar-views.js')
-      this.log(balancesView(report))
+      this.log(balancesView(report, this.flags))
     }
     return report
   }

@@ -9,6 +9,7 @@ import {type RedeemResult, type RedemptionReport} from '../lib/nectar/redeem.js'
 
 export default class Redeem extends BaseCommand<typeof Redeem> {
   static args = {amount: Args.string({description: 'NEC to burn (up to 18 decimals); or use --all'})}
+  static summary = 'Redeem NEC for its share of the pledged ETH.'
   static description = `Redeem NEC for ETH: burn it with burnAndRetrieve and receive floor(totalPledgedFees × amount / totalSupply) wei
 from the controller. Every precondition (burning enabled, balance, controller funds) is checked before anything is
 sent; the ETH received is read from the receipt's events.`

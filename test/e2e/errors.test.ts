@@ -15,6 +15,8 @@ let dir: string
 let env: NodeJS.ProcessEnv
 let junk: http.Server
 let junkUrl: string
+/** Receipt polls the junk node has answered: a command that polls has its SIGINT handler in place. */
+let receiptPolls = 0
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'nectar-errors-'))
@@ -25,6 +27,7 @@ beforeAll(async () => {
     req.on('data', (c) => (body += c))
     req.on('end', () => {
       const {id, method} = JSON.parse(body) as {id: number; method: string}
+      if (method === 'eth_getTransactionReceipt') receiptPolls++
       res.setHeader('content-type', 'application/json')
       // Enough sense for a wait to keep polling (no such transaction yet); junk for everything else.
       const sane: Record<string, unknown> = {eth_blockNumber: '0x1', eth_chainId: '0x1', eth_getTransactionByHash: null, eth_getTransactionCount: '0x0', eth_getTransactionReceipt: null}
@@ -67,8 +70,10 @@ describe('errors we wrote', () => {
 
   it('Ctrl-C under --json prints the INTERRUPTED envelope and exits 130', async () => {
     // tx wait polls the (junk) node for a hash that never appears: a command that waits.
+    const polls = receiptPolls
     const run = startCli(['tx', 'wait', `0x${'ab'.repeat(32)}`, '--rpc-url', junkUrl.replace('/v3/SECRETKEY', ''), '--timeout', '1h', '--network', 'mainnet', '--json'], {env})
-    await new Promise((resolve) => setTimeout(resolve, 1500))
+    // Interrupt once it is polling (a fixed delay raced the start-up of a loaded machine).
+    while (receiptPolls === polls) await new Promise((resolve) => setTimeout(resolve, 50))
     run.kill('SIGINT')
     const r = await run.done
     expect(r.status).toBe(130)

@@ -58,7 +58,7 @@ describe('gov, as a person sees it', () => {
 
     const list = await nectar(['gov', 'list', '--account', 'dev3'])
     expect(list.status).toBe(0)
-    expect(list.stdout).toMatch(/Burn 1%\s*│\s*active/)
+    expect(list.stdout).toMatch(/Burn 1% {2,}active/)
     expect(list.stdout).toContain(`${displayAmount(weight)} (`)
     expect(list.stderr).toContain('1 proposal (1 in all)')
   })

@@ -10,7 +10,7 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const BIN = path.join(ROOT, 'bin/run.js')
 
 /** The settings a user's shell might carry that would leak into a test: removed from every child's env. */
-const USER_SETTINGS = ['ETH_RPC_URL', 'NECTAR_ACCOUNT', 'NECTAR_NETWORK', 'NECTAR_PASSWORD', 'NECTAR_PRIVATE_KEY', 'NECTAR_RPC_URL'] as const
+const USER_SETTINGS = ['COLUMNS', 'ETH_RPC_URL', 'NECTAR_ACCOUNT', 'NECTAR_NETWORK', 'NECTAR_PASSWORD', 'NECTAR_PRIVATE_KEY', 'NECTAR_RPC_URL'] as const
 
 /**
  * The environment for a child: this process's, without the user's nectar settings, with NO_COLOR, the

@@ -7,6 +7,7 @@ import {renderKeyValues} from '../../lib/cli/render.js'
 import type {BidReport} from '../../lib/market/place-order.js'
 
 export default class ComputeBid extends BaseCommand<typeof ComputeBid> {
+  static summary = 'Place a BID order from a spec file.'
   static description = 'Place a BID order from a spec file (same format as an ask plan: the resources are minimums). It locks SNM (1 hour for spot, the duration up to 1 day otherwise) and the deal it opens bills more later, so it first raises your SNM allowance to the Market by the deal\'s budget (bounded, never unlimited; the allowance is shared by all your deals there): a forward bid\'s whole cost at the oracle rate + --rate-margin, a spot bid\'s --budget. Any matching ask can then fill it with OpenDeal(ask, bid).'
   static examples = ['<%= config.bin %> <%= command.id %> --spec bid.yaml', '<%= config.bin %> <%= command.id %> --spec spot-bid.yaml --budget 48h --yes --json']
   static flags = {

@@ -7,6 +7,7 @@ import type {BillReport} from '../../lib/market/deal-payments.js'
 
 export default class ComputeBill extends BaseCommand<typeof ComputeBill> {
   static args = {deal: Args.string({description: 'Deal id', required: true})}
+  static summary = 'Bill a deal for the time since its last bill.'
   static description = "Bill a deal: pays the deal's master (the provider, or its master when the provider is a worker) for the time since the last bill (price × seconds × oracle rate / 1e18) and reserves the next period; a renter who cannot pay has the deal closed."
   static examples = ['<%= config.bin %> <%= command.id %> 1 --account dev6', '<%= config.bin %> <%= command.id %> 1 --yes --json']
   static flags = {...rpcFlags, ...signerFlags, ...txFlags}

@@ -8,6 +8,7 @@ import type {CloseReport} from '../../lib/market/deal-payments.js'
 
 export default class ComputeClose extends BaseCommand<typeof ComputeClose> {
   static args = {deal: Args.string({description: 'Deal id', required: true})}
+  static summary = 'Close a deal, pay the time used and refund the escrow.'
   static description = 'Close a deal: bills the time used, closes it and refunds the rest of the escrow to the renter. Before a forward deal ends only the renter may close; only the renter may blacklist the provider. When the renter\'s SNM allowance cannot pay the time used, the renter\'s close first raises it by exactly the shortfall (both steps shown before the first confirmation), so a renter can always close.'
   static examples = ['<%= config.bin %> <%= command.id %> 1', '<%= config.bin %> <%= command.id %> 1 --blacklist --yes --json']
   static flags = {...rpcFlags, ...signerFlags, ...txFlags,blacklist: Flags.boolean({description: 'Blacklist the provider (renter only): it can no longer take your orders'})}

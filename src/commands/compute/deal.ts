@@ -7,6 +7,7 @@ import type {DealDetailsJson} from '../../lib/market/deal-details.js'
 
 export default class ComputeDeal extends BaseCommand<typeof ComputeDeal> {
   static args = {deal: Args.string({description: 'Deal id', required: true})}
+  static summary = 'Show one deal: parties, price, time left, funding.'
   static description = 'Show one deal: parties, resources, price, status, time left, paid so far, escrow, what a bill now would pay, how long it is funded (escrow plus what the renter\'s allowance and balance still cover; the allowance is shared by the renter\'s open deals), and the provider endpoint. Warns when a bill now or at the next period would revert or close the deal.'
   static examples = ['<%= config.bin %> <%= command.id %> 1', '<%= config.bin %> <%= command.id %> 1 --json']
   static flags = {...rpcFlags}

@@ -6,6 +6,7 @@ import type {FundReport} from '../../lib/market/deal-funding.js'
 
 export default class ComputeFund extends BaseCommand<typeof ComputeFund> {
   static args = {deal: Args.string({description: 'Deal id', required: true})}
+  static summary = 'Fund a running deal for longer.'
   static description = 'Fund a running deal for longer: raises your SNM allowance to the Market by hours of the deal\'s price (at the oracle rate) or by an amount of SNM, so its bills can keep pulling. Renter only, open deals only. The allowance is shared by all your deals on the Market; a balance below it is a warning (the Market closes a deal whose renter cannot pay, it does not get stuck).'
   static examples = ['<%= config.bin %> <%= command.id %> 4 --hours 24', '<%= config.bin %> <%= command.id %> 4 --amount 50 --yes --json']
   static flags = {

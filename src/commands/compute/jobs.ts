@@ -1,15 +1,14 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {rpcFlags, signerFlags} from '../../lib/cli/flags.js'
-import {renderTable} from '../../lib/cli/render.js'
+import {listFlags, rpcFlags, signerFlags} from '../../lib/cli/flags.js'
 import type {JobsReport} from '../../lib/provider/renter.js'
 
 export default class ComputeJobs extends BaseCommand<typeof ComputeJobs> {
   static args = {deal: Args.string({description: 'Deal id', required: true})}
   static summary = 'List the jobs of a deal with their status.'
   static examples = ['<%= config.bin %> <%= command.id %> 12', '<%= config.bin %> <%= command.id %> 12 --json']
-  static flags = {...rpcFlags, ...signerFlags,endpoint: Flags.string({description: 'Agent URL (default: the deal provider’s endpoint on chain)'})}
+  static flags = {...rpcFlags, ...signerFlags, ...listFlags, endpoint: Flags.string({description: 'Agent URL (default: the deal provider’s endpoint on chain)'})}
 
   public async run(): Promise<JobsReport> {
     const {parseDealId} = await import('../../lib/market/ids.js')
@@ -19,10 +18,10 @@ export default class ComputeJobs extends BaseCommand<typeof ComputeJobs> {
     const {jobExitStatus} = await import('../../lib/provider/agent.js')
     const jobs = await listJobs(target)
     if (!this.jsonEnabled()) {
-      if (jobs.length === 0) this.log(`Deal ${dealId} has no jobs.`)
+      if (jobs.length === 0 && !this.flags.csv) this.log(`Deal ${dealId} has no jobs.`)
       else {
-        const rows = jobs.map((j) => [j.id, j.status, j.status === 'running' ? '' : String(jobExitStatus(j)), [j.spec.command, ...(j.spec.args ?? [])].join(' ').slice(0, 50), j.startedAt, j.reason ?? ''])
-        this.log(renderTable(['job', 'status', 'exit', 'command', 'started', 'reason'], rows))
+        const {jobsTable} = await import('../../lib/cli/market-views.js')
+        this.log(jobsTable(jobs, jobExitStatus, this.flags))
       }
     }
     return {dealId, jobs}

@@ -9,7 +9,7 @@ export default class ComputeLogs extends BaseCommand<typeof ComputeLogs> {
     deal: Args.string({description: 'Deal id', required: true}),
     job: Args.string({description: 'Job id (default: the deal’s latest job)'}),
   }
-  static summary = 'Show or follow a job’s output: its stdout on stdout, its stderr on stderr.'
+  static summary = 'Show or follow a job’s output.'
   static description = `Reads the job's log from the provider's agent (found from the deal on chain, or --endpoint). With --follow it waits for new output until the job ends, reconnects when the connection drops and resumes after the last line printed, and exits with the job's exit status. Under --json each record is one JSON line ({seq, stream, ts, encoding, data}), then the envelope.`
   static examples = [
     '<%= config.bin %> <%= command.id %> 12 --follow',

@@ -1,11 +1,11 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {accountFlag, durationFlag, rpcFlags} from '../../lib/cli/flags.js'
-import {renderTable} from '../../lib/cli/render.js'
+import {accountFlag, durationFlag, listFlags, rpcFlags} from '../../lib/cli/flags.js'
 import type {OffersReport} from '../../lib/market/find-offers.js'
 
 export default class ComputeOffers extends BaseCommand<typeof ComputeOffers> {
+  static summary = 'List the active offers on the market, filtered.'
   static description = 'List the active offers (ASK orders) on the market, filtered by resources, netflags, price and duration. The ID column is the identity level an offer requires of a renter (anon, reg, ident, pro; `identityLevel` by name in --json). When nothing matches, shows the nearest offers and what they miss.'
   static examples = [
     '<%= config.bin %> <%= command.id %>',
@@ -16,6 +16,7 @@ export default class ComputeOffers extends BaseCommand<typeof ComputeOffers> {
   static flags = {
     ...rpcFlags,
     ...accountFlag,
+    ...listFlags,
     duration: durationFlag({allowZero: true, description: 'Deal length wanted (2h, 1h30m, 1.5d; 0 = spot): offers must allow at least this'}),
     gpu: Flags.integer({description: 'Minimum number of GPUs', min: 0}),
     limit: Flags.integer({description: 'Show at most this many offers', min: 1}),
@@ -32,16 +33,18 @@ export default class ComputeOffers extends BaseCommand<typeof ComputeOffers> {
   }
 
   public async run(): Promise<OffersReport> {
-    const {findOffers, nearestLines, OFFER_ALIGN, OFFER_COLUMNS, offerQuery, offerRows, offersReport} = await import('../../lib/market/find-offers.js')
+    const {findOffers, nearestLines, offerQuery, offersReport} = await import('../../lib/market/find-offers.js')
     const query = offerQuery(this.flags, this.flags.provider === undefined ? undefined : await this.accountNames([this.flags.provider]))
     const addresses = await this.marketAddresses(['oracle'])
     const client = await this.client()
     const renter = await this.accountAddress().catch(() => undefined) // without an account, offers reserved for someone are left out
     const found = await findOffers(client, {addresses, query, renter})
     if (!this.jsonEnabled()) {
-      if (found.matches.length > 0) {
-        this.log(renderTable(OFFER_COLUMNS, offerRows(found), [...OFFER_ALIGN]))
-        this.log(`${found.matches.length} of ${found.total} active offers match.`)
+      if (found.matches.length > 0 || this.flags.csv) {
+        const {offersTable} = await import('../../lib/cli/market-views.js')
+        // --sort is this command's own (price, cores, …), applied by findOffers.
+        this.log(offersTable(found, {...this.flags, sort: undefined}))
+        this.note(`${found.matches.length} of ${found.total} active offers match.`)
       } else {
         this.log(`No offer matches (${found.total} active).`)
         for (const line of nearestLines(found)) this.log(line)

@@ -8,6 +8,7 @@ import type {RentAndRunReport} from '../../lib/provider/renter.js'
 
 export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
   static args = {ask: Args.string({description: 'Id of the offer (ASK order) to take', required: true})}
+  static summary = 'Rent an offer (approve, then QuickBuy) and maybe run a job.'
   static description = `Rent an offer in two steps, both shown before the first confirmation: approve, then QuickBuy. Every check the Market makes (an active ask, identity level, blacklists both ways, counterparty, duration, price ceiling, the Market not paused, your balance) runs before anything is signed. The approval raises your SNM allowance to the Market by the deal's budget, so the deal can be billed and closed over its life: a forward deal's whole cost at the oracle rate + --rate-margin (default 10%), a spot deal's --budget (default 24h of its price). Bounded, never unlimited; the allowance is shared by all your deals on the Market, so it is raised, never reset. If QuickBuy does not go through after the approval, the error names the approval and the allowance now. With --job, the job spec (YAML or JSON) is checked before anything is sent, then submitted to the provider's agent (found from its endpoint on chain) once the deal is open; with --follow, the job's stdout streams to stdout and its stderr to stderr (one JSON record per line under --json), and the command exits with the job's exit status.`
   static examples = [
     '<%= config.bin %> <%= command.id %> 3 --duration 2h',

@@ -6,7 +6,7 @@ import type {RunJobReport} from '../../lib/provider/renter.js'
 
 export default class ComputeRun extends BaseCommand<typeof ComputeRun> {
   static args = {deal: Args.string({description: 'Deal id', required: true})}
-  static summary = 'Start a job on a deal’s provider, and optionally follow its output to the end.'
+  static summary = 'Start a job on a deal’s provider.'
   static description = `Sends the job spec (YAML or JSON; command, args, env, files, timeLimit) to the provider's agent, signed with the deal's renter key. With --follow, streams the job's stdout to stdout and stderr to stderr and exits with the job's exit status.`
   static examples = ['<%= config.bin %> <%= command.id %> 12 --job job.yaml --follow', '<%= config.bin %> <%= command.id %> 12 --job job.json --json']
   /** Under --json the records are NDJSON, so the closing envelope is one line too. */

@@ -6,7 +6,7 @@ import type {StopJobReport} from '../../lib/provider/renter.js'
 
 export default class ComputeStop extends BaseCommand<typeof ComputeStop> {
   static args = {deal: Args.string({description: 'Deal id', required: true}), job: Args.string({description: 'Job id', required: true})}
-  static summary = 'Stop a running job (SIGTERM, then SIGKILL after a grace period).'
+  static summary = 'Stop a running job.'
   static examples = ['<%= config.bin %> <%= command.id %> 12 3']
   static flags = {...rpcFlags, ...signerFlags,endpoint: Flags.string({description: 'Agent URL (default: the deal provider’s endpoint on chain)'})}
 

@@ -5,6 +5,7 @@ import {type ConfigValue, getKey} from '../../lib/config/keys.js'
 
 export default class ConfigGet extends BaseCommand<typeof ConfigGet> {
   static args = {key: Args.string({description: 'Config key, e.g. network or networks.mainnet.rpcUrl', required: true})}
+  static summary = 'Print one config value.'
   static description = 'Print one config value (nothing is printed when it is unset).'
   static examples = ['<%= config.bin %> <%= command.id %> network', '<%= config.bin %> <%= command.id %> networks.mainnet.rpcUrl --json']
 

@@ -10,6 +10,7 @@ export default class ConfigSet extends BaseCommand<typeof ConfigSet> {
     key: Args.string({description: 'Config key', required: true}),
     value: Args.string({description: 'New value', required: true}),
   }
+  static summary = 'Set a config value.'
   static description = 'Set a config value. The file is schema-checked and written atomically with mode 0600.'
   static examples = [
     '<%= config.bin %> <%= command.id %> account alice',

@@ -6,6 +6,7 @@ import {updateConfig} from '../../lib/config/store.js'
 
 export default class ConfigUnset extends BaseCommand<typeof ConfigUnset> {
   static args = {key: Args.string({description: 'Config key', required: true})}
+  static summary = 'Remove a config value.'
   static description = 'Remove a config value, so the environment or the default applies again.'
   static examples = ['<%= config.bin %> <%= command.id %> account']
 

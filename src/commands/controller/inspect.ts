@@ -8,6 +8,7 @@ import {type ControllerInspectionReport} from '../../lib/nectar/controller.js'
 
 export default class ControllerInspect extends BaseCommand<typeof ControllerInspect> {
   static args = {address: Args.string({description: 'The candidate controller', required: true})}
+  static summary = 'Compare a candidate controller with the current one.'
   static description = `Show a candidate controller beside NEC's current one: owner, vault, token, window start and snapshot blocks,
 initial supply, whitelist and burning switches, ETH held, the version (v1 or v2), and the issuance of both at sample
 supplies side by side (v1's curve where one of them is v1); then what an upgrade would change.`

@@ -11,6 +11,7 @@ import {parseAmount} from '../../lib/core/amounts.js'
 import {type EthTarget, type MigrationResult} from '../../lib/nectar/controller-migrate.js'
 
 export default class ControllerMigrate extends BaseCommand<typeof ControllerMigrate> {
+  static summary = 'Copy the whitelist into a candidate controller.'
   static description = `Copy the whitelist of NEC's controller into a candidate: registrations (batched register, sized from the block gas
 limit), admins and authorised makers; with --top-up, also the ETH for redemptions. The registered set comes from the
 controller's events where it has them, else from every address in NEC's Transfer history, checked on the controller.

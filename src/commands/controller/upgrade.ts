@@ -9,6 +9,7 @@ import {parseAddress} from '../../lib/core/addresses.js'
 import {type ProposalGate, type UpgradeResult} from '../../lib/nectar/controller-upgrade.js'
 
 export default class ControllerUpgrade extends BaseCommand<typeof ControllerUpgrade> {
+  static summary = 'Make a candidate NEC’s controller (owner).'
   static description = `Make a candidate NEC's controller (owner): upgradeController on the current controller, then NEC.controller() is
 read back. Refused before anything is sent unless the candidate is ready: it has code and is a NectarController whose
 token is NEC, you own both controllers, its whitelist holds every registration, admin and maker of the current one

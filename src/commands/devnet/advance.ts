@@ -5,6 +5,7 @@ import {formatDuration} from '../../lib/core/durations.js'
 import {type AdvanceResult, MAX_ADVANCE_SECONDS} from '../../lib/devnet/lifecycle.js'
 
 export default class DevnetAdvance extends BaseCommand<typeof DevnetAdvance> {
+  static summary = 'Move devnet time forward and mine a block.'
   static description = 'Move devnet time forward (issuance windows are 30 days) and mine a block.'
   static examples = ['<%= config.bin %> <%= command.id %> --days 30', '<%= config.bin %> <%= command.id %> --days 12h --json']
   static flags = {

@@ -8,6 +8,7 @@ import {nectarError} from '../../lib/core/errors.js'
 import {type CandidateDeployment} from '../../lib/devnet/candidate.js'
 
 export default class DevnetDeployController extends BaseCommand<typeof DevnetDeployController> {
+  static summary = 'Deploy a candidate controller on the devnet.'
   static description = `Deploy a candidate controller on the devnet: another NectarController for the devnet's NEC, with the current
 controller's vault and window start, owned by the account (its first whitelist admin). NEC is not changed: rehearse
 the upgrade with \`controller inspect\`, \`controller migrate\` and \`controller upgrade\`.`

@@ -2,6 +2,7 @@ import {BaseCommand} from '../../lib/cli/base-command.js'
 import {type DevnetDownResult} from '../../lib/devnet/lifecycle.js'
 
 export default class DevnetDown extends BaseCommand<typeof DevnetDown> {
+  static summary = 'Stop the local devnet, keeping its state.'
   static description = 'Stop the local devnet. Its state is kept for the next `devnet up`.'
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
 

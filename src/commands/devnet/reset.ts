@@ -5,6 +5,7 @@ import {renderKeyValues} from '../../lib/cli/render.js'
 import {type DevnetUpResult} from '../../lib/devnet/lifecycle.js'
 
 export default class DevnetReset extends BaseCommand<typeof DevnetReset> {
+  static summary = 'Start a fresh devnet with new contracts.'
   static description = 'Stop the devnet, delete its state, and start a fresh one with newly deployed and seeded contracts.'
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --port 8546 --json']
   static flags = {

@@ -3,6 +3,7 @@ import {renderKeyValues} from '../../lib/cli/render.js'
 import {type DevnetInfo} from '../../lib/devnet/lifecycle.js'
 
 export default class DevnetStatus extends BaseCommand<typeof DevnetStatus> {
+  static summary = 'Show whether the devnet is running, and its state.'
   static description = 'Show whether the local devnet is running, and its block, chain time, window and contract addresses.'
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
 

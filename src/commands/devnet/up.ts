@@ -5,6 +5,7 @@ import {renderKeyValues} from '../../lib/cli/render.js'
 import {type DevnetUpResult} from '../../lib/devnet/lifecycle.js'
 
 export default class DevnetUp extends BaseCommand<typeof DevnetUp> {
+  static summary = 'Start the local devnet in the background.'
   static description =
     'Start the local devnet (anvil) in the background. The first start deploys NEC and its controller and seeds a small world; later starts keep the state and the chain time.'
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --port 8546', '<%= config.bin %> <%= command.id %> --json']

@@ -7,6 +7,7 @@ import {type DecisionResult} from '../../lib/nectar/governance-write.js'
 
 export default class GovApprove extends BaseCommand<typeof GovApprove> {
   static args = {id: Args.string({description: 'Proposal id', required: true})}
+  static summary = 'Approve a pending proposal and open its vote (admins).'
   static description = `Approve a pending proposal (governance admins): voting opens now, and the NEC balances at this block are the weights (a MiniMe clone of NEC is made as the snapshot). Refuses, sending nothing, a non-admin or a proposal already decided.`
   static examples = ['<%= config.bin %> <%= command.id %> 3', '<%= config.bin %> <%= command.id %> 3 --account dev0 --yes --json']
   static flags = {...rpcFlags, ...signerFlags, ...txFlags}

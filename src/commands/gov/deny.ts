@@ -7,6 +7,7 @@ import {type DecisionResult} from '../../lib/nectar/governance-write.js'
 
 export default class GovDeny extends BaseCommand<typeof GovDeny> {
   static args = {id: Args.string({description: 'Proposal id', required: true})}
+  static summary = 'Deny a pending proposal (admins).'
   static description = `Deny a pending proposal (governance admins): it never opens for voting. Refuses, sending nothing, a non-admin or a proposal already decided.`
   static examples = ['<%= config.bin %> <%= command.id %> 3', '<%= config.bin %> <%= command.id %> 3 --account dev0 --yes --json']
   static flags = {...rpcFlags, ...signerFlags, ...txFlags}

@@ -1,11 +1,12 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {accountFlag, rpcFlags} from '../../lib/cli/flags.js'
+import {accountFlag, listFlags, rpcFlags} from '../../lib/cli/flags.js'
 import {requireContract} from '../../lib/config/settings.js'
 import {type ProposalListing} from '../../lib/nectar/governance.js'
 
 export default class GovList extends BaseCommand<typeof GovList> {
+  static summary = 'List governance proposals with their tallies.'
   static description = `List governance proposals, newest first: state, snapshot block, yes and no in NEC and as a share of the supply
 at the snapshot, turnout, time left, and the active account's weight (its NEC at the snapshot block) and whether it voted.
 Read in batches (one call per 250 proposals).`
@@ -13,6 +14,7 @@ Read in batches (one call per 250 proposals).`
   static flags = {
     ...rpcFlags,
     ...accountFlag,
+    ...listFlags,
     active: Flags.boolean({description: 'Only proposals open for voting now.'}),
   }
 
@@ -23,9 +25,9 @@ Read in batches (one call per 250 proposals).`
     const [{listProposals}, {storedTitles}] = await Promise.all([import('../../lib/nectar/governance.js'), import('../../lib/nectar/governance-text.js')])
     const listing = await listProposals(client, {active: this.flags.active, manager, titles: storedTitles(this.dataDir), voter})
     if (!this.jsonEnabled()) {
-      if (listing.count > 0) {
+      if (listing.count > 0 || this.flags.csv) {
         const {proposalsTable} = await import('../../lib/cli/gov-views.js')
-        this.log(proposalsTable(listing))
+        this.log(proposalsTable(listing, this.flags))
       }
       this.note(`${listing.count} ${this.flags.active ? 'active ' : ''}proposal${listing.count === 1 ? '' : 's'} (${listing.total} in all) at block ${listing.block}`)
     }

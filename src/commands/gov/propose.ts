@@ -6,6 +6,7 @@ import {requireContract} from '../../lib/config/settings.js'
 import {type ProposeResult} from '../../lib/nectar/governance-write.js'
 
 export default class GovPropose extends BaseCommand<typeof GovPropose> {
+  static summary = 'Submit a governance proposal.'
   static description = `Submit a governance proposal (NEC holders). The hash of the text file's bytes goes on chain; the text and title
 are kept in the data dir. Voting runs --duration (7 to 45 days) from when an admin approves it.`
   static examples = [

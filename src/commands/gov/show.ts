@@ -7,6 +7,7 @@ import {type ProposalView} from '../../lib/nectar/governance.js'
 
 export default class GovShow extends BaseCommand<typeof GovShow> {
   static args = {id: Args.string({description: 'Proposal id', required: true})}
+  static summary = 'Show one proposal, its tally and your weight.'
   static description = `Show one proposal: state, snapshot block, tally in NEC and as a share of the supply at the snapshot, turnout,
 time left, and the active account's weight and whether it voted.`
   static examples = ['<%= config.bin %> <%= command.id %> 0', '<%= config.bin %> <%= command.id %> 3 --account dev2 --json']

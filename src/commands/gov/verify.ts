@@ -7,6 +7,7 @@ import {type VerifyResult} from '../../lib/nectar/governance.js'
 
 export default class GovVerify extends BaseCommand<typeof GovVerify> {
   static args = {id: Args.string({description: 'Proposal id', required: true})}
+  static summary = 'Check a proposal’s text against its hash on chain.'
   static description = `Check a copy of a proposal's text against the chain: its keccak256 must equal the proposal's hash on chain.
 A different text (even one changed byte) is an error naming both hashes.`
   static examples = ['<%= config.bin %> <%= command.id %> 3 --text-file proposal.md', '<%= config.bin %> <%= command.id %> 3 --text-file copy.md --json']

@@ -12,6 +12,7 @@ export default class GovVote extends BaseCommand<typeof GovVote> {
     id: Args.string({description: 'Proposal id', required: true}),
     choice: Args.string({description: 'yes or no', options: ['yes', 'no'], required: true}),
   }
+  static summary = 'Vote yes or no on an active proposal.'
   static description = `Vote yes or no on an active proposal with your whole weight: the NEC you held at its snapshot block (NEC
 moved since does not count). Shows the weight first; refuses, sending nothing, a zero weight, a second vote
 or a proposal that is not open.`

@@ -6,6 +6,7 @@ import {type ReadRegistry, type SavedNetwork} from '../../lib/config/edit-networ
 
 export default class NetworkAdd extends BaseCommand<typeof NetworkAdd> {
   static args = {name: Args.string({description: 'Profile name (lower case letters, digits, - and _)', required: true})}
+  static summary = 'Add a network profile, or set a built-in one’s RPC URL.'
   static description = `Add a network profile, or set the RPC URL of a built-in one (mainnet and sonm have none until you set it).
 The chain id is read from the RPC endpoint when --chain-id is not given, and checked against it when it is.
 With --sonm-registry, the market's addresses (market, snm, oracle, blacklist, profile registry) are read from SONM's address registry and saved; --market, --snm, --oracle, --blacklist and --profile-registry override it one by one.`

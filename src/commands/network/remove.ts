@@ -5,6 +5,7 @@ import {type RemovedNetwork, removeNetwork} from '../../lib/config/edit-networks
 
 export default class NetworkRemove extends BaseCommand<typeof NetworkRemove> {
   static args = {name: Args.string({description: 'Profile name', required: true})}
+  static summary = 'Remove a network profile you added.'
   static description = 'Remove a network profile you added (for a built-in one, this removes your overrides).'
   static examples = ['<%= config.bin %> <%= command.id %> sepolia']
 

@@ -7,6 +7,7 @@ import {type NamedProfile, requireNetwork} from '../../lib/config/networks.js'
 
 export default class NetworkShow extends BaseCommand<typeof NetworkShow> {
   static args = {name: Args.string({description: 'Profile name (default: the active network)'})}
+  static summary = 'Show one network profile.'
   static description = 'Show one network profile.'
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> mainnet --json']
   static flags = {...rpcFlags}

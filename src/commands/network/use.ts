@@ -5,6 +5,7 @@ import {type ActiveNetwork, useNetwork} from '../../lib/config/edit-networks.js'
 
 export default class NetworkUse extends BaseCommand<typeof NetworkUse> {
   static args = {name: Args.string({description: 'Profile name', required: true})}
+  static summary = 'Make a network profile the active one.'
   static description = 'Make a network profile the active one.'
   static examples = ['<%= config.bin %> <%= command.id %> mainnet']
 

@@ -6,7 +6,7 @@ import {renderTable} from '../../lib/cli/render.js'
 import type {DoctorReport} from '../../lib/provider/engine-doctor.js'
 
 export default class ProviderDoctor extends BaseCommand<typeof ProviderDoctor> {
-  static summary = 'Check that this machine can run renters’ jobs in containers (and contain process jobs).'
+  static summary = 'Check that this machine can run renters’ jobs.'
   static description = `Checks the container engine behind the container executor: is the socket reachable, which engine and API version, whether it applies memory, CPU and pids limits (cgroup version), whether a probe container from an allowed image really gets no network, a read-only root fs with a writable /tmp and a non-root user, and which allowed images are present; then whether bubblewrap can sandbox the process executor's jobs (a warning, not a failure, when it cannot). Prints one row per check with what to fix; exits 1 when any check fails. The engine socket is --engine-socket, else DOCKER_HOST, else /run/podman/podman.sock, else /var/run/docker.sock.`
   static examples = [
     "<%= config.bin %> <%= command.id %> --allow-image 'local/*'",
@@ -24,7 +24,7 @@ export default class ProviderDoctor extends BaseCommand<typeof ProviderDoctor> {
     report.checks.push(sandboxCheck(probeSandbox()))
     const failed = report.checks.filter((c) => !c.ok)
     if (!this.jsonEnabled()) {
-      this.log(renderTable(['check', 'result', 'detail', 'fix'], report.checks.map((c) => [c.name, c.ok ? (c.warn ? 'WARN' : 'ok') : 'FAIL', c.detail, c.fix ?? ''])))
+      this.log(renderTable([{header: 'check', priority: 3}, {header: 'result', priority: 2}, {header: 'detail', priority: 1, wrap: true}, {header: 'fix', wrap: true}], report.checks.map((c) => [c.name, c.ok ? (c.warn ? 'WARN' : 'ok') : 'FAIL', c.detail, c.fix ?? ''])))
     }
     if (failed.length > 0) {
       throw nectarError('DOCTOR_CHECKS_FAILED', `${failed.length} of ${report.checks.length} checks failed on ${report.engine}: ${failed.map((c) => c.name).join(', ')}.`, {

@@ -5,6 +5,7 @@ import {rpcFlags, signerFlags, txFlags} from '../../lib/cli/flags.js'
 import type {PublishedEndpoint} from '../../lib/market/endpoints.js'
 
 export default class ProviderRegister extends BaseCommand<typeof ProviderRegister> {
+  static summary = 'Publish your agent’s URL on chain.'
   static description = `Publish your agent's http(s) URL on SONM's ProfileRegistry, so renters find it from a deal alone.
 
 The URL is a self-issued certificate of attribute type 1001 (types below 1100 need no validator): CreateCertificate(you, 1001, the URL as UTF-8 bytes); anyone reads it with GetAttributeValue(address, 1001). The attribute holds one value: a new URL removes the old certificate (RemoveCertificate) and then creates one; the same URL again sends nothing. A worker that publishes no URL of its own is reached at its master's (provider worker add/confirm), so a master can publish one URL for all its workers. A renter can override any of it with --endpoint, or per provider with \`nectar config set networks.NAME.endpoints.PROVIDER_ADDRESS URL\`.`

@@ -5,6 +5,7 @@ import {rpcFlags} from '../../lib/cli/flags.js'
 import {type CurveReport} from '../../lib/nectar/curve-report.js'
 
 export default class RewardsCurve extends BaseCommand<typeof RewardsCurve> {
+  static summary = 'Show the issuance rate against supply.'
   static description = `Show the issuance rate (NEC minted per ETH of maker fees) against supply: an ASCII chart and a table.
 v2 (the live controller): 1000 × (2 − S/S0)², 0 from the 2,000,000,000 cap. v1 (Feb–Apr 2018): 1000 × S / (S0 + 1000 × F),
 which also depends on the pledged fees F (--pledged; default the live pledged fees, else 0). Rates are exact: what the

@@ -7,6 +7,7 @@ import {nectarError} from '../../lib/core/errors.js'
 import {type DistributionReport} from '../../lib/nectar/distribute-rewards.js'
 
 export default class RewardsDistribute extends BaseCommand<typeof RewardsDistribute> {
+  static summary = 'Split one period’s rewards over makers by volume.'
   static description = `Split one period's rewards over makers by volume, exactly. The NEC total is the v2 issuance for --fees at the
 window's snapshot supply (read from the chain, or --supply). Each maker gets floor(total × volume / total volume) and
 the few wei left go one each to the largest fractional parts (ties: lower address first), so the allocations add

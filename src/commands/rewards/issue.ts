@@ -8,6 +8,7 @@ import {renderKeyValues} from '../../lib/cli/render.js'
 import {type IssueRewardsResult} from '../../lib/nectar/issue.js'
 
 export default class RewardsIssue extends BaseCommand<typeof RewardsIssue> {
+  static summary = 'Mint a period’s allocations (owner), journaled.'
   static description = `Owner: mint a period's allocations, one proxyAccountingCreation(maker, pledgedWei, tokensWei) per row of the file
 \`rewards distribute\` wrote. Refuses before sending anything if the account is not the controller's owner or the
 file is malformed or does not add up to its metadata line. Every transaction is signed and journaled before it is

@@ -5,6 +5,7 @@ import {rpcFlags} from '../../lib/cli/flags.js'
 import {type SimulationReport} from '../../lib/nectar/projection.js'
 
 export default class RewardsSimulate extends BaseCommand<typeof RewardsSimulate> {
+  static summary = 'Project your NEC rewards period by period.'
   static description = `Project your NEC rewards period by period (30-day windows). Each period mints exactly what the controller
 would mint for that period's maker fees at the window-snapshot supply; your part is your share of maker volume.
 Pledged fees grow by --pledge-ratio of each period's fees; ETH per NEC is pledged fees / supply after the period.
@@ -13,12 +14,14 @@ when it answers, else the initial supply of 1,000,000,000 NEC is used; the outpu
   static examples = [
     '<%= config.bin %> <%= command.id %> --fees 500 --share 2',
     '<%= config.bin %> <%= command.id %> --fees 500 --share 2 --share 5 --periods 6',
+    '<%= config.bin %> <%= command.id %> --fees 500 --share 2 --periods 24 --chart',
     '<%= config.bin %> <%= command.id %> --volume 2000000 --fee-rate 0.1 --my-volume 30000 --total-volume 2000000 --periods 24 --fee-growth 3',
     '<%= config.bin %> <%= command.id %> --fees 1000 --share 1 --supply 1500000000 --pledged 20000 --offline --csv',
     '<%= config.bin %> <%= command.id %> --fees 2580.9 --share 100 --periods 1 --supply 1002626948 --curve v2 --json',
   ]
   static flags = {
     ...rpcFlags,
+    chart: Flags.boolean({description: 'Also plot your cumulative NEC and its ETH value per period'}),
     csv: Flags.boolean({description: 'Print every field as CSV'}),
     curve: Flags.string({default: 'v2', description: 'Issuance equation', options: ['v2', 'v1']}),
     'fee-growth': Flags.string({default: '0', description: 'Growth of fees per period, percent (may be negative)'}),
@@ -45,7 +48,8 @@ when it answers, else the initial supply of 1,000,000,000 NEC is used; the outpu
       const {periodsCsv} = await import('../../lib/nectar/simulate.js')
       process.stdout.write(periodsCsv(rows, request.shares))
     } else {
-      const {simulationTable} = await import('../../lib/cli/rewards-views.js')
+      const {simulationCharts, simulationTable} = await import('../../lib/cli/rewards-views.js')
+      if (this.flags.chart) this.log(simulationCharts(rows, request.shares) + '\n')
       this.log(simulationTable(rows, request.shares))
     }
     return report

@@ -5,7 +5,7 @@ import {rpcFlags, signerFlags, txFlags} from '../../lib/cli/flags.js'
 import {type ReplaceResult} from '../../lib/chain/tx-ops.js'
 
 export default class TxCancel extends BaseCommand<typeof TxCancel> {
-  static summary = 'Cancel a pending transaction: a 0 ETH transfer to yourself at the same nonce and higher fees.'
+  static summary = 'Cancel a pending transaction.'
   static examples = ['<%= config.bin %> <%= command.id %> --nonce 12', '<%= config.bin %> <%= command.id %> --nonce 12 --max-fee 40 --yes --json']
   static flags = {...rpcFlags, ...signerFlags, ...txFlags, nonce: Flags.integer({description: 'The nonce of the pending transaction.', helpGroup: 'TRANSACTION', min: 0, required: true})}
 

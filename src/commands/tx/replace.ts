@@ -5,7 +5,7 @@ import {rpcFlags, signerFlags, txFlags} from '../../lib/cli/flags.js'
 import {type ReplaceResult} from '../../lib/chain/tx-ops.js'
 
 export default class TxReplace extends BaseCommand<typeof TxReplace> {
-  static summary = 'Re-send a stuck transaction (same nonce, same call) at higher fees.'
+  static summary = 'Re-send a stuck transaction at higher fees.'
   static description = `Takes the transaction this CLI recorded for --nonce and signs it again with fees at least 12.5% higher (or
 your --max-fee/--priority-fee, or today's estimate, whichever is highest), so the node replaces the pending one.`
   static examples = ['<%= config.bin %> <%= command.id %> --nonce 12', '<%= config.bin %> <%= command.id %> --nonce 12 --max-fee 40 --priority-fee 2 --yes']

@@ -8,7 +8,7 @@ import {parseTxHash, statusLines} from '../../lib/chain/tx-view.js'
 
 export default class TxStatusCommand extends BaseCommand<typeof TxStatusCommand> {
   static args = {hash: Args.string({description: 'Transaction hash (default: the account’s pending transactions)'})}
-  static summary = 'What became of a transaction, or the account’s pending ones.'
+  static summary = 'Show what became of a transaction, or pending ones.'
   static description = `With a hash: mined (success or reverted, with block, confirmations and fee), pending, dropped (its nonce was
 used by another transaction) or unknown. Without: the account's nonces that are sent but not mined, with what this
 CLI recorded for each, so a stuck one can be replaced (\`nectar tx replace --nonce N\`) or cancelled.`
@@ -27,7 +27,7 @@ CLI recorded for each, so a stuck one can be replaced (\`nectar tx replace --non
     const account = await this.accountAddress()
     const {mined, pending} = await pendingTxs(client, account, readSent(this.dataDir, client.chain!.id, account))
     if (pending.length === 0) this.log(`No pending transactions for ${account} (next nonce ${mined}).`)
-    else this.log(renderTable(['nonce', 'state', 'hash', 'action'], pending.map((p) => [p.nonce, p.state, p.hash ?? '-', p.action ?? '-'])))
+    else this.log(renderTable([{align: 'right', header: 'nonce'}, 'state', {header: 'hash', wrap: true}, {header: 'action', wrap: true}], pending.map((p) => [p.nonce, p.state, p.hash ?? '-', p.action ?? '-'])))
     return {account, mined, pending}
   }
 }

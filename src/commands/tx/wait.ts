@@ -8,7 +8,7 @@ import {parseTxHash, statusLines} from '../../lib/chain/tx-view.js'
 
 export default class TxWait extends BaseCommand<typeof TxWait> {
   static args = {hash: Args.string({description: 'Transaction hash', required: true})}
-  static summary = 'Wait until a transaction is mined; exit 1 if it reverted or was dropped.'
+  static summary = 'Wait until a transaction is mined.'
   static examples = ['<%= config.bin %> <%= command.id %> 0x4ea0…c5a6', '<%= config.bin %> <%= command.id %> 0x4ea0…c5a6 --timeout 30m --json']
   static flags = {...rpcFlags, timeout: durationMsFlag({description: 'Give up after this long (the transaction is left as it is) [default: 10m]'})}
 

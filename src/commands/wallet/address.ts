@@ -8,6 +8,7 @@ export default class WalletAddress extends BaseCommand<typeof WalletAddress> {
   static args = {
     name: Args.string({description: 'Wallet name, dev0..dev9 on the devnet, or an address. Default: the active account.'}),
   }
+  static summary = 'Print the address of a wallet or the active account.'
   static description = 'Print the address of a wallet, or of the active account. Nothing is decrypted when the keystore records its address.'
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> alice', '<%= config.bin %> <%= command.id %> alice --json']
   static flags = {...rpcFlags, ...signerFlags}

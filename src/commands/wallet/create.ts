@@ -10,6 +10,7 @@ export default class WalletCreate extends BaseCommand<typeof WalletCreate> {
   static args = {
     name: Args.string({description: 'Name of the new wallet (letters, digits, _ . -).', required: true}),
   }
+  static summary = 'Create a new key in an encrypted keystore.'
   static description = 'Create a new random key, encrypted in a Web3 Secret Storage v3 keystore (readable by geth, Foundry and ethers).'
   static examples = [
     '<%= config.bin %> <%= command.id %> alice',

@@ -10,6 +10,7 @@ export default class WalletImport extends BaseCommand<typeof WalletImport> {
   static args = {
     name: Args.string({description: 'Name of the new wallet (letters, digits, _ . -).', required: true}),
   }
+  static summary = 'Import a private key or a keystore file.'
   static description = `Import a key into a new encrypted keystore: a raw private key (from stdin, NECTAR_PRIVATE_KEY or a prompt), or another v3 keystore file (geth, Foundry, ethers, MetaMask export).
 A keystore file is decrypted with its password (--password-file, NECTAR_PASSWORD or the prompt) and re-encrypted with geth's standard scrypt under the same password, unless --new-password-file is given.`
   static examples = [

@@ -9,6 +9,7 @@ export default class WalletRemove extends BaseCommand<typeof WalletRemove> {
   static args = {
     name: Args.string({description: 'Name of the nectar wallet to delete.', required: true}),
   }
+  static summary = 'Delete a nectar keystore file.'
   static description = `Delete a nectar keystore file. Without a backup the key, and whatever the address holds, is lost.
 Foundry keystores and the dev accounts are never removed. Asks for confirmation unless --yes.`
   static examples = ['<%= config.bin %> <%= command.id %> alice', '<%= config.bin %> <%= command.id %> alice --yes --json']

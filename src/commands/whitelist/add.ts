@@ -9,6 +9,7 @@ import {requireContract} from '../../lib/config/settings.js'
 import {type WhitelistAction, type WhitelistChangeReport} from '../../lib/nectar/whitelist-change.js'
 
 export default class WhitelistAdd extends BaseCommand<typeof WhitelistAdd> {
+  static summary = 'Register addresses on the whitelist (admin).'
   static description = `Register addresses on the whitelist (admin). Every address is checked first (EIP-55 when mixed case, not zero,
 not the token or the controller) and all bad lines are reported at once; duplicates are merged and addresses already
 registered are skipped. The rest are sent as register(address[]) in batches sized well inside the block gas limit,

@@ -5,6 +5,7 @@ import {nectarError} from '../../lib/core/errors.js'
 import {type RegistrationCheck} from '../../lib/nectar/whitelist.js'
 
 export default class WhitelistCheck extends BaseCommand<typeof WhitelistCheck> {
+  static summary = 'Show whether addresses are registered.'
   static description = `Show whether addresses are registered: the raw list entry (getRegistrationStatus) and the effective status
 (isRegistered: everyone counts as registered while the whitelist is off).`
   static examples = [

@@ -2,6 +2,7 @@ import {type WhitelistAction} from '../../lib/nectar/whitelist-change.js'
 import WhitelistAdd from './add.js'
 
 export default class WhitelistRemove extends WhitelistAdd {
+  static summary = 'Deregister addresses from the whitelist (admin).'
   static description = `Deregister addresses from the whitelist (admin). Checked, merged, skipped and batched exactly like
 \`whitelist add\`: addresses not on the list are skipped, the rest are sent as deregister(address[]) batches under a
 journal, so a re-run of the same input after a crash continues and sends nothing twice.`

@@ -6,6 +6,7 @@ import {NectarError} from '../../lib/core/errors.js'
 import {type WhitelistStatus as Status} from '../../lib/nectar/whitelist.js'
 
 export default class WhitelistStatus extends BaseCommand<typeof WhitelistStatus> {
+  static summary = 'Show the whitelist’s switches and roles.'
   static description = `Show the whitelist's switches and roles: NEC's controller, its owner, whether the list and burning are on, the
 number of admins (from AdminAdded/AdminRemoved events where the controller has them), and the roles of the active
 account when one is selected (none is needed).`

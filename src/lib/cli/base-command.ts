@@ -8,21 +8,23 @@ import {type ChainClient} from '../chain/client.js'
 import {recordSent} from '../chain/sent-log.js'
 import {type TransactOptions, type TxPreview} from '../chain/transact.js'
 import {type ConfigData, readConfig} from '../config/store.js'
-import {requireContract, type Settings, requireRpcUrl, resolveSettings} from '../config/settings.js'
+import {requireContract, requireRpcUrl, resolveSettings, rpcOverrideWarning, type Settings, withRpcOrigin} from '../config/settings.js'
 import {type Address, type NameResolver, type ParseAddressOptions} from '../core/addresses.js'
 import {nectarError, type NectarError} from '../core/errors.js'
 import {type NecSource} from '../nectar/live.js'
 import {createProgress, type Progress} from './progress.js'
 import {createSpinner, type Spinner} from './spinner.js'
-import {color, renderKeyValues, toJsonText} from './render.js'
+import {color, renderKeyValues, terminalWidth, toJsonText, wrapText} from './render.js'
 import {toNectarError} from '../core/to-nectar-error.js'
 import {errorEnvelope, reportError} from './report-error.js'
+import {unknownFlagsError} from './suggestions.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 
 /** The flags of every group, as BaseCommand reads them: a command has only the groups it spreads in. */
 type GroupFlags = Partial<{
   account: string
+  csv: boolean
   'gas-limit': bigint
   'max-fee': bigint
   network: string
@@ -32,6 +34,7 @@ type GroupFlags = Partial<{
   'priority-fee': bigint
   'private-key': string
   'rpc-url': string
+  wide: boolean
   yes: boolean
 }>
 export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -41,6 +44,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   // the commands that use them.
   static baseFlags = {
     debug: Flags.boolean({description: 'Show full errors with stack traces.', helpGroup: 'GLOBAL'}),
+    // `-h` anywhere is also caught before parsing (package.json oclif.additionalHelpFlags), so `nectar -h` works too.
+    help: Flags.help({char: 'h', description: 'Show this help.', helpGroup: 'GLOBAL'}),
   }
   static enableJsonFlag = true
 
@@ -113,9 +118,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.cachedClient ??= (async () => {
       const settings = this.settings()
       const rpcUrl = requireRpcUrl(settings)
+      const warning = rpcOverrideWarning(settings)
+      if (warning) this.warnUser(warning)
       const {assertChainId, createChainClient} = await import('../chain/client.js')
       const client = createChainClient(rpcUrl, settings.network.chainId, settings.network.name)
-      await assertChainId(client, settings.network.chainId, settings.network.name)
+      try {
+        await assertChainId(client, settings.network.chainId, settings.network.name)
+      } catch (error) {
+        throw withRpcOrigin(toNectarError(error), settings)
+      }
       return client
     })()
     return this.cachedClient
@@ -257,11 +268,6 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.spinner = undefined
   }
 
-  public log(message = '', ...args: unknown[]): void {
-    this.notBusy()
-    super.log(message, ...args)
-  }
-
   public logToStderr(message = '', ...args: unknown[]): void {
     this.spinner?.clear()
     super.logToStderr(message, ...args)
@@ -366,12 +372,19 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected warnUser(message: string): void {
     this.warnings.push(message)
     this.spinner?.clear()
-    if (!this.jsonEnabled()) process.stderr.write(`${color.yellow('Warning:')} ${message}\n`)
+    if (!this.jsonEnabled()) process.stderr.write(`${wrapText(`${color.yellow('Warning:')} ${message}`, terminalWidth(process.stderr), {hang: '  '})}\n`)
   }
 
   protected note(message: string): void {
     this.spinner?.clear()
-    if (!this.jsonEnabled()) process.stderr.write(`${color.dim(message)}\n`)
+    if (!this.jsonEnabled()) process.stderr.write(`${color.dim(wrapText(message, terminalWidth(process.stderr)))}\n`)
+  }
+
+  /** A line for people on stdout, folded to the terminal (the spinner stops first); --csv and --wide output is left whole. */
+  public log(message = '', ...args: unknown[]): void {
+    this.notBusy()
+    const whole = this.groupFlags?.csv || this.groupFlags?.wide || typeof message !== 'string'
+    super.log(whole ? message : wrapText(message, terminalWidth()), ...args)
   }
 
   /** The envelope: indented for a terminal, one compact line for pipes (a third of the bytes on big lists). */
@@ -393,11 +406,20 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.notBusy()
     // jsonEnabled() reads the parsed flags; a parse error (an unknown flag, an extra argument) comes before them.
     const json = this.argv.includes('--json')
-    const nectar = toNectarError(error)
+    // A connection lost later in the run names the URL's origin too.
+    const nectar = this.withSuggestion(error) ?? toNectarError(error)
     // A prompt declined (exit 1) or left with Ctrl-C (exit 130): no red Error, and what was sent.
     if ((nectar.code === 'DECLINED' || nectar.code === 'INTERRUPTED') && !json) this.reportCancelled(nectar)
-    else reportError(nectar, json, this.warnings)
+    else reportError(this.cachedSettings ? withRpcOrigin(nectar, this.cachedSettings) : nectar, json, this.warnings)
     if (this.argv.includes('--debug')) process.stderr.write(String((error as Error)?.stack ?? error) + '\n')
+  }
+
+  /** oclif's "Nonexistent flag" parse error, with the nearest flag this command has. */
+  private withSuggestion(error: unknown) {
+    const unknown = (error as {flags?: unknown}).flags
+    if (!Array.isArray(unknown) || !/^Nonexistent flag/.test((error as Error).message)) return undefined
+    const known = [...Object.keys({...this.ctor.baseFlags, ...this.ctor.flags}), ...(this.ctor.enableJsonFlag ? ['json'] : [])]
+    return unknownFlagsError(unknown.map(String), known, this.id ?? '', this.config.bin)
   }
 
   /** A declined prompt is the person's choice, not a failure: no red Error, and what was sent (if anything). */

@@ -12,7 +12,7 @@ const iso = (s: bigint) => new Date(Number(s) * 1000).toISOString()
 export function inspectionText(x: ControllerInspection): string {
   const {candidate: b, current: a} = x
   const row = (label: string, f: (c: ControllerFacts) => string) => [label, f(a), f(b)]
-  const facts = renderTable(['', `current ${a.address}`, `candidate ${b.address}`], [
+  const facts = renderTable(['', {header: `current ${a.address}`, wrap: true}, {header: `candidate ${b.address}`, wrap: true}], [
     row('version', (c) => c.version),
     row('NEC controller now', (c) => (c.isTokenController ? 'yes' : 'no')),
     row('owner', (c) => c.owner),
@@ -28,11 +28,11 @@ export function inspectionText(x: ControllerInspection): string {
     row('ETH held', (c) => `${displayAmount(c.ethBalance)} ETH`),
     row('rate now', (c) => `${rate(c.rateNow)} NEC/ETH`),
   ])
-  const issuance = renderTable(['supply (NEC)', `current ${a.version} (NEC/ETH)`, `candidate ${b.version} (NEC/ETH)`], x.issuance.map((s) => [
+  const issuance = renderTable([{align: 'right', header: 'supply (NEC)', wrap: true}, {align: 'right', header: `current ${a.version} (NEC/ETH)`}, {align: 'right', header: `candidate ${b.version} (NEC/ETH)`}], x.issuance.map((s) => [
     `${displayAmount(s.supply, 18, 0)}${s.note ? ` (${s.note})` : ''}`,
     rate(s.current),
     rate(s.candidate),
-  ]), ['right', 'right', 'right'])
+  ]))
   const changes = x.differences.length === 0 ? 'nothing' : x.differences.map((d) => `- ${d}`).join('\n')
   return `${facts}\n\nIssuance per 1 ETH of fees at sample supplies:\n${issuance}\n\nWhat the upgrade changes:\n${changes}`
 }

@@ -71,3 +71,14 @@ export const durationFlag = Flags.custom<bigint, Omit<DurationOptions, 'label' |
 export const durationMsFlag = Flags.custom<bigint, Omit<DurationOptions, 'label' | 'subSecond'>>({
   parse: async (input, _context, options) => parseDurationMs(input, {...options, label: `--${options.name}`, subSecond: true}),
 })
+
+/**
+ * How a list command's table is shown (render.ts renderList applies them). A command with its own
+ * --sort (compute offers) spreads its flag after these.
+ */
+export const listFlags = {
+  columns: Flags.string({description: 'Show only these columns, in this order (comma-separated names from the header).', helpGroup: 'OUTPUT'}),
+  csv: Flags.boolean({description: 'Print CSV (RFC 4180) with every value whole, instead of the table.', exclusive: ['wide'], helpGroup: 'OUTPUT'}),
+  sort: Flags.string({description: 'Sort by this column (a name from the header); NAME:desc sorts descending.', helpGroup: 'OUTPUT'}),
+  wide: Flags.boolean({description: 'Whole values (addresses not shortened) and no width limit.', helpGroup: 'OUTPUT'}),
+}

@@ -2,26 +2,39 @@
 // src/lib/nectar/governance.ts.
 import {displayAmount} from '../core/amounts.js'
 import {type ProposalListing, type ProposalView} from '../nectar/governance.js'
-import {renderTable} from './render.js'
+import {type Column, type ListFlags, renderList} from './render.js'
 
 const voted = (v: ProposalView) => (v.voter === null || v.token === null ? '' : v.voted === null ? '?' : v.voted ? 'yes' : 'no')
-const short = (title: null | string) => (title === null ? '(text not kept here)' : title.length > 40 ? title.slice(0, 39) + '…' : title)
+
 
 /** Proposals as a table, newest first. */
-export function proposalsTable({proposals}: ProposalListing): string {
+const PROPOSAL_COLUMNS: Column[] = [
+  {align: 'right', header: 'id', priority: 10},
+  {header: 'title', priority: 9, wrap: true},
+  {header: 'state', priority: 8},
+  {align: 'right', header: 'snapshot', priority: 1},
+  {align: 'right', header: 'yes NEC', key: 'yes', priority: 6, wrap: true},
+  {align: 'right', header: 'no NEC', key: 'no', priority: 5, wrap: true},
+  {align: 'right', header: 'turnout', priority: 4},
+  {header: 'time left', priority: 7, wrap: true},
+  {align: 'right', header: 'your weight', key: 'weight', priority: 2},
+  {header: 'voted', priority: 3},
+]
+
+export function proposalsTable({proposals}: ProposalListing, flags: ListFlags = {}): string {
   const rows = proposals.map((p) => [
     p.id,
-    short(p.title),
+    p.title ?? '(text not kept here)',
     p.state,
     p.snapshotBlock ?? '',
-    p.token === null ? '' : `${displayAmount(p.yesWei)} (${p.yesShare}%)`,
-    p.token === null ? '' : `${displayAmount(p.noWei)} (${p.noShare}%)`,
+    p.token === null ? '' : {sort: p.yesWei, text: `${displayAmount(p.yesWei)} (${p.yesShare}%)`},
+    p.token === null ? '' : {sort: p.noWei, text: `${displayAmount(p.noWei)} (${p.noShare}%)`},
     p.token === null ? '' : `${p.turnout}%`,
     p.state === 'active' ? p.timeLeft! : p.state === 'pending' ? `${p.durationDays}d once approved` : '',
-    p.token === null ? '' : displayAmount(p.weightWei),
+    p.token === null ? '' : {csv: p.weight, sort: p.weightWei, text: displayAmount(p.weightWei)},
     voted(p),
   ])
-  return renderTable(['id', 'title', 'state', 'snapshot', 'yes NEC', 'no NEC', 'turnout', 'time left', 'your weight', 'voted'], rows, ['right', 'left', 'left', 'right', 'right', 'right', 'right', 'left', 'right', 'left'])
+  return renderList(PROPOSAL_COLUMNS, rows, flags)
 }
 
 /** One proposal as key/value lines. */

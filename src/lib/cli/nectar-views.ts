@@ -4,14 +4,24 @@ import {displayAmount, formatAmount} from '../core/amounts.js'
 import {type BalanceReport, type SupplyReport} from '../nectar/reads.js'
 import {type RegistrationCheck, type WhitelistStatus} from '../nectar/whitelist.js'
 import {type WhitelistAction, type WhitelistChangeResult} from '../nectar/whitelist-change.js'
-import {renderTable} from './render.js'
+import {type Cell, type ListFlags, renderList, renderTable} from './render.js'
 
-/** Balances as a table with a total; beyond 200 rows, tab-separated lines (exact decimals) for pipes. */
-export function balancesView({balances, total}: BalanceReport): string {
-  if (balances.length > 200) return [...balances.map((b) => `${b.address}\t${b.balance}`), `total\t${formatAmount(total.wei)}`].join('\n')
-  const rows = balances.map((b) => [b.address, displayAmount(b.wei)])
-  if (balances.length > 1) rows.push(['total', displayAmount(total.wei)])
-  return renderTable(['address', 'NEC'], rows, ['left', 'right'])
+/**
+ * Balances as a table with a total; beyond 200 rows (and no list flag), tab-separated lines with
+ * whole addresses and exact decimals, for pipes.
+ */
+export function balancesView({balances, total}: BalanceReport, flags: ListFlags = {}): string {
+  const listing = flags.columns || flags.csv || flags.sort || flags.wide
+  if (balances.length > 200 && !listing) return [...balances.map((b) => `${b.address}\t${b.balance}`), `total\t${formatAmount(total.wei)}`].join('\n')
+  const rows: Cell[][] = balances.map((b) => [b.address, {csv: b.balance, sort: b.wei, text: displayAmount(b.wei)}])
+  const footer = balances.length > 1 ? [['total', displayAmount(total.wei)]] : []
+  return renderList([{header: 'address', priority: 1}, {align: 'right', header: 'NEC'}], rows, flags, {footer})
+}
+
+/** A list of addresses (whitelist list, the admins lists), the owner marked. */
+export function addressesView(addresses: readonly string[], flags: ListFlags, owner?: string): string {
+  const rows = addresses.map((a) => [a, owner !== undefined && a.toLowerCase() === owner.toLowerCase() ? 'owner' : ''])
+  return renderList(owner === undefined ? ['address'] : ['address', 'role'], rows, flags)
 }
 
 export function supplyLines(s: SupplyReport): Array<[string, string]> {
@@ -30,7 +40,7 @@ export function supplyLines(s: SupplyReport): Array<[string, string]> {
 }
 
 export function registrationTable({addresses}: RegistrationCheck): string {
-  return renderTable(['address', 'on list', 'may hold/transfer'], addresses.map((e) => [e.address, e.registered ? 'yes' : 'no', e.effective ? 'yes' : 'no']))
+  return renderTable(['address', 'on list', {header: 'may hold/transfer', wrap: true}], addresses.map((e) => [e.address, e.registered ? 'yes' : 'no', e.effective ? 'yes' : 'no']))
 }
 
 export function whitelistStatusLines(s: WhitelistStatus): Array<[string, string]> {

@@ -1,7 +1,7 @@
 // How an error reaches a person (one line, details, hint on stderr) or a script (the envelope on
 // stdout), and the exit code. Shared by BaseCommand and the hooks that run before any command.
 import {type NectarError} from '../core/errors.js'
-import {color, toJsonText} from './render.js'
+import {color, terminalWidth, toJsonText, wrapText} from './render.js'
 
 export function errorEnvelope(error: NectarError, warnings: readonly string[] = []) {
   return {ok: false as const, error: error.toJSON(), ...(warnings.length > 0 ? {warnings: [...warnings]} : {})}
@@ -16,5 +16,6 @@ export function reportError(error: NectarError, json: boolean, warnings: readonl
   const lines = [`${color.red('Error:')} ${error.message}`]
   for (const detail of error.details) lines.push(`  ${detail}`)
   if (error.hint) lines.push(`${color.cyan('Hint:')} ${error.hint}`)
-  process.stderr.write(lines.join('\n') + '\n')
+  const width = terminalWidth(process.stderr)
+  process.stderr.write(lines.map((line) => wrapText(line, width, {hang: line.startsWith('  ') ? '    ' : '  '})).join('\n') + '\n')
 }

@@ -1,17 +1,27 @@
-import {nectarError} from '../core/errors.js'
+import {nectarError, quote} from '../core/errors.js'
+import {closest} from '../core/suggest.js'
 import {isReservedName} from '../core/names.js'
 import {BUILTIN_NETWORKS} from './networks.js'
 import {type Settings, type SettingSource} from './settings.js'
 import {type ConfigData} from './store.js'
 
+const PROFILE_FIELDS = ['chainId', 'rpcUrl', 'devnet', 'contracts', 'endpoints']
+const CONTRACTS = ['nec', 'controller', 'multicall3', 'snm', 'oracle', 'market', 'blacklist', 'profileRegistry', 'sonmRegistry', 'proposalManager']
 /** Keys `config get|set|unset` accept: top-level settings and dot paths into network profiles. */
-const KEY = /^(network|account|networks\.[a-z0-9][a-z0-9_-]{0,31}(\.(chainId|rpcUrl|devnet|contracts(\.(nec|controller|multicall3|snm|oracle|market|blacklist|profileRegistry|sonmRegistry|proposalManager))?|endpoints(\.0x[0-9a-fA-F]{40})?))?)$/
+const KEY = new RegExp(`^(network|account|networks\\.[a-z0-9][a-z0-9_-]{0,31}(\\.(chainId|rpcUrl|devnet|contracts(\\.(${CONTRACTS.join('|')}))?|endpoints(\\.0x[0-9a-fA-F]{40})?))?)$`)
+
+/** The keys a misspelt `key` may have meant: the top-level ones, and the fields of the profile it names. */
+function keysLike(key: string): string[] {
+  const [, name = 'NAME'] = key.split('.')
+  const profile = `networks.${name.toLowerCase()}`
+  return ['network', 'account', ...PROFILE_FIELDS.map((f) => `${profile}.${f}`), ...CONTRACTS.map((c) => `${profile}.contracts.${c}`)]
+}
 
 export function checkKey(key: string): string[] {
   if (!KEY.test(key) || key.split('.').some(isReservedName)) {
-    throw nectarError('UNKNOWN_CONFIG_KEY', `${JSON.stringify(key)} is not a config key.`, {
-      hint: 'Keys: network, account, networks.NAME.rpcUrl, networks.NAME.chainId, networks.NAME.contracts.nec, networks.NAME.endpoints.PROVIDER_ADDRESS (see `nectar config list`).',
-    })
+    const guess = key.length <= 200 ? closest(key, keysLike(key)) : undefined
+    const keys = 'Keys: network, account, networks.NAME.rpcUrl, networks.NAME.chainId, networks.NAME.contracts.nec, networks.NAME.endpoints.PROVIDER_ADDRESS (see `nectar config list`).'
+    throw nectarError('UNKNOWN_CONFIG_KEY', `${quote(key)} is not a config key.`, {hint: guess ? `Did you mean \`${guess}\`? ${keys}` : keys})
   }
   const path = key.split('.')
   // One entry per provider however its address is written: endpoints are keyed in lower case.

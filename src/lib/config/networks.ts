@@ -1,4 +1,5 @@
 import {nectarError} from '../core/errors.js'
+import {closest} from '../core/suggest.js'
 import {type ConfigData, type NetworkProfile} from './store.js'
 
 export const DEVNET = 'devnet'
@@ -54,9 +55,10 @@ export function getNetwork(config: ConfigData, name: string): NamedProfile | und
 export function requireNetwork(config: ConfigData, name: string): NamedProfile {
   const profile = getNetwork(config, name)
   if (!profile) {
-    const known = listNetworks(config).map((n) => n.name).join(', ')
+    const known = listNetworks(config).map((n) => n.name)
+    const guess = closest(name, known)
     throw nectarError('UNKNOWN_NETWORK', `There is no network profile named ${JSON.stringify(name)}.`, {
-      hint: `Known networks: ${known}. Add one with \`nectar network add ${name} --rpc-url URL --chain-id N\`.`,
+      hint: `${guess ? `Did you mean \`${guess}\`? ` : ''}Known networks: ${known.join(', ')}. Add one with \`nectar network add ${name} --rpc-url URL --chain-id N\`.`,
     })
   }
   return profile

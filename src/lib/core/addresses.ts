@@ -1,4 +1,4 @@
-import {getAddress, zeroAddress} from 'viem'
+import {getAddress, isAddress, zeroAddress} from 'viem'
 
 import {nectarError, quote} from './errors.js'
 
@@ -38,4 +38,4 @@ export function parseAddress(text: string, label = 'address', {allowZero = false
   return address
 }
 
-export {zeroAddress}
+export {isAddress, zeroAddress}

@@ -205,6 +205,7 @@ export const ERROR_CODES = {
   TX_UNCONFIRMED: {exit: 'runtime', hint: 'Check it with `nectar tx status HASH`; do not send it again until it is settled.'},
   UNEXPECTED: {exit: 'runtime', hint: 'Run again with --debug for the full error.'},
   UNKNOWN_ACCOUNT: {exit: 'usage', hint: 'See `nectar wallet list`.'},
+  UNKNOWN_COLUMN: {exit: 'usage'},
   UNKNOWN_COMMAND: {exit: 'usage', hint: 'See `nectar --help` for the list of commands.'},
   UNKNOWN_CONFIG_KEY: {exit: 'usage'},
   UNKNOWN_NETWORK: {exit: 'usage'},

@@ -9,7 +9,7 @@ import {type BenchmarkName, NETFLAG_NAMES, type NetflagName} from './benchmarks.
 import {getOracleRate} from './deals.js'
 import {type Miss, type OfferFilter, type OfferJson, offerJson, type OfferSearch, type OfferSort, searchOffers} from './offers.js'
 import {listOrders, type Order} from './orders.js'
-import {formatBitrate, formatDealDuration, formatSize, parseBitrate, parsePrice, parseSize, snmPerHourText, usdPerHourText} from './units.js'
+import {parseBitrate, parsePrice, parseSize} from './units.js'
 import {mastersOf} from './workers.js'
 
 /** The flags of `compute offers`, as parsed. */
@@ -62,7 +62,7 @@ export interface FoundOffers extends OfferSearch {
 }
 
 /** Who a deal on the offer pays. */
-const payeeOf = (found: Pick<FoundOffers, 'payees'>, order: Order): Address => found.payees.get(order.author.toLowerCase()) ?? order.author
+export const payeeOf = (found: Pick<FoundOffers, 'payees'>, order: Order): Address => found.payees.get(order.author.toLowerCase()) ?? order.author
 
 /** The active asks that match the query, for `renter` (asks reserved for someone else are left out). */
 export async function findOffers(client: ChainClient, {addresses, query, renter}: {addresses: {market: Address; oracle: Address}; query: OfferQuery; renter?: Address}): Promise<FoundOffers> {
@@ -71,30 +71,6 @@ export async function findOffers(client: ChainClient, {addresses, query, renter}
   const search = searchOffers(asks, {...query.filter, maxPrice, renter}, query.sort, query.limit)
   const payees = await mastersOf(client, addresses.market, [...search.matches, ...search.nearest.map((n) => n.order)].map((o) => o.author))
   return {...search, payees, rate}
-}
-
-export const OFFER_COLUMNS = ['id', 'provider', 'cores', 'ram', 'storage', 'gpu', 'net down/up', 'USD/h', 'SNM/h', 'duration', 'ID']
-export const OFFER_ALIGN = ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'] as const
-
-/** The identity level an ask requires, short (the table's `ID` column; --json has the full name). */
-const LEVEL_SHORT = ['?', 'anon', 'reg', 'ident', 'pro']
-
-/** The table rows of the matches. */
-export function offerRows(found: FoundOffers): string[][] {
-  const short = (a: Address) => `${a.slice(0, 8)}…${a.slice(-4)}`
-  return found.matches.map((o) => [
-    o.id.toString(),
-    payeeOf(found, o) === o.author ? short(o.author) : `${short(o.author)} (pays ${short(payeeOf(found, o))})`,
-    o.benchmarks.cpuCores.toString(),
-    formatSize(o.benchmarks.ramSize),
-    formatSize(o.benchmarks.storageSize),
-    o.benchmarks.gpuCount > 0n ? `${o.benchmarks.gpuCount} × ${formatSize(o.benchmarks.gpuMem)}` : '-',
-    `${formatBitrate(o.benchmarks.netDownload)} / ${formatBitrate(o.benchmarks.netUpload)}`,
-    usdPerHourText(o.price),
-    snmPerHourText(o.price, found.rate),
-    o.duration === 0n ? 'spot' : `≤ ${formatDealDuration(o.duration)}`,
-    LEVEL_SHORT[o.identityLevel] ?? String(o.identityLevel),
-  ])
 }
 
 /** When nothing matches: one line per nearest offer with what it misses. */

@@ -5,6 +5,7 @@ import {type Address, stringToHex, zeroAddress} from 'viem'
 
 import {parseAddress} from '../core/addresses.js'
 import {NectarError, nectarError} from '../core/errors.js'
+import {closest} from '../core/suggest.js'
 import {parseYamlText, readYamlFile, type YamlFile} from '../core/yaml-file.js'
 import {BENCHMARK_LIMITS, type BenchmarkName, type Benchmarks, benchmarksToVector, type Netflags, netflagsToVector} from './benchmarks.js'
 import {parseDurationSeconds} from '../core/durations.js'
@@ -74,7 +75,9 @@ function planOrder(value: unknown, base: string, lineOfDoc: (pointer: string) =>
     const errors = validatePlan.errors ?? []
     // Prefer the most specific error (deepest path), and a missing field over anyOf noise.
     const sorted = [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length)
-    const e = sorted.find((x) => x.keyword !== 'anyOf') ?? sorted[0]
+    // At one depth an unknown field comes first: `duraton` is a typo to point at, not "duration is missing".
+    const depth = sorted[0].instancePath.length
+    const e = sorted.find((x) => x.keyword === 'additionalProperties' && x.instancePath.length === depth) ?? sorted.find((x) => x.keyword !== 'anyOf') ?? sorted[0]
     const params = e.params as Record<string, string>
     let name = field(e.instancePath)
     let message: string
@@ -83,7 +86,8 @@ function planOrder(value: unknown, base: string, lineOfDoc: (pointer: string) =>
       message = `the field ${name} is missing`
     } else if (e.keyword === 'additionalProperties') {
       name = field(`${e.instancePath}/${params.additionalProperty}`)
-      message = `unknown field ${name}`
+      const guess = closest(params.additionalProperty, Object.keys((e.parentSchema as {properties?: object} | undefined)?.properties ?? {}))
+      message = `unknown field ${name}${guess ? ` (did you mean ${field(`${e.instancePath}/${guess}`)}?)` : ''}`
     } else if (e.keyword === 'pattern') {
       message = `${name} ${JSON.stringify(valueAt(value, e.instancePath))} has the wrong unit or format`
     } else {

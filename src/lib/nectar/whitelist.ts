@@ -1,7 +1,7 @@
 // The controller's whitelist: batched status reads, roles, event-sourced listings and the plan for
 // batched register/deregister. Only functions the mainnet controller v2 has are called; the events
 // (Registered, AdminAdded, …) are devnet additions, detected in the bytecode before they are relied on.
-import {type Address, type Hex, toEventSelector} from 'viem'
+import {type Address, getAddress, type Hex, toEventSelector} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
 import {forEachLogPage} from '../chain/log-pages.js'
@@ -209,7 +209,6 @@ export async function replayMembership(
     }
     onPage?.(to, head)
   })
-  const {getAddress} = await import('viem')
   return {members: [...members.values()].map((a) => getAddress(a)), toBlock: head}
 }
 

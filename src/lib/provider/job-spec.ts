@@ -6,6 +6,7 @@ import path from 'node:path'
 
 import {parseDurationMs} from '../core/durations.js'
 import {nectarError} from '../core/errors.js'
+import {closest} from '../core/suggest.js'
 import {readYamlFile} from '../core/yaml-file.js'
 import validate from './validate-job.gen.js'
 
@@ -51,7 +52,8 @@ export function jobSpecProblem(value: unknown): JobSpecProblem | undefined {
   const at = pick.instancePath
   if (pick.keyword === 'additionalProperties') {
     const name = (pick.params as {additionalProperty: string}).additionalProperty
-    return {field: `${at}/${name}`, message: `unknown field "${name}"${at ? ` in ${at}` : ''}`}
+    const guess = closest(name, Object.keys((pick.parentSchema as {properties?: object} | undefined)?.properties ?? {}))
+    return {field: `${at}/${name}`, message: `unknown field "${name}"${at ? ` in ${at}` : ''}${guess ? ` (did you mean "${guess}"?)` : ''}`}
   }
   if (pick.keyword === 'required') {
     const name = (pick.params as {missingProperty: string}).missingProperty

@@ -4,6 +4,7 @@ import {controllerFlag, ControllerOperationCommand} from '../../../lib/cli/contr
 
 export default class ControllerOwnerTransfer extends ControllerOperationCommand<typeof ControllerOwnerTransfer> {
   static args = {address: Args.string({description: 'The new owner', required: true})}
+  static summary = 'Transfer the controller’s ownership (owner).'
   static description = `Transfer the controller's ownership (owner) with changeOwner. There is no second step: the new owner holds every
 owner power at once. Warns when the new owner is not a whitelist admin (it could not authorise makers).`
   static examples = ['<%= config.bin %> <%= command.id %> 0x70997970C51812dc3A010C7d01b50e0d17dc79C8', '<%= config.bin %> <%= command.id %> 0x… --controller 0x… --yes --json']

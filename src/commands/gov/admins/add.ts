@@ -7,6 +7,7 @@ import {type AdminChangeResult} from '../../../lib/nectar/governance-write.js'
 
 export default class GovAdminsAdd extends BaseCommand<typeof GovAdminsAdd> {
   static args = {address: Args.string({description: 'An address or an account name', required: true})}
+  static summary = 'Make an address a governance admin.'
   static description = `Make an address a governance admin (any admin may): admins approve and deny proposals.`
   static examples = ['<%= config.bin %> <%= command.id %> 0x70997970C51812dc3A010C7d01b50e0d17dc79C8', '<%= config.bin %> <%= command.id %> 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --yes --json']
   static flags = {...rpcFlags, ...signerFlags, ...txFlags}

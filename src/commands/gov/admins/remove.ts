@@ -7,6 +7,7 @@ import {type AdminChangeResult} from '../../../lib/nectar/governance-write.js'
 
 export default class GovAdminsRemove extends BaseCommand<typeof GovAdminsRemove> {
   static args = {address: Args.string({description: 'An address or an account name', required: true})}
+  static summary = 'Remove a governance admin (owner).'
   static description = `Remove a governance admin (the ProposalManager's owner only). Refuses, sending nothing, when the address is not an admin.`
   static examples = ['<%= config.bin %> <%= command.id %> 0x70997970C51812dc3A010C7d01b50e0d17dc79C8', '<%= config.bin %> <%= command.id %> 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --yes --json']
   static flags = {...rpcFlags, ...signerFlags, ...txFlags}

@@ -6,6 +6,7 @@ import type {CancelledOrder} from '../../../lib/market/cancel-order.js'
 
 export default class ProviderOfferCancel extends BaseCommand<typeof ProviderOfferCancel> {
   static args = {id: Args.string({description: 'Offer (ASK order) id', required: true})}
+  static summary = 'Cancel one of your active offers.'
   static description = 'Cancel one of your active offers (CancelOrder).'
   static examples = ['<%= config.bin %> <%= command.id %> 4 --account dev6', '<%= config.bin %> <%= command.id %> 4 --yes --json']
   static flags = {...rpcFlags, ...signerFlags, ...txFlags}

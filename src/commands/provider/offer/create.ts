@@ -6,6 +6,7 @@ import {renderKeyValues} from '../../../lib/cli/render.js'
 import type {OfferCreateReport} from '../../../lib/market/place-order.js'
 
 export default class ProviderOfferCreate extends BaseCommand<typeof ProviderOfferCreate> {
+  static summary = 'Place ASK orders from a plan file.'
   static description = 'Place an ASK order from a plan file (resources in human units, price, duration, netflags, counterparty), checked against schemas/ask-plan.schema.json; errors name the field and the line.'
   static examples = ['<%= config.bin %> <%= command.id %> --plan ask.yaml', '<%= config.bin %> <%= command.id %> --plan ask.yaml --dry-run --json']
   static flags = {

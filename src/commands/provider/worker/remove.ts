@@ -6,6 +6,7 @@ import type {WorkerChange} from '../../../lib/market/workers.js'
 
 export default class ProviderWorkerRemove extends BaseCommand<typeof ProviderWorkerRemove> {
   static args = {worker: Args.string({description: 'Address of the worker', required: true})}
+  static summary = 'End a master/worker binding.'
   static description =
     "End a master/worker binding (RemoveWorker), run by the master or by the worker itself: the worker's deals pay the worker again. The master is this account, or the worker's own master when this account is the worker (--master names it explicitly). Refused before sending when WORKER is not that master's worker, or this account is neither of them."
   static examples = [
