@@ -76,7 +76,7 @@ describe('accounts by name', () => {
   it('a transfer that cannot go through refuses before any password prompt', async () => {
     const pty = runInPty(['transfer', 'dev2', '1', '--account', 'empty'], {env: ptyEnv()})
     const r = await pty.done
-    expect(stripAnsi(r.raw)).toMatch(/holds 0 NEC, less than the 1 NEC to send/)
+    expect(stripAnsi(r.raw).replaceAll(/\s+/g, ' ')).toMatch(/holds 0 NEC, less than the 1 NEC to send/)
     expect(stripAnsi(r.raw)).not.toMatch(/Password/)
     expect(r.status).toBe(1)
   })

@@ -31,7 +31,8 @@ export function progressLine(label: string, current: number, total: number, elap
   const filled = Math.round(ratio * width)
   const rate = elapsedMs > 0 ? (current * 1000) / elapsedMs : 0
   const time = done || current >= total ? `in ${seconds(elapsedMs / 1000)}` : current === 0 || elapsedMs < 500 ? 'ETA …' : `ETA ${seconds((total - current) / rate)}`
-  const speed = current > 0 && elapsedMs >= 500 ? ` ${count(rate)}/s` : ''
+  // A rate over less than half a second is noise while running; at the end it is what happened.
+  const speed = current > 0 && (done ? elapsedMs > 0 : elapsedMs >= 500) ? ` ${count(rate)}/s` : ''
   return `${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${count(current)}/${count(total)}${speed} ${time}`
 }
 
