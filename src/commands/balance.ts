@@ -8,7 +8,7 @@ import {requireContract} from '../lib/config/settings.js'
 import {type BalanceReport} from '../lib/nectar/reads.js'
 
 export default class Balance extends BaseCommand<typeof Balance> {
-  static args = {address: Args.string({description: 'Addresses to read (default: the active account)'})}
+  static args = {address: Args.string({description: 'Addresses or account names to read (default: the active account)'})}
   static summary = 'Show NEC balances of accounts, addresses or a file.'
   static description = 'Show NEC balances: of the active account, of addresses you name, or of a file of up to 100,000 addresses (read in batches).'
   static examples = [
@@ -29,7 +29,9 @@ export default class Balance extends BaseCommand<typeof Balance> {
   public async run(): Promise<BalanceReport> {
     const {flags} = this
     const blockNumber = flags.block === undefined ? undefined : parseBlockNumber(flags.block, '--block')
-    const addresses = this.positionals.length > 0 || flags.file ? collectAddresses(this.positionals, flags.file) : [await this.accountAddress()]
+    const spinner = this.busy(flags.file ? `Reading ${flags.file}…` : 'Reading balances…')
+    const addresses = this.positionals.length > 0 || flags.file ? collectAddresses(this.positionals, flags.file, {names: await this.accountNames(this.positionals), poke: () => spinner.poke()}) : [await this.accountAddress()]
+    spinner.update('Reading balances…')
     const nec = requireContract(this.settings(), 'nec')
     const client = await this.client()
     const {readBalanceReport} = await import('../lib/nectar/reads.js')

@@ -1,6 +1,5 @@
 import {Args} from '@oclif/core'
 
-import {parseAddress} from '../lib/core/addresses.js'
 import {displayAmount, parseAmount} from '../lib/core/amounts.js'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {rpcFlags, signerFlags, txFlags} from '../lib/cli/flags.js'
@@ -9,7 +8,7 @@ import {type TransferResult} from '../lib/nectar/transfer.js'
 
 export default class Transfer extends BaseCommand<typeof Transfer> {
   static args = {
-    to: Args.string({description: 'Recipient address', required: true}),
+    to: Args.string({description: 'Recipient: an address or an account name', required: true}),
     amount: Args.string({description: 'Amount of NEC (up to 18 decimals)', required: true}),
   }
   static summary = 'Send NEC, checked and previewed before signing.'
@@ -22,7 +21,7 @@ export default class Transfer extends BaseCommand<typeof Transfer> {
   static flags = {...rpcFlags, ...signerFlags, ...txFlags}
 
   public async run(): Promise<TransferResult> {
-    const to = parseAddress(this.args.to, 'recipient')
+    const to = await this.addressArg(this.args.to, 'recipient')
     const amount = parseAmount(this.args.amount, {label: 'amount', unit: 'NEC'})
     const nec = requireContract(this.settings(), 'nec')
     const client = await this.client()

@@ -72,7 +72,7 @@ describe('compute order --job --follow', () => {
     expect(r.stdout).toBe('hello from the job\ndone\n')
     expect(r.stderr).toContain('a warning\n')
     expect(r.stderr).toMatch(/Deal \d+ opened/)
-    expect(r.stderr).toContain('exit status 3')
+    expect(r.stderr).toMatch(/Job \d+ exited with code 3 after \d+ s\./)
     expect(r.status).toBe(3)
     expect(agentLog()).toMatch(/Placed ask \d+/)
   })

@@ -83,7 +83,7 @@ describe('provider serve and compute run/logs, end to end', () => {
     const lines = result.stdout.split('\n').filter(Boolean)
     expect(lines.length).toBeGreaterThan(30)
     expect(lines).toEqual(lines.map((_, i) => `line ${i + 1}`))
-    expect(result.stderr).toContain('reconnecting')
+    expect(result.stderr).toContain('Reconnecting (attempt 1)')
     expect(result.status).toBe(1)
     // Everything the agent wrote before it died is served after the restart, and nothing more.
     const again = await nectar(['compute', 'logs', String(dealId), jobId, '--json']).done
@@ -122,7 +122,7 @@ describe('provider serve and compute run/logs, end to end', () => {
     expect(result.stdout).toBe(Array.from({length: 150}, (_, i) => `out ${i + 1}\n`).join(''))
     const errLines = result.stderr.split('\n').filter((l) => l.startsWith('err '))
     expect(errLines).toEqual(Array.from({length: 15}, (_, i) => `err ${(i + 1) * 10}`))
-    expect(result.stderr).toContain('reconnecting')
+    expect(result.stderr).toContain('Reconnecting (attempt 1)')
   })
 
   it('keeps a job’s log within --max-log-bytes, and compute shows the agent’s marker as a plain line on stderr', async () => {

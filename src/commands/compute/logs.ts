@@ -23,6 +23,7 @@ export default class ComputeLogs extends BaseCommand<typeof ComputeLogs> {
     ...signerFlags,
     endpoint: Flags.string({description: 'Agent URL (default: the deal provider’s endpoint on chain)'}),
     follow: Flags.boolean({char: 'f', description: 'Wait for new output until the job ends'}),
+    prefix: Flags.boolean({description: 'Label each line with its stream: out| or err|'}),
     since: Flags.string({description: 'Only output since a duration ago (10m, 2h) or a time (ISO 8601)'}),
     stream: Flags.string({description: 'Only one stream', options: ['stdout', 'stderr']}),
     tail: Flags.integer({char: 't', description: 'Only the last N lines', min: 0}),
@@ -38,7 +39,7 @@ export default class ComputeLogs extends BaseCommand<typeof ComputeLogs> {
     const jobId = this.args.job === undefined ? undefined : parseJobId(this.args.job)
     const since = flags.since === undefined ? undefined : parseSince(flags.since)
     const target = await this.dealAgent(dealId, flags.endpoint)
-    const output = {json: this.jsonEnabled(), note: (m: string) => this.note(m), stderr: process.stderr, stdout: process.stdout, timestamps: flags.timestamps}
+    const output = this.jobOutput(dealId, flags)
     const report = await readJobLogs(target, {...output, follow: flags.follow, jobId, since, stream: flags.stream as 'stderr' | 'stdout' | undefined, tail: flags.tail})
     if (flags.follow && report.end) process.exitCode = report.end.exitStatus
     return report

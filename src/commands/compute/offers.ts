@@ -28,13 +28,13 @@ export default class ComputeOffers extends BaseCommand<typeof ComputeOffers> {
     'min-ram': Flags.string({description: 'Minimum RAM (8GiB)'}),
     'min-storage': Flags.string({description: 'Minimum storage (100GiB)'}),
     netflags: Flags.string({description: 'Required network flags, comma-separated: overlay, outbound, incoming'}),
-    provider: Flags.string({description: 'Only offers by this provider address'}),
+    provider: Flags.string({description: 'Only offers by this provider (address or account name)'}),
     sort: Flags.string({default: 'price', description: 'Sort order', options: ['price', 'cores', 'ram', 'gpu', 'duration']}),
   }
 
   public async run(): Promise<OffersReport> {
     const {findOffers, nearestLines, offerQuery, offersReport} = await import('../../lib/market/find-offers.js')
-    const query = offerQuery(this.flags)
+    const query = offerQuery(this.flags, this.flags.provider === undefined ? undefined : await this.accountNames([this.flags.provider]))
     const addresses = await this.marketAddresses(['oracle'])
     const client = await this.client()
     const renter = await this.accountAddress().catch(() => undefined) // without an account, offers reserved for someone are left out

@@ -27,6 +27,7 @@ export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
     job: Flags.string({description: 'Job spec file (YAML or JSON) to run on the deal once it opens'}),
     'max-price': Flags.string({description: 'Refuse if the offer costs more than this (0.5usd/h, 3snm/h)'}),
     'rate-margin': Flags.integer({description: 'Forward deal: percent over the oracle rate its whole cost is approved at (default 10)', max: 1000, min: 0}),
+    prefix: Flags.boolean({dependsOn: ['follow'], description: 'With --follow: label each line with its stream, out| or err|'}),
     timestamps: Flags.boolean({dependsOn: ['follow'], description: 'With --follow: prefix each line with its time'}),
   }
 
@@ -66,7 +67,7 @@ export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
     this.note(rentedOfferText(rented)) // stdout belongs to the job from here on
     const {runJob} = await import('../../lib/provider/renter.js')
     const target = await this.dealAgent(rented.deal.id)
-    const {end, job} = await runJob(target, {follow: flags.follow, json: this.jsonEnabled(), note: (m) => this.note(m), spec, stderr: process.stderr, stdout: process.stdout, timestamps: flags.timestamps})
+    const {end, job} = await runJob(target, {...this.jobOutput(rented.deal.id, flags), follow: flags.follow, spec})
     if (!flags.follow && !this.jsonEnabled()) this.log(`Job ${job.id} started on deal ${rented.deal.id}. Follow it with: nectar compute logs ${rented.deal.id} ${job.id} --follow`)
     if (end) process.exitCode = end.exitStatus
     return {...rentReport(rented), endpoint: target.endpoint, job, jobEnd: end}

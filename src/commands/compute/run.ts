@@ -17,6 +17,7 @@ export default class ComputeRun extends BaseCommand<typeof ComputeRun> {
     endpoint: Flags.string({description: 'Agent URL (default: the deal provider’s endpoint on chain)'}),
     follow: Flags.boolean({char: 'f', description: 'Stream the job’s output until it ends'}),
     job: Flags.string({description: 'Job spec file (YAML or JSON)', required: true}),
+    prefix: Flags.boolean({description: 'With --follow: label each line with its stream, out| or err|'}),
     timestamps: Flags.boolean({description: 'With --follow: prefix each line with its time'}),
   }
 
@@ -29,7 +30,7 @@ export default class ComputeRun extends BaseCommand<typeof ComputeRun> {
     const dealId = parseDealId(this.args.deal)
     const spec = loadJobSpecFile(flags.job)
     const target = await this.dealAgent(dealId, flags.endpoint)
-    const {job, end} = await runJob(target, {follow: flags.follow, json: this.jsonEnabled(), note: (m) => this.note(m), spec, stderr: process.stderr, stdout: process.stdout, timestamps: flags.timestamps})
+    const {job, end} = await runJob(target, {...this.jobOutput(dealId, flags), follow: flags.follow, spec})
     if (!flags.follow && !this.jsonEnabled()) this.log(`Job ${job.id} started. Follow it with: nectar compute logs ${dealId} ${job.id} --follow`)
     if (end) process.exitCode = end.exitStatus
     return {dealId, end, endpoint: target.endpoint, job}

@@ -4,7 +4,6 @@ import {BaseCommand} from '../../lib/cli/base-command.js'
 import {rpcFlags, signerFlags} from '../../lib/cli/flags.js'
 import {renderKeyValues} from '../../lib/cli/render.js'
 import {requireContract} from '../../lib/config/settings.js'
-import {parseAddress} from '../../lib/core/addresses.js'
 import {nectarError} from '../../lib/core/errors.js'
 import {type CandidateDeployment} from '../../lib/devnet/candidate.js'
 
@@ -21,7 +20,7 @@ the upgrade with \`controller inspect\`, \`controller migrate\` and \`controller
   }
 
   public async run(): Promise<CandidateDeployment> {
-    const vault = this.flags.vault === undefined ? undefined : parseAddress(this.flags.vault, '--vault')
+    const vault = this.flags.vault === undefined ? undefined : await this.addressArg(this.flags.vault, '--vault')
     const settings = this.settings()
     if (!settings.network.devnet) {
       throw nectarError('USAGE', `\`devnet deploy-controller\` deploys only on the devnet, not on ${settings.network.name}.`, {hint: 'Use --network devnet.'})

@@ -40,11 +40,15 @@ under a journal: a re-run of the same input (or --resume) after a crash continue
     const nec = requireContract(settings, 'nec')
     // Bad input fails before the chain is asked anything; the token's controller is checked once known.
     const named = settings.network.contracts?.controller ?? nec
-    let addresses = whitelistTargets(action, this.positionals, flags.file, {controller: named, nec})
+    const names = await this.accountNames(this.positionals)
+    const spinner = this.busy(flags.file ? `Reading ${flags.file}…` : 'Checking…')
+    const poke = () => spinner.poke()
+    let addresses = whitelistTargets(action, this.positionals, flags.file, {controller: named, names, nec, poke})
     const client = await this.client()
     const contracts = {controller: await this.tokenController(), nec}
-    if (contracts.controller.toLowerCase() !== named.toLowerCase()) addresses = whitelistTargets(action, this.positionals, flags.file, contracts)
+    if (contracts.controller.toLowerCase() !== named.toLowerCase()) addresses = whitelistTargets(action, this.positionals, flags.file, {...contracts, names, poke})
     const journalDir = path.join(this.dataDir, 'journals')
+    spinner.update(`Reading the whitelist status of ${addresses.length.toLocaleString('en-US')} addresses…`)
     const result = await changeWhitelist(client, {action, addresses, batchSize: flags['batch-size'], controller: contracts.controller, journalDir}, await this.batchSendOptions())
     const {whitelistChangeLines} = await import('../../lib/cli/nectar-views.js')
     this.log(renderKeyValues(whitelistChangeLines(action, result)))

@@ -17,7 +17,7 @@ export default class WhitelistCheck extends BaseCommand<typeof WhitelistCheck> {
 
   public async run(): Promise<RegistrationCheck> {
     if (this.positionals.length === 0) throw nectarError('USAGE', 'Give at least one ADDRESS to check.', {hint: 'e.g. `nectar whitelist check 0x…`.'})
-    const addresses = collectAddresses(this.positionals, undefined)
+    const addresses = collectAddresses(this.positionals, undefined, {names: await this.accountNames(this.positionals)})
     const controller = await this.tokenController()
     const client = await this.client()
     const {checkRegistrations} = await import('../../lib/nectar/whitelist.js')

@@ -22,6 +22,8 @@ export interface BatchSummary {
   pending: number
   toSend: number
   totalGas: bigint
+  /** The node's gas price now (wei), for what the gas costs in ETH. */
+  gasPrice: bigint
 }
 
 /** What a batch will do, for the confirmation: `action` and `details` are shown, then `question` is asked. */
@@ -175,7 +177,8 @@ export async function runJournaledBatch(options: BatchOptions, calls: readonly B
     })
     const totalGas = gases.reduce((a, b) => a + b, 0n)
     if (toSend.length > 0) {
-      await options.confirm({alreadyDone: outcomes.size, journal: file, pending: rebroadcast.length, toSend: toSend.length, totalGas})
+      const gasPrice = await client.getGasPrice()
+      await options.confirm({alreadyDone: outcomes.size, gasPrice, journal: file, pending: rebroadcast.length, toSend: toSend.length, totalGas})
     }
     if (!header) {
       journal.append({at: now(), chainId, contract: calls[0]?.address ?? '', from: account.address, inputHash: options.inputHash, items: calls.length, kind: options.kind, type: 'header'})

@@ -97,8 +97,8 @@ export interface TransactOptions {
    * must pull from the renter one second later). Ignored when a gas limit is given.
    */
   gasHeadroom?: bigint
-  /** Called with the hash once the transaction is signed, before it is sent. */
-  onSent?: (hash: Hash) => void
+  /** Called with the hash (and the action) once the transaction is signed, before it is sent. */
+  onSent?: (hash: Hash, action: string) => void
   overrides?: TxOverrides
   /** Keeps the signed transaction (fsynced) before it is sent, so it can be looked up or replaced later. */
   record?: (tx: SentTx) => void
@@ -189,7 +189,7 @@ export async function transact<const abi extends Abi | readonly unknown[], funct
   const raw = await signTx(account, {chainId: preview.chainId, data, fees, gas, nonce, to: call.address, value: call.value})
   const hash = keccak256(raw)
   options.record?.({action, at: new Date().toISOString(), chainId: preview.chainId, from: account.address, hash, nonce, raw})
-  options.onSent?.(hash)
+  options.onSent?.(hash, action)
   return sendAndWait(client, raw, hash, nonce, account.address)
 }
 
@@ -268,6 +268,21 @@ function unconfirmed(hash: Hash, nonce: number, from: Address, cause: unknown) {
     details: [toNectarError(cause).message],
     hint: `Check it with \`nectar tx status ${hash}\` or wait with \`nectar tx wait ${hash}\`; do not run the command again until it is settled.`,
   })
+}
+
+/** Significant digits of a decimal string (for an estimate), without trailing zeros. */
+function approx(text: string, digits = 3): string {
+  const [whole, fraction = ''] = text.split('.')
+  if (whole !== '0') return fraction ? `${whole}.${fraction.slice(0, Math.max(0, digits - whole.length))}`.replace(/\.?0*$/, '') : whole
+  const lead = fraction.match(/^0*/)![0].length
+  return `0.${fraction.slice(0, lead + digits)}`.replace(/\.?0*$/, '') || '0'
+}
+
+/** Gas as a person reads it: "121,430,740 (≈0.0243 ETH at 0.2 gwei)". */
+export function gasText(gas: bigint, gasPrice: bigint): string {
+  const units = gas.toLocaleString('en-US')
+  if (gasPrice === 0n) return `${units} (free: gas price 0)`
+  return `${units} (≈${approx(formatEther(gas * gasPrice))} ETH at ${approx(formatEther(gasPrice, 'gwei'))} gwei)`
 }
 
 export function previewLines(preview: TxPreview): Array<[string, string]> {

@@ -164,7 +164,7 @@ export async function replaceTx(client: ChainClient, params: ReplaceParams, send
   const raw = await signTx(account, {chainId, data, fees, gas, nonce: params.nonce, to, value})
   const hash = keccak256(raw)
   send.record?.({action: preview.action, at: new Date().toISOString(), chainId, from: account.address, hash, nonce: params.nonce, raw})
-  send.onSent?.(hash)
+  send.onSent?.(hash, preview.action)
   const result = await sendAndWait(client, raw, hash, params.nonce, account.address)
   return {...result, nonce: params.nonce, replaced: recorded?.hash ?? null}
 }

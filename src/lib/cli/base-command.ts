@@ -1,7 +1,7 @@
 // The oclif glue: the only module under src/lib that imports oclif. Commands extend it; everything
 // they call lives in plain src/lib modules.
 import {Command, Flags, Interfaces} from '@oclif/core'
-import {type LocalAccount} from 'viem'
+import {type Hash, type LocalAccount} from 'viem'
 
 import {type BatchSendOptions} from '../chain/batch.js'
 import {type ChainClient} from '../chain/client.js'
@@ -9,9 +9,11 @@ import {recordSent} from '../chain/sent-log.js'
 import {type TransactOptions, type TxPreview} from '../chain/transact.js'
 import {type ConfigData, readConfig} from '../config/store.js'
 import {requireContract, requireRpcUrl, resolveSettings, rpcOverrideWarning, type Settings, withRpcOrigin} from '../config/settings.js'
-import {nectarError} from '../core/errors.js'
+import {type Address, type NameResolver, type ParseAddressOptions} from '../core/addresses.js'
+import {nectarError, type NectarError} from '../core/errors.js'
 import {type NecSource} from '../nectar/live.js'
 import {createProgress, type Progress} from './progress.js'
+import {createSpinner, type Spinner} from './spinner.js'
 import {color, renderKeyValues, terminalWidth, toJsonText, wrapText} from './render.js'
 import {toNectarError} from '../core/to-nectar-error.js'
 import {errorEnvelope, reportError} from './report-error.js'
@@ -56,6 +58,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   private cachedController?: Promise<`0x${string}`>
   private cachedSettings?: Settings
   private cachedSigner?: Promise<LocalAccount>
+  private cachedSendAccount?: Promise<LocalAccount>
+  /** What to tell a person who presses Ctrl-C now (how to reattach to what keeps running, how to stop it). */
+  private interruptNotes: string[] = []
+  /** The spinner of the pre-flight work under way, if any (cleared before anything else is written). */
+  private spinner?: Spinner
+  /** When the last prompt was answered: a progress bar's clock starts there, not at the question. */
+  private promptAnsweredAt = 0
+  /** Transactions this run has sent, so a cancel can say what already went out. */
+  private readonly sent: Array<{action: string; hash: Hash}> = []
   /** Every warning shown to a person, also carried in the JSON envelope. */
   private readonly warnings: string[] = []
 
@@ -74,8 +85,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** Ctrl-C: the work is interrupted (exit 130). A live view replaces it (see watchView). */
   private readonly interrupted = () => {
-    if (!this.jsonEnabled()) process.stderr.write('\n')
-    reportError(nectarError('INTERRUPTED', 'Interrupted.'), this.jsonEnabled(), this.warnings)
+    this.notBusy()
+    const json = this.jsonEnabled()
+    if (!json) process.stderr.write('\n')
+    // Leaving a follow is no failure: say what keeps running and how to get back to it.
+    if (!json && this.interruptNotes.length > 0) process.stderr.write(['Interrupted.', ...this.interruptNotes.map((line) => `  ${line}`)].join('\n') + '\n')
+    else reportError(nectarError('INTERRUPTED', 'Interrupted.', {details: this.interruptNotes}), json, this.warnings)
     process.exit(130)
   }
 
@@ -136,6 +151,59 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected signer(): Promise<LocalAccount> {
     this.cachedSigner ??= import('../wallet/resolve-account.js').then(({resolveAccount}) => resolveAccount(this.accountOptions()))
     return this.cachedSigner
+  }
+
+  /**
+   * The account transactions are sent from: its address now, its key at the first signature, so the
+   * checks (balance, whitelist, roles) and the preview come before any password prompt.
+   */
+  private sendAccount(): Promise<LocalAccount> {
+    this.cachedSendAccount ??= import('../wallet/resolve-account.js').then(({deferredAccount}) => deferredAccount(this.accountOptions(), () => this.signer()))
+    return this.cachedSendAccount
+  }
+
+  /**
+   * Account names a person may give where an address goes: keystores (no password needed) and dev0..dev9
+   * on the devnet. Undefined when every text given is an address: the keystore code stays unloaded
+   * (start-up of `balance ADDRESS`).
+   */
+  protected async accountNames(given: readonly string[]): Promise<NameResolver | undefined> {
+    if (given.every((text) => /^\s*0x/i.test(text))) return undefined
+    const settings = this.settings()
+    const {nameResolver} = await import('../wallet/address-names.js')
+    return nameResolver({chainId: settings.network.chainId, configDir: this.configDir, devnet: Boolean(settings.network.devnet), env: process.env})
+  }
+
+  /** An address from the command line: 0x… or an account name (see accountNames). */
+  protected async addressArg(text: string, label: string, options: Omit<ParseAddressOptions, 'names'> = {}): Promise<Address> {
+    const {parseAddress} = await import('../core/addresses.js')
+    return parseAddress(text, label, {...options, names: await this.accountNames([text])})
+  }
+
+  /**
+   * How a job's output reaches a person: stdout and stderr apart, stderr lines in colour on a
+   * terminal, `out|`/`err|` labels with --prefix; one status line, redrawn in place, while the
+   * connection is lost (plain lines when stderr is not a terminal); Ctrl-C tells how to reattach.
+   */
+  protected jobOutput(dealId: bigint, {prefix, timestamps}: {prefix?: boolean; timestamps?: boolean}) {
+    const tty = Boolean(process.stderr.isTTY) && !this.jsonEnabled()
+    const [open, close] = color.yellow('\0').split('\0')
+    return {
+      json: this.jsonEnabled(),
+      note: (message: string) => this.note(message),
+      onFollowing: (jobId: string) => this.onInterruptTell([`Job ${jobId} keeps running on deal ${dealId}.`, `Reattach: nectar compute logs ${dealId} ${jobId} --follow`, `Stop it:  nectar compute stop ${dealId} ${jobId}`]),
+      prefix,
+      status: tty ? (text: string | undefined) => (text === undefined ? this.notBusy() : this.spinner ? this.spinner.update(text) : this.busy(text, 0)) : undefined,
+      stderr: process.stderr,
+      stderrStyle: tty && open ? {close, open} : undefined,
+      stdout: process.stdout,
+      timestamps,
+    }
+  }
+
+  /** Lines shown if the person presses Ctrl-C from now on (e.g. how to reattach to a job that keeps running). */
+  protected onInterruptTell(lines: string[]): void {
+    this.interruptNotes = lines
   }
 
   private accountOptions() {
@@ -214,8 +282,36 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected async promptPassword(message: string): Promise<string> {
+    this.notBusy()
     const {password} = await import('@inquirer/prompts')
-    return password({mask: '*', message}, {output: process.stderr})
+    try {
+      return await password({mask: '*', message}, {output: process.stderr})
+    } finally {
+      this.promptAnsweredAt = Date.now()
+    }
+  }
+
+  /**
+   * A spinner on stderr while pre-flight work runs (a terminal only, never under --json), shown once it
+   * has lasted 300 ms; anything written meanwhile clears it first. Stopped by notBusy(), or by the next
+   * busy(), a prompt, a progress bar or the command's output.
+   */
+  protected busy(text: string, delayMs = 300): Spinner {
+    this.spinner?.stop()
+    const spinner = createSpinner(text, {delayMs, enabled: Boolean(process.stderr.isTTY) && !this.jsonEnabled()})
+    this.spinner = spinner
+    return spinner
+  }
+
+  /** Stops the spinner, if one runs. */
+  protected notBusy(): void {
+    this.spinner?.stop()
+    this.spinner = undefined
+  }
+
+  public logToStderr(message = '', ...args: unknown[]): void {
+    this.spinner?.clear()
+    super.logToStderr(message, ...args)
   }
 
   /**
@@ -223,6 +319,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    * or under --json it refuses and names --yes: it never waits on a prompt nobody can answer.
    */
   protected async confirmTransaction(preview: TxPreview): Promise<void> {
+    this.notBusy()
     const {previewLines} = await import('../chain/transact.js')
     if (!this.jsonEnabled()) this.logToStderr(renderKeyValues(previewLines(preview)))
     await this.confirmOrRefuse(`Send this transaction?`)
@@ -234,11 +331,18 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    */
   protected async sendOptions(details?: Array<[string, string]>): Promise<TransactOptions> {
     const flags = this.groupFlags
+    const account = await this.sendAccount()
+    // The checks before the preview (simulation, balances, roles) can take a while on a slow node.
+    if (!this.spinner) this.busy('Checking…')
     return {
-      account: await this.signer(),
+      account,
       confirm: (preview) => this.confirmTransaction(preview),
       details,
-      onSent: (hash) => this.note(`Sent ${hash}; waiting for the receipt…`),
+      onSent: (hash, action) => {
+        this.notBusy()
+        this.sent.push({action, hash})
+        this.note(`Sent ${hash}; waiting for the receipt…`)
+      },
       record: (tx) => recordSent(this.dataDir, tx),
       overrides: {gasLimit: flags['gas-limit'], maxFeePerGas: flags['max-fee'], maxPriorityFeePerGas: flags['priority-fee'], nonce: flags.nonce},
       warn: (message) => this.warnUser(message),
@@ -247,8 +351,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** What a batched action needs from the command line: the signer, the confirmation of its preview, a progress bar. */
   protected async batchSendOptions(): Promise<BatchSendOptions> {
+    const account = await this.sendAccount()
+    if (!this.spinner) this.busy('Checking…')
     return {
-      account: await this.signer(),
+      account,
       confirm: async ({action, details, question}) => {
         if (!this.jsonEnabled()) this.logToStderr(renderKeyValues([['action', action], ...details]))
         await this.confirmOrRefuse(question)
@@ -286,6 +392,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected async confirmOrRefuse(question: string): Promise<void> {
+    this.notBusy()
     if (this.groupFlags.yes) return
     if (!this.canPrompt()) {
       throw nectarError('CONFIRMATION_REQUIRED', 'This sends a transaction and needs confirmation, but there is no terminal to ask.', {
@@ -294,24 +401,29 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
     const {confirm} = await import('@inquirer/prompts')
     const ok = await confirm({default: false, message: question}, {output: process.stderr})
-    if (!ok) throw nectarError('DECLINED', 'Declined; nothing was sent.')
+    this.promptAnsweredAt = Date.now()
+    if (!ok) throw nectarError('DECLINED', this.sent.length === 0 ? 'Cancelled; nothing was sent.' : 'Cancelled.')
   }
 
   protected progress(label: string, total: number): Progress {
-    return createProgress(label, total, Boolean(process.stderr.isTTY) && !this.jsonEnabled())
+    this.notBusy()
+    return createProgress(label, total, {enabled: Boolean(process.stderr.isTTY) && !this.jsonEnabled(), startedAt: () => this.promptAnsweredAt})
   }
 
   protected warnUser(message: string): void {
     this.warnings.push(message)
+    this.spinner?.clear()
     if (!this.jsonEnabled()) process.stderr.write(`${wrapText(`${color.yellow('Warning:')} ${message}`, terminalWidth(process.stderr), {hang: '  '})}\n`)
   }
 
   protected note(message: string): void {
+    this.spinner?.clear()
     if (!this.jsonEnabled()) process.stderr.write(`${color.dim(wrapText(message, terminalWidth(process.stderr)))}\n`)
   }
 
-  /** A line for people on stdout, folded to the terminal; --csv and --wide output is left whole. */
+  /** A line for people on stdout, folded to the terminal (the spinner stops first); --csv and --wide output is left whole. */
   public log(message = '', ...args: unknown[]): void {
+    this.notBusy()
     const whole = this.groupFlags?.csv || this.groupFlags?.wide || typeof message !== 'string'
     super.log(whole ? message : wrapText(message, terminalWidth()), ...args)
   }
@@ -363,11 +475,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   public async catch(error: Interfaces.CommandError): Promise<void> {
+    this.notBusy()
     // jsonEnabled() reads the parsed flags; a parse error (an unknown flag, an extra argument) comes before them.
     const json = this.argv.includes('--json')
     // A connection lost later in the run names the URL's origin too.
     const nectar = this.withSuggestion(error) ?? toNectarError(error)
-    reportError(this.cachedSettings ? withRpcOrigin(nectar, this.cachedSettings) : nectar, json, this.warnings)
+    // A prompt declined (exit 1) or left with Ctrl-C (exit 130): no red Error, and what was sent.
+    if ((nectar.code === 'DECLINED' || nectar.code === 'INTERRUPTED') && !json) this.reportCancelled(nectar)
+    else reportError(this.cachedSettings ? withRpcOrigin(nectar, this.cachedSettings) : nectar, json, this.warnings)
     if (this.argv.includes('--debug')) process.stderr.write(String((error as Error)?.stack ?? error) + '\n')
   }
 
@@ -379,7 +494,18 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return unknownFlagsError(unknown.map(String), known, this.id ?? '', this.config.bin)
   }
 
+  /** A declined prompt is the person's choice, not a failure: no red Error, and what was sent (if anything). */
+  private reportCancelled(error: NectarError): void {
+    process.exitCode = error.exitCode
+    // The hash on a line of its own and the action without its parenthesis: each fits 80 columns.
+    const sent = this.sent.flatMap(({action, hash}) => [`  ${hash}`, `    ${action.replace(/ \(.*\)$/, '')}`])
+    const lines = this.sent.length === 0 ? ['Cancelled; nothing was sent.'] : ['Cancelled. Already sent:', ...sent]
+    if (this.sent.length > 0 && error.hint) lines.push(color.dim(error.hint))
+    process.stderr.write(lines.join('\n') + '\n')
+  }
+
   protected async finally(error: Error | undefined): Promise<void> {
+    this.notBusy()
     const {closeRpcAgents} = await import('../chain/rpc.js')
     closeRpcAgents()
     return super.finally(error)

@@ -18,10 +18,10 @@ export abstract class ControllerOperationCommand<T extends typeof Command> exten
   static flags = {...rpcFlags, ...signerFlags, ...txFlags}
 
   /** The operation, from the parsed arguments (bad input fails here, before the chain is asked). */
-  protected abstract operation(): ControllerOperation
+  protected abstract operation(): ControllerOperation | Promise<ControllerOperation>
 
   public async run(): Promise<OwnerOperationResult> {
-    const op = this.operation()
+    const op = await this.operation()
     const named = (this.flags as {controller?: string}).controller
     const target = named === undefined ? undefined : parseAddress(named, '--controller')
     const nec = requireContract(this.settings(), 'nec')

@@ -11,10 +11,10 @@ export abstract class OwnerOperationCommand<T extends typeof Command> extends Ba
   static flags = {...rpcFlags, ...signerFlags, ...txFlags}
 
   /** The operation, from the parsed arguments. */
-  protected abstract operation(): OwnerOperation
+  protected abstract operation(): OwnerOperation | Promise<OwnerOperation>
 
   public async run(): Promise<OwnerOperationResult> {
-    const op = this.operation()
+    const op = await this.operation()
     const client = await this.client()
     const controller = await this.tokenController()
     const send = await this.sendOptions()

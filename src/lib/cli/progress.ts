@@ -5,32 +5,60 @@ export type Progress = ProgressBar
 
 const silent: Progress = {done() {}, tick() {}}
 
+export interface ProgressOptions {
+  enabled?: boolean
+  /**
+   * When the work began (ms since the epoch), read at each redraw: a bar made before a confirmation
+   * prompt starts its clock once the prompt is answered, so time spent reading the preview is not
+   * counted as work (nor drags the rate down).
+   */
+  startedAt?: () => number
+}
+
+const count = (n: number) => Math.round(n).toLocaleString('en-US')
+
+function seconds(s: number): string {
+  if (!Number.isFinite(s)) return '?'
+  if (s < 60) return `${Math.ceil(s)}s`
+  const m = Math.floor(s / 60)
+  return m < 60 ? `${m}m${String(Math.ceil(s % 60)).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`
+}
+
+/** The bar's text: label, bar, count, rate, and the time left (or taken, when done). Pure, for the tests. */
+export function progressLine(label: string, current: number, total: number, elapsedMs: number, done = false): string {
+  const ratio = Math.min(1, current / total)
+  const width = 20
+  const filled = Math.round(ratio * width)
+  const rate = elapsedMs > 0 ? (current * 1000) / elapsedMs : 0
+  const time = done || current >= total ? `in ${seconds(elapsedMs / 1000)}` : current === 0 || elapsedMs < 500 ? 'ETA …' : `ETA ${seconds((total - current) / rate)}`
+  // A rate over less than half a second is noise while running; at the end it is what happened.
+  const speed = current > 0 && (done ? elapsedMs > 0 : elapsedMs >= 500) ? ` ${count(rate)}/s` : ''
+  return `${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${count(current)}/${count(total)}${speed} ${time}`
+}
+
 /**
- * A progress bar on stderr, drawn only when stderr is a terminal (never in --json mode or in pipes),
- * redrawn at most ten times a second.
+ * A progress bar on stderr with its rate and time left, drawn only when stderr is a terminal (never in
+ * --json mode or in pipes), redrawn at most ten times a second.
  */
-export function createProgress(label: string, total: number, enabled = Boolean(process.stderr.isTTY)): Progress {
+export function createProgress(label: string, total: number, {enabled = Boolean(process.stderr.isTTY), startedAt}: ProgressOptions = {}): Progress {
   if (!enabled || total <= 0) return silent
-  const started = Date.now()
+  const created = Date.now()
+  const start = () => Math.max(created, startedAt?.() ?? 0)
   let current = 0
   let last = 0
   const draw = (force = false) => {
     const now = Date.now()
     if (!force && now - last < 100) return
     last = now
-    const ratio = Math.min(1, current / total)
-    const width = 28
-    const filled = Math.round(ratio * width)
-    const elapsed = ((now - started) / 1000).toFixed(1)
-    process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${current}/${total} ${elapsed}s`)
+    process.stderr.write(`\r\u001B[K${progressLine(label, current, total, now - start(), force)}`)
   }
   return {
     done(message) {
       draw(true)
       process.stderr.write(message ? `\r\u001B[K${message}\n` : '\n')
     },
-    tick(count = 1) {
-      current += count
+    tick(n = 1) {
+      current += n
       draw()
     },
   }

@@ -1,6 +1,6 @@
 
 import {readInputFile} from './files.js'
-import {parseAddress} from './addresses.js'
+import {type NameResolver, parseAddress} from './addresses.js'
 import {parseCsv} from './csv.js'
 import {NectarError, nectarError, ProblemList} from './errors.js'
 
@@ -11,6 +11,10 @@ export interface AddressListOptions {
   exclude?: ReadonlyMap<string, string>
   /** Most addresses accepted from a file. */
   max?: number
+  /** Accept account names on the command line (never in a file: a file holds addresses). */
+  names?: NameResolver
+  /** Called every few hundred lines of a file (a spinner keeps turning through a long synchronous read). */
+  poke?: () => void
 }
 
 /**
@@ -18,7 +22,7 @@ export interface AddressListOptions {
  * skipped; of a CSV, quoted or not, the first field is used). Every bad line is reported at once (the
  * first 20 listed), with its number, before anything is read from or sent to the chain.
  */
-export function collectAddresses(args: readonly string[], file: string | undefined, {exclude, max = 100_000}: AddressListOptions = {}): Address[] {
+export function collectAddresses(args: readonly string[], file: string | undefined, {exclude, max = 100_000, names, poke}: AddressListOptions = {}): Address[] {
   const problems = new ProblemList()
   const out: Address[] = []
   const excluded = (address: Address, label: string): string | undefined => {
@@ -27,7 +31,7 @@ export function collectAddresses(args: readonly string[], file: string | undefin
   }
   args.forEach((text, i) => {
     try {
-      const address = parseAddress(text, `address #${i + 1}`)
+      const address = parseAddress(text, `address #${i + 1}`, {names})
       const refused = excluded(address, `address #${i + 1}`)
       if (refused) problems.add(refused)
       else out.push(address)
@@ -47,6 +51,7 @@ export function collectAddresses(args: readonly string[], file: string | undefin
       if (field === '') continue
       if (count === 0 && /^address$/i.test(field)) continue // a CSV header
       count++
+      if (poke && count % 256 === 0) poke()
       try {
         const address = parseAddress(field, `address on line ${line}`)
         const refused = excluded(address, 'address')
@@ -61,7 +66,7 @@ export function collectAddresses(args: readonly string[], file: string | undefin
   if (problems.count > 0) {
     throw nectarError('INVALID_ADDRESSES', `${problems.count} invalid address${problems.count === 1 ? '' : 'es'}; nothing was done.`, {
       details: problems.details(),
-      hint: 'Fix or remove those lines. Mixed-case addresses must carry a valid EIP-55 checksum; all lower case skips the check.',
+      hint: `Fix or remove those lines${names ? ' (an argument may also be an account name from `nectar wallet list`)' : ''}. Mixed-case addresses must carry a valid EIP-55 checksum; all lower case skips the check.`,
     })
   }
   return out

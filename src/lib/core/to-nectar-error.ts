@@ -53,7 +53,8 @@ export function toNectarError(error: unknown): NectarError {
 
   const first = links[0] ?? {}
   if (first.name === 'ExitPromptError' || first.name === 'AbortPromptError') {
-    return nectarError('INTERRUPTED', 'Cancelled at the prompt; nothing was sent.')
+    // Whether something was sent before this prompt, only the command knows (BaseCommand.catch says it).
+    return nectarError('INTERRUPTED', 'Cancelled at the prompt.')
   }
 
   // oclif's own parse errors (unknown flag, missing arg, bad option value) are usage errors.

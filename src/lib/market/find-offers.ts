@@ -3,7 +3,7 @@
 import {type Address} from 'viem'
 
 import {type ChainClient} from '../chain/client.js'
-import {parseAddress} from '../core/addresses.js'
+import {type NameResolver, parseAddress} from '../core/addresses.js'
 import {nectarError} from '../core/errors.js'
 import {type BenchmarkName, NETFLAG_NAMES, type NetflagName} from './benchmarks.js'
 import {getOracleRate} from './deals.js'
@@ -38,7 +38,7 @@ export interface OfferQuery {
 }
 
 /** Parses the filter flags (usage errors name the flag), before anything is read from the chain. */
-export function offerQuery(flags: OfferFlags): OfferQuery {
+export function offerQuery(flags: OfferFlags, names?: NameResolver): OfferQuery {
   const minimums: Partial<Record<BenchmarkName, bigint>> = {}
   if (flags['min-cores'] !== undefined) minimums.cpuCores = BigInt(flags['min-cores'])
   if (flags['min-ram'] !== undefined) minimums.ramSize = parseSize(flags['min-ram'], '--min-ram')
@@ -51,7 +51,7 @@ export function offerQuery(flags: OfferFlags): OfferQuery {
   for (const flag of netflags) {
     if (!(NETFLAG_NAMES as readonly string[]).includes(flag)) throw nectarError('INVALID_NETFLAG', `Unknown netflag ${JSON.stringify(flag)}.`, {hint: `Use ${NETFLAG_NAMES.join(', ')}.`})
   }
-  const provider = flags.provider === undefined ? undefined : parseAddress(flags.provider, '--provider')
+  const provider = flags.provider === undefined ? undefined : parseAddress(flags.provider, '--provider', {names})
   return {filter: {duration: flags.duration, minimums, netflags: netflags as NetflagName[], provider}, limit: flags.limit, maxPrice: flags['max-price'], sort: flags.sort as OfferSort}
 }
 

@@ -9,7 +9,7 @@ import {type Address, type Hash} from 'viem'
 import {type BatchCall, type BatchSendOptions, hashInput, journalPath, runJournaledBatch} from '../chain/batch.js'
 import {type ChainClient} from '../chain/client.js'
 import {Journal} from '../chain/journal.js'
-import {writeCall} from '../chain/transact.js'
+import {gasText, writeCall} from '../chain/transact.js'
 import {displayAmount, formatAmount} from '../core/amounts.js'
 import {nectarError} from '../core/errors.js'
 import {nectarControllerAbi} from '../contracts/generated/index.js'
@@ -189,7 +189,7 @@ export async function migrateController(client: ChainClient, params: MigrationPa
         ['makers', `${plan.makers.missing.length} of ${plan.makers.wanted} missing`],
         ...(plan.eth ? [['ETH', `top up ${displayAmount(plan.eth.topUp)} ETH (to ${displayAmount(plan.eth.target)})`] as [string, string]] : []),
         ['transactions', `${summary.toSend} new${summary.pending > 0 ? `, ${summary.pending} signed earlier and re-sent` : ''}${summary.alreadyDone > 0 ? `, ${summary.alreadyDone} done earlier` : ''}`],
-        ['gas', `${summary.totalGas} in total`],
+        ['gas', gasText(summary.totalGas, summary.gasPrice)],
         ['from', account.address],
         ['journal', summary.journal],
       ],

@@ -5,7 +5,7 @@ import {type Address, getAddress} from 'viem'
 import {type BatchCall, type BatchSendOptions, hashInput, journalPath, runJournaledBatch} from '../chain/batch.js'
 import {Journal} from '../chain/journal.js'
 import {type ChainClient} from '../chain/client.js'
-import {writeCall} from '../chain/transact.js'
+import {gasText, writeCall} from '../chain/transact.js'
 import {displayAmount, formatAmount} from '../core/amounts.js'
 import {nectarError} from '../core/errors.js'
 import {nectarControllerAbi} from '../contracts/generated/index.js'
@@ -144,7 +144,7 @@ export async function issueRewards(client: ChainClient, {allocations, controller
           ['controller', controller],
           ['from', account.address],
           ['transactions', `${summary.toSend} to send${summary.alreadyDone ? `, ${summary.alreadyDone} already done` : ''}${summary.pending ? `, ${summary.pending} pending from an earlier run` : ''}`],
-          ['gas', summary.totalGas.toString()],
+          ['gas', gasText(summary.totalGas, summary.gasPrice)],
           ['journal', summary.journal],
         ],
         question: `Send ${summary.toSend} transactions?`,

@@ -6,8 +6,9 @@ import {renameSync} from 'node:fs'
 import {type BatchSendOptions, hashInput, journalPath, runJournaledBatch} from '../chain/batch.js'
 import {type ChainClient} from '../chain/client.js'
 import {Journal} from '../chain/journal.js'
-import {writeCall} from '../chain/transact.js'
+import {gasText, writeCall} from '../chain/transact.js'
 import {collectAddresses} from '../core/address-list.js'
+import {type NameResolver} from '../core/addresses.js'
 import {nectarError} from '../core/errors.js'
 import {nectarControllerAbi} from '../contracts/generated/index.js'
 import {assertContract} from './reads.js'
@@ -46,10 +47,10 @@ export function whitelistKind(action: WhitelistAction): string {
  * The addresses of a `whitelist add|remove` run, from the arguments and/or a file: at least one, every
  * bad line reported at once, and neither the token nor the controller (they are never holders).
  */
-export function whitelistTargets(action: WhitelistAction, given: readonly string[], file: string | undefined, {controller, nec}: {controller: Address; nec: Address}): Address[] {
+export function whitelistTargets(action: WhitelistAction, given: readonly string[], file: string | undefined, {controller, names, nec, poke}: {controller: Address; names?: NameResolver; nec: Address; poke?: () => void}): Address[] {
   if (given.length === 0 && !file) throw nectarError('USAGE', 'Give at least one ADDRESS or --file.', {hint: `e.g. \`nectar whitelist ${action} 0x… 0x…\` or \`--file list.txt\`.`})
   const exclude = new Map([[nec.toLowerCase(), 'the NEC token'], [controller.toLowerCase(), 'the controller']])
-  return collectAddresses(given, file, {exclude})
+  return collectAddresses(given, file, {exclude, names, poke})
 }
 
 /**
@@ -97,7 +98,7 @@ export async function changeWhitelist(client: ChainClient, params: WhitelistChan
       action: `${verb} ${n} address${n === 1 ? '' : 'es'} on ${controller}`,
       details: [
         ['transactions', `${summary.toSend} new (${batchSize} addresses each at most)${summary.pending > 0 ? `, ${summary.pending} signed earlier and re-sent` : ''}${summary.alreadyDone > 0 ? `, ${summary.alreadyDone} done earlier` : ''}`],
-        ['gas', `${summary.totalGas} in total`],
+        ['gas', gasText(summary.totalGas, summary.gasPrice)],
         ['from', account.address],
         ['journal', summary.journal],
       ],

@@ -32,12 +32,15 @@ export interface WireRecord {
 
 export interface EndRecord {
   end: true
+  /** When the job ended and started (ISO 8601; from agents that send them). */
+  endedAt?: string
   exitCode: number | null
   exitStatus: number
   jobId: string
   lastSeq: number
   reason: string | null
   signal: string | null
+  startedAt?: string
   status: JobState['status']
 }
 
@@ -149,8 +152,10 @@ export interface FollowOptions {
   jobId: string
   /** Called with each batch of records, in order; the stream pauses until a returned promise settles. */
   onRecords(records: WireRecord[]): Promise<void> | void
-  /** Called before each reconnect (follow only). */
-  onReconnect?(attempt: number, reason: string, afterSeq: number): void
+  /** Called before each reconnect (follow only), with how long the connection has been lost. */
+  onReconnect?(attempt: number, reason: string, afterSeq: number, lostForMs: number): void
+  /** Called when a connection is back after reconnects (follow only). */
+  onReconnected?(): void
   /** Give up after this long without a working connection. Default 5 min. */
   reconnectForMs?: number
   since?: number
@@ -196,6 +201,7 @@ export async function followLogs(target: AgentTarget, options: FollowOptions): P
         connected = true
         delay = 100
       }, () => {
+        if (reconnects > 0 && brokeAt) options.onReconnected?.()
         connected = true
         delay = 100
       }, lastSeq)
@@ -208,7 +214,7 @@ export async function followLogs(target: AgentTarget, options: FollowOptions): P
         throw nectarError('AGENT_UNREACHABLE', `Lost the provider agent at ${target.endpoint} and could not reconnect for ${Math.round((Date.now() - brokeAt) / 1000)} s.`, {hint: `${unreachableHint(target.endpoint)} Resume with --follow; it continues after line ${lastSeq}.`})
       }
       reconnects++
-      options.onReconnect?.(reconnects, (error as Error).message, lastSeq)
+      options.onReconnect?.(reconnects, (error as Error).message, lastSeq, Date.now() - brokeAt)
       await new Promise((r) => setTimeout(r, delay))
       delay = Math.min(delay * 2, 5000)
     }
@@ -278,6 +284,7 @@ export interface SubmitAndFollowOptions {
   follow: boolean
   onRecords?: FollowOptions['onRecords']
   onReconnect?: FollowOptions['onReconnect']
+  onReconnected?: FollowOptions['onReconnected']
   onStarted?(job: JobState): void
   spec: JobSpec
 }
@@ -287,6 +294,6 @@ export async function submitAndFollow(target: AgentTarget, options: SubmitAndFol
   const job = await startJob(target, options.spec)
   options.onStarted?.(job)
   if (!options.follow) return {job}
-  const logs = await followLogs(target, {follow: true, jobId: job.id, onReconnect: options.onReconnect, onRecords: options.onRecords ?? (() => {})})
+  const logs = await followLogs(target, {follow: true, jobId: job.id, onReconnect: options.onReconnect, onReconnected: options.onReconnected, onRecords: options.onRecords ?? (() => {})})
   return {job, logs}
 }

@@ -8,7 +8,11 @@ import {recordBytes, type WireRecord} from './client.js'
 
 export interface LogOutputOptions {
   json: boolean
+  /** Label each line with its stream (`out|`, `err|`). */
+  prefix?: boolean
   stderr: Writable
+  /** Codes written around each line of the job's stderr (colour on a terminal), newline outside them. */
+  stderrStyle?: {close: string; open: string}
   stdout: Writable
   timestamps: boolean
 }
@@ -55,7 +59,8 @@ export function logWriter(options: LogOutputOptions): (records: WireRecord[]) =>
       const bytes = recordBytes(r)
       // The agent's note goes on a line of its own, even when the job's stderr stopped mid-line.
       if (r.stream === 'agent' && !atLineStart.stderr) parts.push(Buffer.from('\n'))
-      parts.push(options.timestamps ? stamp(bytes, new Date(r.ts).toISOString(), atLineStart, r.stream) : bytes)
+      const marked = options.timestamps || (options.prefix && r.stream !== 'agent') || (options.stderrStyle && r.stream === 'stderr')
+      parts.push(marked ? decorate(bytes, r, options, atLineStart) : bytes)
       if (bytes.length > 0) atLineStart[r.stream] = bytes.at(-1) === 10
       if (r.stream === 'agent') atLineStart.stderr = atLineStart.agent
     }
@@ -63,16 +68,28 @@ export function logWriter(options: LogOutputOptions): (records: WireRecord[]) =>
   }
 }
 
-function stamp(bytes: Buffer, iso: string, atLineStart: Record<WireRecord['stream'], boolean>, stream: WireRecord['stream']): Buffer {
+const LABELS: Record<WireRecord['stream'], string> = {agent: '', stderr: 'err| ', stdout: 'out| '}
+
+/**
+ * Marks each line of a record: its time and stream label at the line's start, and the stderr style
+ * around its text (the newline outside, so a terminal's colour never runs onto the next line). Works
+ * on bytes: a character split across two records stays whole.
+ */
+function decorate(bytes: Buffer, r: WireRecord, options: LogOutputOptions, atLineStart: Record<WireRecord['stream'], boolean>): Buffer {
+  const {stream} = r
+  const head = `${options.timestamps ? new Date(r.ts).toISOString() + ' ' : ''}${options.prefix ? LABELS[stream] : ''}`
+  const style = stream === 'stderr' ? options.stderrStyle : undefined
   const out: Buffer[] = []
   let start = 0
   while (start < bytes.length) {
-    if (atLineStart[stream]) out.push(Buffer.from(iso + ' '))
+    if (atLineStart[stream] && head) out.push(Buffer.from(head))
     const newline = bytes.indexOf(10, start)
-    const end = newline === -1 ? bytes.length : newline + 1
-    out.push(bytes.subarray(start, end))
+    const end = newline === -1 ? bytes.length : newline
+    if (style && end > start) out.push(Buffer.from(style.open), bytes.subarray(start, end), Buffer.from(style.close))
+    else out.push(bytes.subarray(start, end))
+    if (newline !== -1) out.push(Buffer.from('\n'))
     atLineStart[stream] = newline !== -1
-    start = end
+    start = newline === -1 ? bytes.length : newline + 1
   }
   return Buffer.concat(out)
 }

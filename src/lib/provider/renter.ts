@@ -58,7 +58,18 @@ export interface LogOutput {
   json: boolean
   /** Progress lines for the user (stderr). */
   note: (message: string) => void
+  /** Called once the job being followed is known (to tell a person how to reattach after Ctrl-C). */
+  onFollowing?: (jobId: string) => void
+  /** Label each line `out|` or `err|`. */
+  prefix?: boolean
+  /**
+   * The one status line while the connection is lost (text), cleared when it is back (undefined); one
+   * plain note per attempt when not given.
+   */
+  status?: (text: string | undefined) => void
   stderr: Writable
+  /** Codes around each line of the job's stderr (colour on a terminal). */
+  stderrStyle?: {close: string; open: string}
   stdout: Writable
   timestamps?: boolean
 }
@@ -68,8 +79,52 @@ export interface RunJobOptions extends LogOutput {
   spec: JobSpec
 }
 
-const reconnectNote = (note: (message: string) => void) => (attempt: number, reason: string, after: number) => note(`Connection lost (${reason}); reconnecting (attempt ${attempt}), resuming after line ${after}…`)
-const endNote = (jobId: string, end: EndRecord) => `Job ${jobId} ${end.status}${end.reason ? ` (${end.reason})` : ''}; exit status ${end.exitStatus}.`
+/** What a follow does while its connection is lost: one status line, updated per attempt. */
+function reconnecting(target: AgentTarget, output: LogOutput) {
+  return {
+    onReconnect: (attempt: number, reason: string, after: number, lostForMs: number) => {
+      // Short enough for one terminal line: the error's own code (ECONNREFUSED) rather than its sentence.
+      const why = /\(([^()]+)\)\.?$/.exec(reason)?.[1] ?? reason.split('\n', 1)[0].replace(/\.$/, '')
+      const text = `Reconnecting (attempt ${attempt}) to ${target.endpoint}, lost for ${Math.round(lostForMs / 1000)} s: ${why}; resuming after line ${after}…`
+      if (output.status) output.status(text)
+      else output.note(text)
+    },
+    onReconnected: () => {
+      output.status?.(undefined)
+      output.note(`Reconnected to ${target.endpoint}.`)
+    },
+  }
+}
+
+function seconds(ms: number): string {
+  const s = Math.round(ms / 1000)
+  if (s < 120) return `${s} s`
+  const m = Math.floor(s / 60)
+  return m < 120 ? `${m} min ${s % 60} s` : `${Math.floor(m / 60)} h ${m % 60} min`
+}
+
+/** The end of a job in plain words: "Job 3 exited with code 0 after 12 s." */
+export function endNote(jobId: string, end: EndRecord): string {
+  const took = end.startedAt && end.endedAt ? Date.parse(end.endedAt) - Date.parse(end.startedAt) : Number.NaN
+  const after = Number.isFinite(took) ? ` after ${seconds(took)}` : ''
+  const why = end.reason ? ` (${end.reason})` : ''
+  switch (end.status) {
+    case 'exited':
+      return `Job ${jobId} exited with code ${end.exitStatus}${after}${why}.`
+    case 'killed':
+      return `Job ${jobId} was stopped${end.signal ? ` by ${end.signal}` : ''}${after}${why}; exit status ${end.exitStatus}.`
+    case 'failed':
+      return `Job ${jobId} failed${after}${why}; exit status ${end.exitStatus}.`
+    case 'interrupted':
+      return `Job ${jobId} was interrupted${after}${why} (the agent stopped); exit status ${end.exitStatus}.`
+    default:
+      return `Job ${jobId} ${end.status}${after}${why}; exit status ${end.exitStatus}.`
+  }
+}
+
+function writer(options: LogOutput) {
+  return logWriter({json: options.json, prefix: Boolean(options.prefix), stderr: options.stderr, stderrStyle: options.stderrStyle, stdout: options.stdout, timestamps: Boolean(options.timestamps)})
+}
 
 /**
  * Starts a job on a deal's agent and, with `follow`, writes its stdout to `stdout` and its stderr to
@@ -79,9 +134,12 @@ export async function runJob(target: AgentTarget, options: RunJobOptions): Promi
   const {note} = options
   const {job, logs} = await submitAndFollow(target, {
     follow: options.follow,
-    onReconnect: reconnectNote(note),
-    onRecords: logWriter({json: options.json, stderr: options.stderr, stdout: options.stdout, timestamps: Boolean(options.timestamps)}),
-    onStarted: (started) => note(`Started job ${started.id} on deal ${target.dealId} (${target.endpoint}).`),
+    ...reconnecting(target, options),
+    onRecords: writer(options),
+    onStarted: (started) => {
+      note(`Started job ${started.id} on deal ${target.dealId} (${target.endpoint}).`)
+      if (options.follow) options.onFollowing?.(started.id)
+    },
     spec: options.spec,
   })
   const end = logs?.end ?? null
@@ -121,11 +179,12 @@ export async function readJobLogs(target: AgentTarget, options: JobLogsOptions):
     if (jobs.length === 0) throw nectarError('NO_JOBS', `Deal ${target.dealId} has no jobs yet.`, {hint: `Start one with \`nectar compute run ${target.dealId} --job job.json\`.`})
     jobId = jobs.at(-1)!.id
   }
+  if (options.follow) options.onFollowing?.(jobId)
   const result = await followLogs(target, {
     follow: options.follow,
     jobId,
-    onReconnect: reconnectNote(options.note),
-    onRecords: logWriter({json: options.json, stderr: options.stderr, stdout: options.stdout, timestamps: Boolean(options.timestamps)}),
+    ...reconnecting(target, options),
+    onRecords: writer(options),
     since: options.since,
     stream: options.stream,
     tail: options.tail,

@@ -77,7 +77,7 @@ export function encodeRecord(r: LogRecord): string {
 }
 
 export function endRecord(state: JobState, lastSeq: number) {
-  return {end: true, exitCode: state.exitCode, exitStatus: jobExitStatus(state), jobId: state.id, lastSeq, reason: state.reason ?? null, signal: state.signal, status: state.status}
+  return {end: true, ...(state.endedAt ? {endedAt: state.endedAt} : {}), exitCode: state.exitCode, exitStatus: jobExitStatus(state), jobId: state.id, lastSeq, reason: state.reason ?? null, signal: state.signal, startedAt: state.startedAt, status: state.status}
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {

@@ -6,10 +6,11 @@ import {getAddress, type LocalAccount} from 'viem'
 
 import {parseAddress} from '../core/addresses.js'
 import {nectarError} from '../core/errors.js'
-import {devAccountsAllowed, findDevAccount, isDevAccountName, requireDevAccount} from './dev-accounts.js'
+import {lookUpName} from './address-names.js'
+import {devAccountsAllowed, findDevAccount} from './dev-accounts.js'
 import {decryptKeystore, normalizePrivateKey} from './keystore.js'
 import {readPassword} from './passwords.js'
-import {findKeystore, findKeystoresByAddress, loadKeystore, type StoredKeystore, unknownWallet} from './store.js'
+import {findKeystoresByAddress, loadKeystore, type StoredKeystore} from './store.js'
 
 /** What `wallet address` reports: the address, and the wallet's name unless a raw key was used. */
 export interface AccountAddress {
@@ -63,11 +64,6 @@ async function resolve(o: AccountOptions): Promise<Resolved> {
     })
   }
 
-  if (isDevAccountName(name)) {
-    const dev = requireDevAccount(findDevAccount(name)!, o.devnet, o.chainId)
-    return {address: dev.address, kind: 'dev', privateKey: dev.privateKey}
-  }
-
   if (/^0x[0-9a-fA-F]{40}$/.test(name)) {
     const address = parseAddress(name, 'account address', {allowZero: true})
     const [match] = findKeystoresByAddress(o.configDir, address, o.env)
@@ -77,10 +73,9 @@ async function resolve(o: AccountOptions): Promise<Resolved> {
     return {address, kind: 'address'}
   }
 
-  const stored = findKeystore(o.configDir, name, o.env)
-  if (stored) return {address: stored.address, keystore: stored, kind: 'keystore'}
-  const dev = devAccountsAllowed(o.devnet, o.chainId) ? ['dev0..dev9'] : []
-  throw unknownWallet(o.configDir, name, o.env, dev)
+  const named = lookUpName(name, o)
+  if (named.kind === 'dev') return {address: named.dev.address, kind: 'dev', privateKey: named.dev.privateKey}
+  return {address: named.keystore.address, keystore: named.keystore, kind: 'keystore'}
 }
 
 function checksum(address: `0x${string}`): Promise<`0x${string}`> {
@@ -116,4 +111,22 @@ export async function resolveAccount(o: AccountOptions): Promise<LocalAccount> {
       return privateKeyToAccount(privateKey)
     }
   }
+}
+
+/**
+ * The signing account, its key unlocked only when something is signed: a keystore that records its
+ * address asks for its password at the first signature, so the checks and the preview that need only
+ * the address come first (`unlock` is the caller's memoised resolveAccount, one prompt per run).
+ */
+export async function deferredAccount(o: AccountOptions, unlock: () => Promise<LocalAccount>): Promise<LocalAccount> {
+  const resolved = await resolve(o)
+  if (resolved.kind !== 'keystore' || !resolved.address) return unlock()
+  const {toAccount} = await import('viem/accounts')
+  const address = await checksum(resolved.address)
+  return toAccount({
+    address,
+    signMessage: async (args) => (await unlock()).signMessage(args),
+    signTransaction: async (transaction, options) => (await unlock()).signTransaction(transaction, options),
+    signTypedData: async (args) => (await unlock()).signTypedData(args as never),
+  }) as LocalAccount
 }

@@ -1,7 +1,6 @@
 import {Args} from '@oclif/core'
 
 import {controllerFlag, ControllerOperationCommand} from '../../../lib/cli/controller-operation-command.js'
-import {parseAddress} from '../../../lib/core/addresses.js'
 
 export default class ControllerOwnerTransfer extends ControllerOperationCommand<typeof ControllerOwnerTransfer> {
   static args = {address: Args.string({description: 'The new owner', required: true})}
@@ -11,7 +10,7 @@ owner power at once. Warns when the new owner is not a whitelist admin (it could
   static examples = ['<%= config.bin %> <%= command.id %> 0x70997970C51812dc3A010C7d01b50e0d17dc79C8', '<%= config.bin %> <%= command.id %> 0x… --controller 0x… --yes --json']
   static flags = {...ControllerOperationCommand.flags, ...controllerFlag}
 
-  protected operation() {
-    return {kind: 'changeOwner', owner: parseAddress(this.args.address, 'new owner')} as const
+  protected async operation() {
+    return {kind: 'changeOwner', owner: await this.addressArg(this.args.address, 'new owner')} as const
   }
 }

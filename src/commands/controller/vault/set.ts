@@ -1,7 +1,6 @@
 import {Args} from '@oclif/core'
 
 import {controllerFlag, ControllerOperationCommand} from '../../../lib/cli/controller-operation-command.js'
-import {parseAddress} from '../../../lib/core/addresses.js'
 
 export default class ControllerVaultSet extends ControllerOperationCommand<typeof ControllerVaultSet> {
   static args = {address: Args.string({description: 'The new vault: where fees and evacuated ETH go', required: true})}
@@ -11,7 +10,7 @@ it. Refuses the zero address, the token and the controller; nothing is sent when
   static examples = ['<%= config.bin %> <%= command.id %> 0xa0Ee7A142d267C1f36714E4a8F75612F20a79720', '<%= config.bin %> <%= command.id %> 0x… --yes --json']
   static flags = {...ControllerOperationCommand.flags, ...controllerFlag}
 
-  protected operation() {
-    return {kind: 'setVault', vault: parseAddress(this.args.address, 'vault')} as const
+  protected async operation() {
+    return {kind: 'setVault', vault: await this.addressArg(this.args.address, 'vault')} as const
   }
 }

@@ -1,20 +1,19 @@
 import {Args} from '@oclif/core'
 
-import {parseAddress} from '../../../lib/core/addresses.js'
 import {BaseCommand} from '../../../lib/cli/base-command.js'
 import {rpcFlags, signerFlags, txFlags} from '../../../lib/cli/flags.js'
 import {requireContract} from '../../../lib/config/settings.js'
 import {type AdminChangeResult} from '../../../lib/nectar/governance-write.js'
 
 export default class GovAdminsRemove extends BaseCommand<typeof GovAdminsRemove> {
-  static args = {address: Args.string({description: 'The address', required: true})}
+  static args = {address: Args.string({description: 'An address or an account name', required: true})}
   static summary = 'Remove a governance admin (owner).'
   static description = `Remove a governance admin (the ProposalManager's owner only). Refuses, sending nothing, when the address is not an admin.`
   static examples = ['<%= config.bin %> <%= command.id %> 0x70997970C51812dc3A010C7d01b50e0d17dc79C8', '<%= config.bin %> <%= command.id %> 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --yes --json']
   static flags = {...rpcFlags, ...signerFlags, ...txFlags}
 
   public async run(): Promise<AdminChangeResult> {
-    const target = parseAddress(this.args.address, 'address')
+    const target = await this.addressArg(this.args.address, 'address')
     const manager = requireContract(this.settings(), 'proposalManager')
     const client = await this.client()
     const {changeGovAdmin} = await import('../../../lib/nectar/governance-write.js')

@@ -13,8 +13,7 @@ export default class ProviderWorkerAdd extends BaseCommand<typeof ProviderWorker
   static flags = {...rpcFlags, ...signerFlags, ...txFlags}
 
   public async run(): Promise<WorkerChange> {
-    const {parseAddress} = await import('../../../lib/core/addresses.js')
-    const master = parseAddress(this.args.master, 'master')
+    const master = await this.addressArg(this.args.master, 'master')
     const {market} = await this.marketAddresses([])
     const {registerWorker} = await import('../../../lib/market/workers.js')
     const change = await registerWorker(await this.client(), {market, master}, await this.sendOptions())

@@ -13,8 +13,7 @@ export default class ProviderWorkerConfirm extends BaseCommand<typeof ProviderWo
   static flags = {...rpcFlags, ...signerFlags, ...txFlags}
 
   public async run(): Promise<WorkerChange> {
-    const {parseAddress} = await import('../../../lib/core/addresses.js')
-    const worker = parseAddress(this.args.worker, 'worker')
+    const worker = await this.addressArg(this.args.worker, 'worker')
     const {market} = await this.marketAddresses([])
     const {confirmWorker} = await import('../../../lib/market/workers.js')
     const change = await confirmWorker(await this.client(), {market, worker}, await this.sendOptions())

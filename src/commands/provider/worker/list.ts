@@ -12,8 +12,7 @@ export default class ProviderWorkerList extends BaseCommand<typeof ProviderWorke
   static flags = {...rpcFlags, ...accountFlag, ...listFlags, master: Flags.string({description: 'The master whose workers to list (default: the active account)'})}
 
   public async run(): Promise<WorkersReport> {
-    const {parseAddress} = await import('../../../lib/core/addresses.js')
-    const master = this.flags.master === undefined ? await this.accountAddress() : parseAddress(this.flags.master, '--master')
+    const master = this.flags.master === undefined ? await this.accountAddress() : await this.addressArg(this.flags.master, '--master')
     const {market} = await this.marketAddresses([])
     const {listWorkers} = await import('../../../lib/market/workers.js')
     const report = await listWorkers(await this.client(), {market, master})

@@ -16,9 +16,8 @@ export default class ProviderWorkerRemove extends BaseCommand<typeof ProviderWor
   static flags = {...rpcFlags, ...signerFlags, ...txFlags, master: Flags.string({description: "The worker's master (default: this account, or the worker's master when you are the worker)"})}
 
   public async run(): Promise<WorkerChange> {
-    const {parseAddress} = await import('../../../lib/core/addresses.js')
-    const worker = parseAddress(this.args.worker, 'worker')
-    const master = this.flags.master === undefined ? undefined : parseAddress(this.flags.master, '--master')
+    const worker = await this.addressArg(this.args.worker, 'worker')
+    const master = this.flags.master === undefined ? undefined : await this.addressArg(this.flags.master, '--master')
     const {market} = await this.marketAddresses([])
     const {removeWorker} = await import('../../../lib/market/workers.js')
     const change = await removeWorker(await this.client(), {market, master, worker}, await this.sendOptions())
