@@ -55,7 +55,10 @@ export async function rpcCall(url: string, body: RpcRequest | RpcRequest[], time
 }
 
 const QUANTITY = /^0x[0-9a-fA-F]{1,64}$/
-const DATA = /^0x([0-9a-fA-F]{2})*$/
+// Hex digits, then an even count: a regex repeating a group per byte is 2-3x slower on the 250 KB
+// answers of the order reader.
+const HEX = /^0x[0-9a-fA-F]*$/
+const isData = (r: unknown) => typeof r === 'string' && r.length % 2 === 0 && HEX.test(r)
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /**
@@ -64,13 +67,13 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  */
 const SHAPES: Record<string, (result: unknown) => boolean> = {
   eth_blockNumber: (r) => typeof r === 'string' && QUANTITY.test(r),
-  eth_call: (r) => typeof r === 'string' && DATA.test(r),
+  eth_call: isData,
   eth_chainId: (r) => typeof r === 'string' && QUANTITY.test(r),
   eth_estimateGas: (r) => typeof r === 'string' && QUANTITY.test(r),
   eth_gasPrice: (r) => typeof r === 'string' && QUANTITY.test(r),
   eth_getBalance: (r) => typeof r === 'string' && QUANTITY.test(r),
   eth_getBlockByNumber: (r) => r === null || (isObject(r) && typeof r.number === 'string' && QUANTITY.test(r.number) && typeof r.timestamp === 'string' && QUANTITY.test(r.timestamp)),
-  eth_getCode: (r) => typeof r === 'string' && DATA.test(r),
+  eth_getCode: isData,
   eth_getTransactionByHash: (r) => r === null || (isObject(r) && typeof r.hash === 'string' && typeof r.nonce === 'string' && QUANTITY.test(r.nonce)),
   eth_getTransactionCount: (r) => typeof r === 'string' && QUANTITY.test(r),
   eth_getTransactionReceipt: (r) => r === null || (isObject(r) && typeof r.blockNumber === 'string' && QUANTITY.test(r.blockNumber) && typeof r.status === 'string'),
