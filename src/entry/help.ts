@@ -42,7 +42,7 @@ class NectarCommandHelp extends CommandHelp {
   }
 
   wrap(body: string, spacing = this.indentSpacing): string {
-    return wrapText(this.render(body), this.opts.maxWidth - spacing)
+    return wrapText(this.render(body), this.opts.maxWidth - spacing, {breakWords: false})
   }
 }
 
@@ -58,11 +58,11 @@ export default class NectarHelp extends Help {
   }
 
   wrap(body: string, spacing = this.indentSpacing): string {
-    return wrapText(this.render(body), this.opts.maxWidth - spacing)
+    return wrapText(this.render(body), this.opts.maxWidth - spacing, {breakWords: false})
   }
 
   // Whatever oclif lays out itself (the first line, the usage line) is wrapped here as a last step.
   protected log(...args: string[]): void {
-    super.log(...args.map((text) => wrapText(text, this.opts.maxWidth, {columns: true}).replaceAll(GLUE, ' ')))
+    super.log(...args.map((text) => wrapText(text, this.opts.maxWidth, {breakWords: false, columns: true}).replaceAll(GLUE, ' ')))
   }
 }

@@ -25,6 +25,22 @@ const UP = '\u001B[A'
 const CTRL_C = '\u0003'
 const dev = (i: number) => privateKeyToAccount(DEV_PRIVATE_KEYS[i]).address
 
+/**
+ * The command printed under "Same without questions:", its ` \`-continued lines joined as a shell
+ * joins them (so a wrong word or a line wider than the 80-column terminal still fails).
+ */
+function sameWithoutQuestions(lines: string[]): string | undefined {
+  const start = lines.indexOf('Same without questions:')
+  if (start < 0) return undefined
+  const parts: string[] = []
+  for (const line of lines.slice(start + 1)) {
+    expect(line.length).toBeLessThanOrEqual(80)
+    parts.push(line.replace(/ \\$/, '').trim())
+    if (!line.endsWith(' \\')) break
+  }
+  return parts.join(' ')
+}
+
 let chain: PrivateChain
 let dir: string
 let configDir: string
@@ -89,9 +105,10 @@ describe('in a terminal', () => {
     const r = await pty.done
     expect(r.status, stripAnsi(r.raw)).toBe(0)
     const screen = screenLines(r.raw).join('\n')
-    expect(screen).toContain('Same without questions: nectar rewards simulate --offline --fees 500 --share 2 --periods 3')
-    const same = await runCli(['rewards', 'simulate', '--offline', '--fees', '500', '--share', '2', '--periods', '3'], {env})
-    expect(screen).toContain(same.stdout.trim().split('\n').at(-2)) // the last period's row, as the flags print it
+    expect(sameWithoutQuestions(screenLines(r.raw)), screen).toBe('nectar rewards simulate --offline --fees 500 --share 2 --periods 3')
+    // At the terminal's 80 columns, as the pty drew it (into a pipe the two tables are one, wider).
+    const same = await runCli(['rewards', 'simulate', '--offline', '--fees', '500', '--share', '2', '--periods', '3'], {env: {...env, COLUMNS: '80'}})
+    expect(screen).toContain(same.stdout.trim().split('\n').at(-2)) // a period's row, as the flags print it
   })
 
   it('compute order without an id lets you pick an offer, asks the length, confirms and opens the deal', async () => {
@@ -109,7 +126,7 @@ describe('in a terminal', () => {
     const r = await pty.done
     const screen = screenLines(r.raw).join('\n')
     expect(r.status, screen).toBe(0)
-    const picked = /Same without questions: nectar compute order --account dev8 (\d+) --duration 1h/.exec(screen)
+    const picked = /^nectar compute order --account dev8 (\d+) --duration 1h$/.exec(sameWithoutQuestions(screenLines(r.raw)) ?? '')
     expect(picked, screen).not.toBeNull()
     expect(picked![1]).toBe(String(offers.matches[1].id)) // the second line of the list, as `compute offers` sorts it
     const deals = await listDeals(chain.client, {market: chain.deployment.contracts.market!, party: renter})
@@ -143,7 +160,7 @@ describe('in a terminal', () => {
     const r = await pty.done
     const screen = screenLines(r.raw).join('\n')
     expect(r.status, screen).toBe(0)
-    expect(screen).toContain(`Same without questions: nectar provider offer create --account dev5 --plan ${file}`)
+    expect(sameWithoutQuestions(screenLines(r.raw)), screen).toBe(`nectar provider offer create --account dev5 --plan ${file}`)
     const plan = loadPlan(file)
     expect(plan.netflags).toEqual([false, true, true])
     expect(plan.duration).toBe(3n * 3600n)

@@ -89,6 +89,11 @@ export function screenLines(raw: string): string[] {
       const n = Number.parseInt(token.slice(2), 10) || 1
       if (final === 'K') lines[row] = token === '\u001B[1K' ? ' '.repeat(col) + lines[row].slice(col) : lines[row].slice(0, col)
       else if (final === 'A') row = Math.max(0, row - n)
+      else if (final === 'B') {
+        // Down, as inquirer moves to clear a message under its prompt: without it that message stays.
+        row += n
+        for (let i = 0; i <= row; i++) lines[i] ??= ''
+      }
       else if (final === 'G') col = n - 1
       else if (final === 'J') lines.splice(row + 1)
     } else if (!token.startsWith('\u001B')) {

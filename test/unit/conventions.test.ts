@@ -121,6 +121,13 @@ describe('help text wrapping', () => {
     expect(Math.max(...example.map((l) => l.length))).toBeLessThanOrEqual(80)
   })
 
+  it('continues a command to copy between shell words, never inside quotes', () => {
+    const command = "nectar gov propose --title 'List token X' --text-file proposal.md --duration 14d"
+    const lines = wrapText(command, 30, {shell: true}).split('\n')
+    expect(lines).toEqual(['nectar gov propose --title \\', "    'List token X' \\", '    --text-file proposal.md \\', '    --duration 14d'])
+    expect(lines.map((l) => l.replace(/ \\$/, '').trim()).join(' ')).toBe(command)
+  })
+
   it('lays out two columns, or one under the other when the left is too wide', () => {
     const side = renderColumns([['--min-ram=<value>', 'Minimum RAM (8GiB)'], ['--netflags=<value>', prose]], 60).split('\n')
     expect(side[0]).toBe('--min-ram=<value>   Minimum RAM (8GiB)')

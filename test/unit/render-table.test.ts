@@ -6,7 +6,8 @@ import Table from 'cli-table3'
 import chalk from 'chalk'
 import {describe, expect, it} from 'vitest'
 
-import {type Align, cliTable, type Column, csvField, fitColumns, plainTable, renderKeyValues, renderList, renderTable, shortenAddresses, textWidth, toCsv, wrapText} from '../../src/lib/cli/render.js'
+import {type Align, cliTable, type Column, csvField, fitColumns, plainTable, renderKeyValues, renderList, renderTable, shortenAddresses, toCsv} from '../../src/lib/cli/render.js'
+import {textWidth, wrapText} from '../../src/lib/cli/wrap-text.js'
 import {NectarError} from '../../src/lib/core/errors.js'
 
 const A1 = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'

@@ -14,7 +14,8 @@ import {nectarError, type NectarError} from '../core/errors.js'
 import {type NecSource} from '../nectar/live.js'
 import {createProgress, type Progress} from './progress.js'
 import {createSpinner, type Spinner} from './spinner.js'
-import {color, renderKeyValues, terminalWidth, toJsonText, wrapText} from './render.js'
+import {color, renderKeyValues, terminalWidth, toJsonText} from './render.js'
+import {wrapText} from './wrap-text.js'
 import {toNectarError} from '../core/to-nectar-error.js'
 import {errorEnvelope, reportError} from './report-error.js'
 import {unknownFlagsError} from './suggestions.js'
@@ -277,8 +278,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** After a guided flow: the command line that does the same without questions, so the person learns the flags. */
   protected async showEquivalent(extra: string[]): Promise<void> {
+    if (this.jsonEnabled()) return
     const {shellWord} = await import('./ask.js')
-    this.note(`Same without questions: ${[this.config.bin, ...this.id!.split(':'), ...this.argv, ...extra].map((a) => shellWord(a)).join(' ')}`)
+    const command = [this.config.bin, ...this.id!.split(':'), ...this.argv, ...extra].map((a) => shellWord(a)).join(' ')
+    // A command to copy: on a line of its own, and continued over lines ending in ` \` rather than
+    // folded like prose, so that it pastes into a shell whole at any width.
+    process.stderr.write(`${color.dim(`Same without questions:\n${wrapText(command, terminalWidth(process.stderr), {shell: true})}`)}\n`)
   }
 
   protected async promptPassword(message: string): Promise<string> {

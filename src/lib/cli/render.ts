@@ -4,6 +4,7 @@ import chalk from 'chalk'
 import Table from 'cli-table3'
 
 import {nectarError} from '../core/errors.js'
+import {textWidth, wrapText} from './wrap-text.js'
 
 // NO_COLOR (https://no-color.org) turns colour off whatever the terminal says.
 if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') chalk.level = 0
@@ -21,59 +22,6 @@ export function terminalWidth(stream: {columns?: number; isTTY?: boolean} = proc
   const env = Number.parseInt(process.env.COLUMNS ?? '', 10)
   if (Number.isInteger(env) && env > 0) return env
   return stream.isTTY && stream.columns ? stream.columns : undefined
-}
-
-/** Printed width: colour codes stripped, one column per code point (the tables use no wide characters). */
-export function textWidth(text: string): number {
-  return [...stripVTControlCharacters(text)].length
-}
-
-/**
- * The one place prose is wrapped: each line of `text` broken at spaces to fit `width`, a word longer
- * than the width broken where it must (as the terminal would). Continuation lines take the line's own
- * indentation (a list item's, under its text), or `hang` when given. A width of undefined leaves the text as it is.
- */
-export function wrapText(text: string, width: number | undefined, {hang}: {hang?: string} = {}): string {
-  if (width === undefined) return text
-  return text
-    .split('\n')
-    .flatMap((line) => wrapLine(line, width, hang))
-    .join('\n')
-}
-
-function wrapLine(line: string, width: number, hang?: string): string[] {
-  if (textWidth(line) <= width) return [line]
-  const indent = /^\s*/.exec(stripVTControlCharacters(line))![0]
-  // A list item ("- text") continues under its text.
-  const bullet = /^\s*[-*•] /.test(stripVTControlCharacters(line)) ? '  ' : ''
-  const next = hang ?? (indent.length + bullet.length < width / 2 ? indent + bullet : '')
-  const words = line.slice(line.indexOf(line.trimStart())).split(/ +/)
-  const out: string[] = []
-  let current = indent
-  let fresh = true // nothing but indentation on the current line yet
-  for (let word of words) {
-    if (!fresh && textWidth(current) + 1 + textWidth(word) <= width) {
-      current += ' ' + word
-      continue
-    }
-    if (!fresh) {
-      out.push(current)
-      current = next
-    }
-    // A word wider than the line: hard breaks (colour codes are dropped from a word broken this way).
-    while (textWidth(current) + textWidth(word) > width && width - textWidth(current) > 0) {
-      const plain = [...stripVTControlCharacters(word)]
-      const room = width - textWidth(current)
-      out.push(current + plain.slice(0, room).join(''))
-      current = next
-      word = plain.slice(room).join('')
-      if (textWidth(next) >= width) break
-    }
-    current += word
-    fresh = false
-  }
-  out.push(current)
-  return out.map((l) => l.trimEnd())
 }
 
 /** 0x and 40 hex digits, not inside a longer hex string (a transaction hash is left alone). */

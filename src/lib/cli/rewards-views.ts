@@ -5,7 +5,8 @@ import {type CurveChart, type CurveRequest} from '../nectar/curve-report.js'
 import {type IssueRewardsResult} from '../nectar/issue.js'
 import {type PeriodRow, type ShareRow} from '../nectar/simulate.js'
 import {asciiChart} from './chart.js'
-import {color, type Column, renderTable, terminalWidth, textWidth, wrapText} from './render.js'
+import {color, type Column, renderTable, terminalWidth} from './render.js'
+import {textWidth, wrapText} from './wrap-text.js'
 
 const SERIES_STYLE = [
   {colour: 'cyan', symbol: '*'},
