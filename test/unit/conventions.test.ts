@@ -12,9 +12,10 @@ import {renderColumns, wrapText} from '../../src/lib/cli/wrap-text.js'
 import {checkKey} from '../../src/lib/config/keys.js'
 import {requireNetwork} from '../../src/lib/config/networks.js'
 import {resolveSettings, rpcOverrideWarning, withRpcOrigin} from '../../src/lib/config/settings.js'
-import {type NectarError, nectarError} from '../../src/lib/core/errors.js'
+import {nectarError} from '../../src/lib/core/errors.js'
 import {parsePlan} from '../../src/lib/market/plan.js'
 import {parseJobSpec} from '../../src/lib/provider/job-spec.js'
+import {failure} from '../setup/errors.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const manifest = JSON.parse(readFileSync(path.join(root, 'oclif.manifest.json'), 'utf8')) as {
@@ -22,15 +23,6 @@ const manifest = JSON.parse(readFileSync(path.join(root, 'oclif.manifest.json'),
 }
 const topics = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {oclif: {topics: Record<string, {description?: string}>}}).oclif.topics
 const ids = Object.keys(manifest.commands)
-
-const failure = (fn: () => unknown): NectarError => {
-  try {
-    fn()
-  } catch (error) {
-    return error as NectarError
-  }
-  throw new Error('expected an error')
-}
 
 describe('did you mean', () => {
   it('a command or a topic, shown with spaces', () => {

@@ -6,10 +6,10 @@ import path from 'node:path'
 
 import {afterAll, describe, expect, it} from 'vitest'
 
-import {NectarError} from '../../src/lib/core/errors.js'
 import {parseYamlText} from '../../src/lib/core/yaml-file.js'
 import {loadPlan, loadPlans, parsePlan} from '../../src/lib/market/plan.js'
 import {loadJobSpecFile} from '../../src/lib/provider/job-spec.js'
+import {failure} from '../setup/errors.js'
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'nectar-yaml-'))
 afterAll(() => rmSync(dir, {force: true, recursive: true}))
@@ -18,15 +18,6 @@ const write = (name: string, text: string) => {
   writeFileSync(file, text)
   return file
 }
-const failure = (fn: () => unknown): NectarError => {
-  try {
-    fn()
-  } catch (error) {
-    return error as NectarError
-  }
-  throw new Error('expected an error')
-}
-
 describe('yaml-file', () => {
   it('gives the line of a value, of a key with a nested block, and of the nearest parent for a missing one', () => {
     const doc = parseYamlText('# comment\na: 1\nb:\n  c: [1, 2]\n  d:\n    e: x\nlist:\n  - one\n  - two\n', 'f.yaml')
