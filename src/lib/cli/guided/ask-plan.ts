@@ -29,7 +29,7 @@ export async function askPlan(ask: Ask): Promise<{plan: PlanFile; text: string}>
   if (download || upload) resources.network = {...(download ? {download} : {}), ...(upload ? {upload} : {})}
   // SNM prices need the oracle rate, read later; here only the form is checked (any rate will do).
   const price = await ask.input('Price (0.5usd/h, 0.0001usd/s, 3snm/h):', {check: checkWith((a) => parsePrice(a, 1n, 'the price')), initial: '0.5usd/h'})
-  const duration = await ask.input('Longest deal (2h, 1d; 0 for spot):', {check: checkWith((a) => parseDurationSeconds(a, {allowZero: true, label: 'the longest deal'})), initial: '2h'})
+  const duration = await ask.input('Longest deal (2h, 1d; 0 for spot):', {check: checkWith((a) => parseDurationSeconds(a, {allowZero: true, label: 'longest deal'})), initial: '2h'})
   const flags = await ask.checkbox<NetflagName>('Network (space to toggle, Enter to accept):', NETFLAG_NAMES.map((name) => ({checked: name === 'outbound', description: NETFLAG_DESCRIPTIONS[name], name, value: name})))
   const plan: PlanFile = {duration, price, resources, ...(flags.length > 0 ? {netflags: Object.fromEntries(flags.map((f) => [f, true]))} : {})}
   const text = stringify(plan)

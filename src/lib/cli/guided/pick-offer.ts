@@ -41,7 +41,7 @@ export async function pickOffer(ask: Ask, client: ChainClient, {addresses, durat
 
 /** The deal length, for an offer of at most `longest` seconds (0: spot). */
 export async function askDealLength(ask: Ask, longest?: bigint): Promise<{duration: bigint; durationText: string}> {
-  const parse = (a: string) => parseDurationSeconds(a, {allowZero: true, label: 'the deal length'})
+  const parse = (a: string) => parseDurationSeconds(a, {allowZero: true, label: 'deal length'})
   const limit = longest === undefined ? '0 for spot' : longest === 0n ? 'a spot offer: 0' : `at most ${formatDealDuration(longest)}`
   const initial = longest === undefined ? '1h' : longest === 0n ? '0' : longest >= 3600n ? '1h' : formatDealDuration(longest)
   const durationText = await ask.input(`Deal length (2h, 1h30m, 1d; ${limit}):`, {check: checkWith(parse), initial})

@@ -28,14 +28,14 @@ export async function askSimulation(ask: Ask, given: SimulateFlags, periodsGiven
       {name: 'I know the fees (ETH)', value: 'fees'},
       {name: 'From the volume and the fee rate', value: 'volume'},
     ])
-    if (how === 'fees') set('fees', await ask.input('Maker fees per period, ETH:', {check: checkWith((a) => parseAmount(a, {allowZero: true, label: 'the fees', unit: 'ETH'}))}))
+    if (how === 'fees') set('fees', await ask.input('Maker fees per period, ETH:', {check: checkWith((a) => parseAmount(a, {allowZero: true, label: 'fees', unit: 'ETH'}))}))
     else {
-      set('volume', await ask.input('Maker volume per period, ETH:', {check: checkWith((a) => parseAmount(a, {allowZero: true, label: 'the volume', unit: 'ETH'}))}))
-      set('fee-rate', await ask.input('Maker fee rate, percent of volume:', {check: checkWith((a) => parsePercent(a, {label: 'the fee rate', max: 100})), initial: '0.1'}))
+      set('volume', await ask.input('Maker volume per period, ETH:', {check: checkWith((a) => parseAmount(a, {allowZero: true, label: 'volume', unit: 'ETH'}))}))
+      set('fee-rate', await ask.input('Maker fee rate, percent of volume:', {check: checkWith((a) => parsePercent(a, {label: 'fee rate', max: 100})), initial: '0.1'}))
     }
   }
   if (!((flags.share?.length ?? 0) > 0 || flags['my-volume'] !== undefined || flags['total-volume'] !== undefined)) {
-    const share = await ask.input('Your share of maker volume, percent:', {check: checkWith((a) => parsePercent(a, {label: 'the share', max: 100}))})
+    const share = await ask.input('Your share of maker volume, percent:', {check: checkWith((a) => parsePercent(a, {label: 'share', max: 100}))})
     flags.share = [share]
     added.push('--share', share)
   }
