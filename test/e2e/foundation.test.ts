@@ -150,10 +150,17 @@ describe('transfer', () => {
   test('a wrong keystore password is a usage error and nothing is sent', async () => {
     const created = await nectar<{address: Address}>(['wallet', 'create', 'carol'], {NECTAR_PASSWORD: 'right horse'})
     expect(created.status).toBe(0)
-    const {envelope, status} = await nectar(['transfer', DEV3, '1', '--account', 'carol', '--yes'], {NECTAR_PASSWORD: 'wrong horse'})
+    const carol = created.envelope.data!.address
+    // Carol holds no NEC: the balance check refuses first, and no password is asked for that.
+    const broke = await nectar(['transfer', DEV3, '1', '--account', 'carol', '--yes'], {NECTAR_PASSWORD: 'wrong horse'})
+    expect(broke.status).toBe(1)
+    expect(broke.envelope.error!.code).toBe('INSUFFICIENT_BALANCE')
+    // With gas money, publishing an endpoint passes every check; the password is asked at the signature.
+    await client.request({method: 'anvil_setBalance', params: [carol, `0x${(10n ** 20n).toString(16)}`]} as never)
+    const {envelope, status} = await nectar(['provider', 'register', '--endpoint', 'http://127.0.0.1:1', '--account', 'carol', '--yes'], {NECTAR_PASSWORD: 'wrong horse'})
     expect(status).toBe(2)
     expect(envelope.error!.code).toBe('WRONG_PASSWORD')
-    expect(await nonce(created.envelope.data!.address)).toBe(0)
+    expect(await nonce(carol)).toBe(0)
   })
 })
 

@@ -29,7 +29,9 @@ const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`
 export function runInPty(args: string[], {columns = 80, env, rows = 50}: {columns?: number; env: NodeJS.ProcessEnv; rows?: number}): PtyProcess {
   const command = `stty cols ${columns} rows ${rows}; exec node ${quote(BIN)} ${args.map((a) => quote(a)).join(' ')}`
   // -e: the child's exit status; -f: flush at once; the typescript goes to /dev/null, the screen to our pipe.
-  const child = spawn('script', ['-qefc', command, '/dev/null'], {env: {...env, COLUMNS: String(columns), TERM: env.TERM ?? 'xterm-256color'}, stdio: ['pipe', 'pipe', 'pipe']})
+  // A person's terminal: no CI variable (under CI=true chalk draws no colour at all).
+  const {CI: _ci, ...personal} = env
+  const child = spawn('script', ['-qefc', command, '/dev/null'], {env: {...personal, COLUMNS: String(columns), TERM: env.TERM ?? 'xterm-256color'}, stdio: ['pipe', 'pipe', 'pipe']})
   let raw = ''
   const waiters: Array<() => void> = []
   const onData = (chunk: Buffer) => {
