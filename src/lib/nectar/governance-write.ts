@@ -11,7 +11,7 @@ import {nectarError} from '../core/errors.js'
 import {necAbi, proposalManagerAbi} from '../contracts/generated/index.js'
 import {type ProposalRecord, readProposalRecords, requireProposal} from './governance.js'
 import {type ProposalText} from './governance-text.js'
-import {ADMIN_ADDED_TOPIC, ADMIN_REMOVED_TOPIC, hasEvents, replayMembership} from './whitelist.js'
+import {type AdminListing, listAdmins} from './whitelist.js'
 
 const DAY = 86_400n
 export const MIN_DAYS = 7n
@@ -205,25 +205,9 @@ export async function decideProposal(
 
 // ------------------------------------------------------------------------------------------ admins
 
-export interface GovAdminListing {
-  admins: Address[]
-  block: bigint
-  count: number
-  owner: Address
-}
-
-/** The manager's admins, rebuilt from its AdminAdded/AdminRemoved events (mainnet's emits none: then this fails clearly). */
-export async function listGovAdmins(client: ChainClient, {manager}: {manager: Address}): Promise<GovAdminListing> {
-  if (!(await hasEvents(client, manager, [ADMIN_ADDED_TOPIC, ADMIN_REMOVED_TOPIC]))) {
-    throw nectarError('NO_ADMIN_EVENTS', `The ProposalManager ${manager} emits no AdminAdded/AdminRemoved events, so its admins cannot be listed here.`, {
-      hint: 'isAdmin(address) answers for one address at a time.',
-    })
-  }
-  const [{members, toBlock}, owner] = await Promise.all([
-    replayMembership(client, {added: ADMIN_ADDED_TOPIC, removed: ADMIN_REMOVED_TOPIC}, {controller: manager}),
-    client.readContract({...m(manager), functionName: 'owner'}),
-  ])
-  return {admins: members, block: toBlock, count: members.length, owner}
+/** The manager's admins, from its AdminAdded/AdminRemoved events (mainnet's emits none: then this fails clearly). */
+export function listGovAdmins(client: ChainClient, {manager}: {manager: Address}): Promise<AdminListing> {
+  return listAdmins(client, {contract: manager, hint: 'isAdmin(address) answers for one address at a time.', name: 'ProposalManager'})
 }
 
 export interface AdminChangeResult extends Partial<Written> {

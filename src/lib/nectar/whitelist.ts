@@ -220,15 +220,19 @@ export interface AdminListing {
   owner: Address
 }
 
-/** The admins, from the AdminAdded/AdminRemoved events (which the mainnet controller lacks), and the owner. */
-export async function listAdmins(client: ChainClient, {controller}: {controller: Address}): Promise<AdminListing> {
-  if (!(await hasEvents(client, controller, [ADMIN_ADDED_TOPIC, ADMIN_REMOVED_TOPIC]))) {
-    throw nectarError('NO_ADMIN_EVENTS', `The controller ${controller} emits no AdminAdded/AdminRemoved events, so its admins cannot be listed here.`, {
-      hint: 'Ask about one address with `nectar whitelist status --account ADDRESS` (it calls isAdmin).',
-    })
+/**
+ * The admins of a contract that logs AdminAdded/AdminRemoved (the whitelist controller, the governance
+ * ProposalManager; both share those events and `owner()`), replayed from its events, and its owner. The
+ * mainnet contracts emit none: then this fails clearly, with `hint` naming the one-address check.
+ */
+export async function listAdmins(client: ChainClient, {contract, hint, name}: {contract: Address; hint: string; name: string}): Promise<AdminListing> {
+  if (!(await hasEvents(client, contract, [ADMIN_ADDED_TOPIC, ADMIN_REMOVED_TOPIC]))) {
+    throw nectarError('NO_ADMIN_EVENTS', `The ${name} ${contract} emits no AdminAdded/AdminRemoved events, so its admins cannot be listed here.`, {hint})
   }
-  const {members, toBlock} = await replayMembership(client, {added: ADMIN_ADDED_TOPIC, removed: ADMIN_REMOVED_TOPIC}, {controller})
-  const owner = await client.readContract({abi: nectarControllerAbi, address: controller, functionName: 'owner'})
+  const [{members, toBlock}, owner] = await Promise.all([
+    replayMembership(client, {added: ADMIN_ADDED_TOPIC, removed: ADMIN_REMOVED_TOPIC}, {controller: contract}),
+    client.readContract({abi: nectarControllerAbi, address: contract, functionName: 'owner'}),
+  ])
   return {admins: members, block: toBlock, count: members.length, owner}
 }
 

@@ -1,7 +1,7 @@
 import {BaseCommand} from '../../../lib/cli/base-command.js'
 import {listFlags, rpcFlags} from '../../../lib/cli/flags.js'
 import {requireContract} from '../../../lib/config/settings.js'
-import {type GovAdminListing} from '../../../lib/nectar/governance-write.js'
+import {type AdminListing} from '../../../lib/nectar/whitelist.js'
 
 export default class GovAdminsList extends BaseCommand<typeof GovAdminsList> {
   static summary = 'List the governance admins.'
@@ -10,7 +10,7 @@ AdminAdded/AdminRemoved events. Mainnet's ProposalManager emits none, so there t
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
   static flags = {...rpcFlags, ...listFlags}
 
-  public async run(): Promise<GovAdminListing> {
+  public async run(): Promise<AdminListing> {
     const manager = requireContract(this.settings(), 'proposalManager')
     const client = await this.client()
     const {listGovAdmins} = await import('../../../lib/nectar/governance-write.js')

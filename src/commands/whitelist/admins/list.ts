@@ -13,7 +13,7 @@ isAdmin. The mainnet controller emits no admin events, so there the list cannot 
     const controller = await this.tokenController()
     const client = await this.client()
     const {listAdmins} = await import('../../../lib/nectar/whitelist.js')
-    const listing = await listAdmins(client, {controller})
+    const listing = await listAdmins(client, {contract: controller, hint: 'Ask about one address with `nectar whitelist status --account ADDRESS` (it calls isAdmin).', name: 'controller'})
     if (!this.jsonEnabled()) {
       const {addressesView} = await import('../../../lib/cli/nectar-views.js')
       this.log(addressesView(listing.admins, this.flags, listing.owner))
