@@ -73,6 +73,18 @@ describe('help at 80 columns', () => {
     expect(typo.stderr).toContain('Did you mean `nectar compute offers`?')
   })
 
+  it('`help --json` gives a command\'s arguments, flags and examples, and a topic\'s commands', async () => {
+    const offers = await runCli(['help', 'compute', 'offers', '--json'], {env: cliEnv(env)})
+    expect(offers.status).toBe(0)
+    expect(offers.envelope.data).toMatchObject({command: 'compute offers', summary: expect.any(String)})
+    expect(offers.envelope.data.flags.map((f: {name: string}) => f.name)).toEqual(expect.arrayContaining(['min-cores', 'max-price', 'json']))
+    expect(offers.envelope.data.examples[0]).toBe('nectar compute offers')
+    const topic = await runCli(['help', 'compute', '--json'], {env: cliEnv(env)})
+    expect(topic.envelope.data.topic).toBe('compute')
+    expect(topic.envelope.data.commands.map((c: {command: string}) => c.command)).toContain('compute order')
+    expect(topic.envelope.data.commands.every((c: {command: string}) => c.command.startsWith('compute '))).toBe(true)
+  })
+
   it('a mistyped flag names the flag meant', async () => {
     const r = await runCli(['balance', '--acount', 'dev1', '--json'], {env: cliEnv(env)})
     expect(r.status).toBe(2)
