@@ -1,8 +1,13 @@
-import {getAddress, isAddress, zeroAddress} from 'viem'
+// ox's Address module (viem's own EIP-55 code), not the 'viem' or 'viem/utils' barrels: every command loads
+// this file, and through a barrel esbuild puts all of viem that any command uses (wallet actions,
+// secp256k1) in the chunks every command loads.
+import {checksum as getAddress, validate} from 'ox/Address'
 
 import {nectarError, quote} from './errors.js'
 
 export type Address = `0x${string}`
+
+const zeroAddress: Address = '0x0000000000000000000000000000000000000000'
 
 /** Turns an account name into its address, or throws (src/lib/wallet/address-names.ts nameResolver). */
 export type NameResolver = (name: string, label: string) => Address
@@ -38,4 +43,5 @@ export function parseAddress(text: string, label = 'address', {allowZero = false
   return address
 }
 
-export {isAddress, zeroAddress}
+/** A 0x address of 40 hex digits whose checksum, when mixed case, is right (viem's isAddress). */
+export const isAddress = (text: string): text is Address => validate(text)

@@ -74,7 +74,7 @@ let isChecksummed: ((address: string) => boolean) | undefined
 async function checksumOk(address: string): Promise<boolean> {
   if (!isChecksummed) {
     const {isAddress} = await import('../core/addresses.js') // not all of viem's index
-    isChecksummed = (a) => isAddress(a, {strict: true})
+    isChecksummed = isAddress
   }
   return isChecksummed(address)
 }
