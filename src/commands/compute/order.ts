@@ -2,7 +2,8 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {durationFlag, rpcFlags, signerFlags, txFlags} from '../../lib/cli/flags.js'
-import {renderKeyValues, toJsonText} from '../../lib/cli/render.js'
+import {renderKeyValues} from '../../lib/cli/render.js'
+import {toJsonText} from '../../lib/core/json-text.js'
 import type {RentReport} from '../../lib/market/rent-offer.js'
 import type {RentAndRunReport} from '../../lib/provider/renter.js'
 

@@ -23,7 +23,8 @@ import {nectarError} from '../core/errors.js'
 import {deploylessMulticall} from './deployless.js'
 import {rpcCall} from './rpc.js'
 
-export type ChainClient = PublicClient
+/** A viem public client that also names its RPC URL (for reads that skip viem's request wrapper). */
+export type ChainClient = PublicClient & {rpcUrl?: string}
 
 /**
  * The public actions nectar calls, bound to a client. viem's createPublicClient binds all ~50 (ENS, watch*,
@@ -70,7 +71,7 @@ export function createChainClient(rpcUrl: string, chainId: number, name = `chain
   const multicall = ((args: Parameters<ChainClient['multicall']>[0]) =>
     args.deployless && args.allowFailure === false ? deploylessMulticall(extended, args as Parameters<typeof deploylessMulticall>[1]) : viemMulticall(extended, args)) as ChainClient['multicall']
   const extended = client as unknown as ChainClient
-  Object.assign(extended, boundActions(extended), {multicall})
+  Object.assign(extended, boundActions(extended), {multicall, rpcUrl})
   return extended
 }
 

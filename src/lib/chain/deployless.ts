@@ -3,6 +3,7 @@ import {type Abi, type Address, type BlockTag, decodeAbiParameters, decodeErrorR
 import {nectarError} from '../core/errors.js'
 import {callReaderAbi, callReaderBytecode} from '../contracts/generated/CallReader.js'
 import {type ChainClient} from './client.js'
+import {rpcCall, RpcResponseError} from './rpc.js'
 
 /** One ABI word (32 bytes) of hex, left-padded; for hand-encoding constructor arguments of readers. */
 export const abiWord = (hex: string): string => hex.toLowerCase().replace(/^0x/, '').padStart(64, '0')
@@ -14,6 +15,15 @@ export const abiWord = (hex: string): string => hex.toLowerCase().replace(/^0x/,
  */
 export async function runDeployless(client: ChainClient, data: Hex, block: BlockTag | Hex = 'latest'): Promise<Hex> {
   try {
+    // Straight to the RPC when the client names it: viem's request wrapper would build two errors around
+    // each answer, copying its message (on anvil, the whole revert data again as text: 250 KB a call).
+    // Any other answer is asked again through viem, whose errors the rest of nectar knows how to word.
+    if (client.rpcUrl) {
+      const direct = await rpcCall(client.rpcUrl, {method: 'eth_call', params: [{data}, block]}).catch((error: unknown) => error)
+      if (direct instanceof RpcResponseError && typeof direct.data === 'string' && direct.data.startsWith('0x')) return direct.data as Hex
+      if (!(direct instanceof Error)) return '0x' // no revert: the reader returned nothing
+      if (!(direct instanceof RpcResponseError)) throw direct
+    }
     await client.request({method: 'eth_call', params: [{data}, block]} as never)
   } catch (error) {
     const output = revertData(error)

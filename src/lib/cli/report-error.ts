@@ -1,7 +1,8 @@
 // How an error reaches a person (one line, details, hint on stderr) or a script (the envelope on
 // stdout), and the exit code. Shared by BaseCommand and the hooks that run before any command.
 import {type NectarError} from '../core/errors.js'
-import {color, terminalWidth, toJsonText} from './render.js'
+import {toJsonText} from '../core/json-text.js'
+import {color, terminalWidth} from './render.js'
 import {wrapText} from './wrap-text.js'
 
 export function errorEnvelope(error: NectarError, warnings: readonly string[] = []) {

@@ -6,7 +6,8 @@ import {stripVTControlCharacters} from 'node:util'
 
 import {type NectarError} from '../core/errors.js'
 import {toNectarError} from '../core/to-nectar-error.js'
-import {color, toJsonText} from './render.js'
+import {toJsonText} from '../core/json-text.js'
+import {color} from './render.js'
 
 /** What one refresh shows: the data (the command's --json data), the block for people, and warnings (shown inside the block). */
 export interface WatchFrame<T> {

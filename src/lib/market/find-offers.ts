@@ -7,7 +7,8 @@ import {type NameResolver, parseAddress} from '../core/addresses.js'
 import {nectarError} from '../core/errors.js'
 import {type BenchmarkName, NETFLAG_NAMES, type NetflagName} from './benchmarks.js'
 import {getOracleRate} from './deals.js'
-import {type Miss, type OfferFilter, type OfferJson, offerJson, type OfferSearch, type OfferSort, searchOffers} from './offers.js'
+import {type JsonText} from '../core/json-text.js'
+import {type Miss, type OfferFilter, type OfferJson, offerJson, offersJsonText, type OfferSearch, type OfferSort, searchOffers} from './offers.js'
 import {listOrders, type Order} from './orders.js'
 import {parseBitrate, parsePrice, parseSize} from './units.js'
 import {mastersOf} from './workers.js'
@@ -82,7 +83,7 @@ export function nearestLines({nearest}: FoundOffers): string[] {
 export interface OffersReport {
   count: number
   nearest: Array<{misses: Miss[]; offer: OfferJson}>
-  offers: OfferJson[]
+  offers: JsonText<OfferJson[]>
   oracleRate: bigint
   totalActive: number
 }
@@ -91,7 +92,7 @@ export function offersReport(found: FoundOffers): OffersReport {
   return {
     count: found.matches.length,
     nearest: found.nearest.map((n) => ({misses: n.misses, offer: offerJson(n.order, found.rate, payeeOf(found, n.order))})),
-    offers: found.matches.map((o) => offerJson(o, found.rate, payeeOf(found, o))),
+    offers: offersJsonText(found.matches, found.rate, (o) => payeeOf(found, o)),
     oracleRate: found.rate,
     totalActive: found.total,
   }

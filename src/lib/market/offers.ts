@@ -3,7 +3,8 @@
 // duration, and be open to the renter (counterparty 0 or the renter).
 import {type Address, zeroAddress} from 'viem'
 
-import {type BenchmarkName, type NetflagName} from './benchmarks.js'
+import {JsonText} from '../core/json-text.js'
+import {BENCHMARK_NAMES, type BenchmarkName, NETFLAG_NAMES, type NetflagName} from './benchmarks.js'
 import {identityName, type Order} from './orders.js'
 import {formatBitrate, formatDealDuration, formatSize, snmPerHour, usdPerHour, usdPerHourText} from './units.js'
 
@@ -122,4 +123,25 @@ export function offerJson(order: Order, rate: bigint, payee: Address = order.aut
     tag: order.tag,
     usdPerHour: usdPerHour(order.price),
   }
+}
+
+/**
+ * Offers as `--json` shows them (each exactly as offerJson writes it), built as text: 10,000 offers
+ * would otherwise be 10,000 objects of 13 fields and 12 benchmark strings each, made only to be
+ * stringified (~40% of the command's time after the read).
+ */
+export function offersJsonText(orders: readonly Order[], rate: bigint, payeeOf: (order: Order) => Address): JsonText<OfferJson[]> {
+  const parts: string[] = []
+  for (const order of orders) {
+    let benchmarks = ''
+    for (const name of BENCHMARK_NAMES) benchmarks += `,"${name}":"${order.benchmarks[name]}"`
+    let netflags = ''
+    for (const name of NETFLAG_NAMES) netflags += `,"${name}":${order.netflags[name]}`
+    parts.push(
+      `{"benchmarks":{${benchmarks.slice(1)}},"counterparty":"${order.counterparty}","duration":"${order.duration}","id":"${order.id}",` +
+        `"identityLevel":${JSON.stringify(identityName(order.identityLevel))},"netflags":{${netflags.slice(1)}},"payee":"${payeeOf(order)}",` +
+        `"price":"${order.price}","provider":"${order.author}","snmPerHour":"${snmPerHour(order.price, rate)}","tag":"${order.tag}","usdPerHour":"${usdPerHour(order.price)}"}`,
+    )
+  }
+  return new JsonText(`[${parts.join(',')}]`)
 }
