@@ -4,10 +4,16 @@
 import crypto from 'node:crypto'
 import {promisify} from 'node:util'
 
-import * as Keystore from 'ox/Keystore'
-import {privateKeyToAddress} from 'viem/accounts'
+import type * as Keystore from 'ox/Keystore'
 
 import {nectarError} from '../core/errors.js'
+
+// ox/Keystore and viem/accounts (secp256k1, the BIP-39 word lists: ~300 KB) load only to encrypt or
+// decrypt: a command that just reads which address a keystore holds does not pay for them.
+const keyCode = async () => {
+  const [ox, accounts] = await Promise.all([import('ox/Keystore'), import('viem/accounts')])
+  return {Keystore: ox, privateKeyToAddress: accounts.privateKeyToAddress}
+}
 
 const scrypt = promisify(crypto.scrypt) as (password: Buffer | string, salt: Buffer, keylen: number, options: crypto.ScryptOptions) => Promise<Buffer>
 const pbkdf2 = promisify(crypto.pbkdf2)
@@ -56,6 +62,7 @@ export async function encryptKeystore(privateKey: Hex, password: string, options
   const salt = crypto.randomBytes(32)
   const iv = crypto.randomBytes(16)
   const derived = await scrypt(Buffer.from(password, 'utf8'), salt, dklen, {N: n, maxmem: scryptMaxmem(n, r), p, r})
+  const {Keystore, privateKeyToAddress} = await keyCode()
   const encrypted = Keystore.encrypt(key, `0x${derived.toString('hex')}`, {
     id: crypto.randomUUID(),
     iv: Uint8Array.from(iv),
@@ -151,6 +158,7 @@ async function deriveKey(keystore: KeystoreV3, password: string): Promise<Hex> {
     // OpenSSL enforces RFC 7914's N < 2^(16·r); old files (the Web3 Secret Storage test vector:
     // n=262144 r=1 p=8) break it. @noble/hashes (through ox) does not check it: use it for those.
     if (16 * r < 53 && n >= 2 ** (16 * r)) {
+      const {Keystore} = await keyCode()
       const key = Keystore.toKey(keystore as Keystore.Keystore, {password})
       return typeof key === 'function' ? key() : key
     }
@@ -162,7 +170,7 @@ async function deriveKey(keystore: KeystoreV3, password: string): Promise<Hex> {
   return `0x${derived.toString('hex')}`
 }
 
-function tryDecrypt(keystore: KeystoreV3, key: Hex): Hex | undefined {
+function tryDecrypt(Keystore: typeof import('ox/Keystore'), keystore: KeystoreV3, key: Hex): Hex | undefined {
   try {
     return Keystore.decrypt(keystore as Keystore.Keystore, key) as Hex
   } catch (error) {
@@ -186,9 +194,10 @@ export interface DecryptOptions {
 export async function decryptKeystore(json: unknown, password: string, options: DecryptOptions = {}): Promise<Hex> {
   const source = options.source ?? 'The file'
   const keystore = typeof json === 'string' ? parseKeystoreText(json, source) : parseKeystore(json, source)
-  let privateKey = tryDecrypt(keystore, await deriveKey(keystore, password))
+  const {Keystore, privateKeyToAddress} = await keyCode()
+  let privateKey = tryDecrypt(Keystore, keystore, await deriveKey(keystore, password))
   const normalized = password.normalize('NFKC')
-  if (privateKey === undefined && normalized !== password) privateKey = tryDecrypt(keystore, await deriveKey(keystore, normalized))
+  if (privateKey === undefined && normalized !== password) privateKey = tryDecrypt(Keystore, keystore, await deriveKey(keystore, normalized))
   if (privateKey === undefined) {
     throw nectarError('WRONG_PASSWORD', `Wrong password for ${options.label ?? 'the keystore'}.`, {
       hint: 'Check the password (NECTAR_PASSWORD, --password-file, or the prompt) and try again.',

@@ -2,7 +2,7 @@
 // Order: --private-key, then NECTAR_PRIVATE_KEY (both with a warning), then the account name
 // (--account / NECTAR_ACCOUNT / config / dev0 on the devnet): dev0..dev9, a nectar keystore, a
 // Foundry keystore, or an address that matches a keystore (or, for read-only use, any address).
-import {getAddress, type LocalAccount} from 'viem'
+import {type LocalAccount} from 'viem'
 
 import {parseAddress} from '../core/addresses.js'
 import {nectarError} from '../core/errors.js'
@@ -79,7 +79,7 @@ async function resolve(o: AccountOptions): Promise<Resolved> {
 }
 
 function checksum(address: `0x${string}`): Promise<`0x${string}`> {
-  return Promise.resolve(getAddress(address))
+  return Promise.resolve(parseAddress(address, 'account address', {allowZero: true}))
 }
 
 /** The active account's address, without decrypting anything (unless a keystore lacks its address field). */
