@@ -164,19 +164,21 @@ describe.skipIf(Boolean(engineProblem) && !required)('container jobs: GPUs and p
     expect(table.stdout).toContain(address)
     const stop = await nectar(['compute', 'stop', String(portDeal), jobId, '--endpoint', agent.url, '--json']).done
     expect(stop.status, stop.stdout + stop.stderr).toBe(0)
-    await ended(portDeal, jobId)
+    expect(await ended(portDeal, jobId)).not.toHaveProperty('ports')
     await expect(fetch(`http://${address}/`)).rejects.toThrow()
   }, 60_000)
 
-  it('ports close when the deal closes: the job is killed and its container removed', async () => {
-    const deal = await openDeal(m, supplier, renter, 3600n, {benchmarks: [1000n, 1000n, 1n, 64n * MiB], netflags: [false, false, true]})
-    const r = await runJob(deal, jobFile('echo up > /tmp/i && exec busybox httpd -f -p 8081 -h /tmp', {ports: [{port: 8081, protocol: 'tcp'}]}))
+  it('a GPU job with ports (Podman’s libpod create) serves too; its ports close when the deal closes: the job is killed and its container removed', async () => {
+    const deal = await openDeal(m, supplier, renter, 3600n, {benchmarks: [1000n, 1000n, 1n, 64n * MiB, 0n, 0n, 0n, 1n], netflags: [false, false, true]})
+    const r = await runJob(deal, jobFile('ls /dev | grep nectar-gpu > /tmp/i && exec busybox httpd -f -p 8081 -h /tmp', {ports: [{port: 8081, protocol: 'tcp'}]}))
     expect(r.status, r.stdout + r.stderr).toBe(0)
+    expect(r.envelope.data.job.gpus).toEqual([`${KIND}=0`])
     let address = ''
     await until(async () => {
       address = ((await jobs(deal))[0]?.ports as Array<{address: string}> | undefined)?.[0]?.address ?? ''
       return address !== '' && (await fetch(`http://${address}/i`).then((res) => res.ok, () => false))
     })
+    expect(await (await fetch(`http://${address}/i`)).text()).toBe('nectar-gpu0\n')
     await closeDeal(m, renter, deal)
     const state = await ended(deal, r.envelope.data.job.id)
     expect(state.reason).toContain(`deal ${deal} closed`)

@@ -61,7 +61,7 @@ export interface JobState {
   /** The limits the executor applied (from the deal's ask). */
   limits?: JobLimits
   pid?: number
-  /** Its published ports and where to reach them (while it runs; they close with it). */
+  /** Its published ports and where to reach them, while it runs (they close with it, and go from here). */
   ports?: PublishedPort[]
   /** The job's log was deleted (retention or disk budget): when, why, and how many records it held. */
   logPruned?: {at: string; lastSeq: number; reason: string}
@@ -314,6 +314,8 @@ export class Agent {
         state.endedAt = new Date().toISOString()
         state.status = reason?.startsWith('failed to start') ? 'failed' : reason ? 'killed' : 'exited'
         if (reason) state.reason = reason
+        // Its ports closed with its container: no address to reach any more.
+        delete state.ports
         this.save(state)
         store.end()
         this.touchIdle(live)

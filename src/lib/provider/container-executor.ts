@@ -20,6 +20,7 @@ import os from 'node:os'
 
 import {nectarError} from '../core/errors.js'
 import {type Executor, type ExecutorCallbacks, type ExecutorHandle, type ExecutorJob, type PublishedPort} from './executor.js'
+import {type GpuDevice} from './gpus.js'
 import {jobPorts, type JobSpec} from './job-spec.js'
 import {type StreamName} from './log-store.js'
 import {formatMs, writeFiles} from './process-executor.js'
@@ -103,6 +104,15 @@ export type EngineKind = 'docker' | 'podman'
 export async function engineKind(engine: Docker): Promise<EngineKind> {
   const version = await engine.version()
   return version.Components?.some((c) => /podman/i.test(c.Name)) ? 'podman' : 'docker'
+}
+
+/** Docker's form of a job's GPUs: the NVIDIA runtime's by UUID, CDI devices (Docker 25+) by name. */
+export function dockerDeviceRequests(gpus: readonly GpuDevice[]): Array<{Capabilities?: string[][]; DeviceIDs: string[]; Driver: string}> {
+  const ids = (via: GpuDevice['via']) => gpus.filter((g) => g.via === via).map((g) => g.id)
+  return [
+    ...(ids('nvidia').length > 0 ? [{Capabilities: [['gpu']], DeviceIDs: ids('nvidia'), Driver: 'nvidia'}] : []),
+    ...(ids('cdi').length > 0 ? [{DeviceIDs: ids('cdi'), Driver: 'cdi'}] : []),
+  ]
 }
 
 export interface ContainerExecutorOptions {
@@ -256,12 +266,8 @@ export class ContainerExecutor implements Executor {
     const {spec, limits = {}} = job
     const ports = jobPorts(spec)
     const host = this.options.portsHost ?? '127.0.0.1'
-    const gpus = this.options.engineKind === 'podman' ? [] : (job.gpus ?? [])
-    const byDriver = (via: 'cdi' | 'nvidia') => gpus.filter((g) => g.via === via).map((g) => g.id)
-    const deviceRequests = [
-      ...(byDriver('nvidia').length > 0 ? [{Capabilities: [['gpu']], DeviceIDs: byDriver('nvidia'), Driver: 'nvidia'}] : []),
-      ...(byDriver('cdi').length > 0 ? [{DeviceIDs: byDriver('cdi'), Driver: 'cdi'}] : []),
-    ]
+    // Podman's GPUs go through its own create (create() below).
+    const deviceRequests = dockerDeviceRequests(this.options.engineKind === 'podman' ? [] : (job.gpus ?? []))
     const hasFiles = (spec.files?.length ?? 0) > 0
     const tmpfs: Record<string, string> = {'/tmp': `rw,nosuid,nodev,size=${this.tmpfsSize},mode=1777`}
     if (!hasFiles) tmpfs[JOB_WORKDIR] = `rw,nosuid,nodev,size=${this.tmpfsSize},mode=1777`

@@ -79,8 +79,12 @@ export function cdiGpus(dirs: readonly string[] = CDI_SPEC_DIRS): {gpus: GpuDevi
 /** The GPUs nvidia-smi lists (none when it is not installed or fails). */
 export function nvidiaSmiGpus(command = 'nvidia-smi'): GpuDevice[] {
   const run = spawnSync(command, ['--query-gpu=index,uuid,name', '--format=csv,noheader'], {encoding: 'utf8', timeout: 10_000})
-  if (run.status !== 0 || !run.stdout) return []
-  return run.stdout
+  return run.status === 0 && run.stdout ? parseNvidiaSmi(run.stdout) : []
+}
+
+/** nvidia-smi's `--query-gpu=index,uuid,name --format=csv,noheader` lines as GPUs. */
+export function parseNvidiaSmi(text: string): GpuDevice[] {
+  return text
     .split('\n')
     .map((line) => line.split(',').map((s) => s.trim()))
     .filter((f) => f.length >= 3 && f[1].startsWith('GPU-'))
