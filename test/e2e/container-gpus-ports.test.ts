@@ -16,7 +16,7 @@ import {agentRequest} from '../../src/lib/provider/client.js'
 import {connectEngine, resolveEngine} from '../../src/lib/provider/container-executor.js'
 import {type FreshAccount, freshAccount, sharedClient} from '../setup/chain.js'
 import {cliEnv, type CliProcess, startCli, stopAll, until} from '../setup/cli.js'
-import {closeDeal, deployTestMarket, openDeal, type TestMarket} from '../setup/market.js'
+import {closeDeal, deployTestMarket, openDeal, placeAsk, type TestMarket} from '../setup/market.js'
 
 const IMAGE = 'local/busybox'
 const MiB = 1024n * 1024n
@@ -64,8 +64,9 @@ async function runJob(deal: bigint, file: string) {
   return nectar(['compute', 'run', String(deal), '--job', file, '--endpoint', agent.url, '--json']).done
 }
 
+/** The deal's jobs, asked of the agent in-process (a poll; the CLI's own view is checked where it matters). */
 async function jobs(deal: bigint): Promise<Array<Record<string, unknown> & {id: string}>> {
-  return (await nectar(['compute', 'jobs', String(deal), '--endpoint', agent.url, '--json']).done).envelope.data.jobs
+  return (await agentRequest<{jobs: Array<Record<string, unknown> & {id: string}>}>(target(deal), 'GET', `/deals/${deal}/jobs`)).jobs
 }
 
 async function ended(deal: bigint, jobId: string): Promise<Record<string, unknown>> {
@@ -79,8 +80,9 @@ async function ended(deal: bigint, jobId: string): Promise<Record<string, unknow
 
 const logsOf = async (deal: bigint, jobId: string) => (await nectar(['compute', 'logs', String(deal), jobId, '--endpoint', agent.url]).done).stdout
 
+const target = (deal: bigint) => ({account: renter.account, chainId: 31_337, dealId: deal, endpoint: agent.url})
 /** A signed job start sent straight to the agent, past the renter CLI's own checks. */
-const startDirect = (deal: bigint, spec: Record<string, unknown>) => agentRequest({account: renter.account, chainId: 31_337, dealId: deal, endpoint: agent.url}, 'POST', `/deals/${deal}/jobs`, spec)
+const startDirect = (deal: bigint, spec: Record<string, unknown>) => agentRequest(target(deal), 'POST', `/deals/${deal}/jobs`, spec)
 
 describe.skipIf(Boolean(engineProblem) && !required)('container jobs: GPUs and published ports (real engine, CDI spec, HTTP and deals)', () => {
   beforeAll(async () => {
@@ -98,7 +100,7 @@ describe.skipIf(Boolean(engineProblem) && !required)('container jobs: GPUs and p
     writeFileSync(path.join(dir, 'ask-1gpu.yaml'), 'duration: 1h\nprice: 0.1usd/h\nresources:\n  gpu: {count: 1}\n')
     writeFileSync(path.join(dir, 'ask-200gpus.yaml'), 'duration: 1h\nprice: 0.1usd/h\nresources:\n  gpu: {count: 200}\n')
     const configDir = path.join(dir, 'config')
-    writeConfig(configDir, {network: 'devnet', networks: {devnet: {chainId: 31337, contracts: {market: m.market, profileRegistry: m.profileRegistry}, devnet: true, rpcUrl: inject('rpcUrl')}}})
+    writeConfig(configDir, {network: 'devnet', networks: {devnet: {chainId: 31337, contracts: {blacklist: m.blacklist, market: m.market, oracle: m.oracle, profileRegistry: m.profileRegistry, snm: m.snm}, devnet: true, rpcUrl: inject('rpcUrl')}}})
     baseEnv = cliEnv({configDir, dataDir: path.join(dir, 'data')})
     const args = ['provider', 'serve', '--plan', path.join(dir, 'ask.yaml'), '--executor', 'container', '--allow-image', 'local/*', '--pull', 'never', '--port', '0', '--data-dir', path.join(dir, 'agent'), '--poll', '200', '--kill-grace', '300', '--gpu', `${KIND}=0`, '--gpu', `${KIND}=1`, '--ports-host', '127.0.0.1', '--json']
     const child = nectar(args, supplier)
@@ -141,6 +143,24 @@ describe.skipIf(Boolean(engineProblem) && !required)('container jobs: GPUs and p
     expect((await jobs(gpuDeal)).length).toBe(before)
   })
 
+  it('two deals’ running jobs never share a GPU: a deal wanting more than are free is refused (GPUS_BUSY), one wanting fewer gets another', async () => {
+    const holder = await runJob(gpuDeal, jobFile('sleep 30'))
+    try {
+      expect(holder.envelope.data.job.gpus).toEqual([`${KIND}=0`])
+      const twoGpus = await openDeal(m, supplier, renter, 3600n, {benchmarks: [1000n, 1000n, 1n, 64n * MiB, 0n, 0n, 0n, 2n], netflags: [false, false, false]})
+      const busy = await runJob(twoGpus, jobFile('true'))
+      expect(busy.status).toBe(1)
+      expect(busy.envelope.error).toMatchObject({code: 'GPUS_BUSY', message: expect.stringContaining("The job needs 2 GPUs, but only 1 of this machine's 2 is free now.")})
+      const one = await runJob(twoGpus, jobFile('ls /dev | grep nectar-gpu', {gpus: 1}))
+      expect(one.envelope.data.job.gpus).toEqual([`${KIND}=1`])
+      await ended(twoGpus, one.envelope.data.job.id)
+      expect(await logsOf(twoGpus, one.envelope.data.job.id)).toBe('nectar-gpu1\n')
+    } finally {
+      await nectar(['compute', 'stop', String(gpuDeal), holder.envelope.data.job.id, '--endpoint', agent.url]).done
+      await ended(gpuDeal, holder.envelope.data.job.id)
+    }
+  }, 60_000)
+
   it('a job publishing a port on an incoming deal serves HTTP at the address `compute jobs` shows, and the port closes when it is stopped', async () => {
     const script = 'mkdir -p /tmp/www && echo hello-from-job > /tmp/www/index.html && exec busybox httpd -f -p 8080 -h /tmp/www'
     const r = await runJob(portDeal, jobFile(script, {ports: [8080]}))
@@ -159,6 +179,8 @@ describe.skipIf(Boolean(engineProblem) && !required)('container jobs: GPUs and p
       return body !== ''
     })
     expect(body).toBe('hello-from-job\n')
+    const listed = await nectar(['compute', 'jobs', String(portDeal), '--endpoint', agent.url, '--json']).done
+    expect(listed.envelope.data.jobs.find((j: {id: string}) => j.id === jobId).ports).toEqual([{address, hostPort: Number(address.split(':')[1]), port: 8080, protocol: 'tcp'}])
     const table = await nectar(['compute', 'jobs', String(portDeal), '--endpoint', agent.url]).done
     expect(table.stdout).toContain('reach at')
     expect(table.stdout).toContain(address)
@@ -185,13 +207,20 @@ describe.skipIf(Boolean(engineProblem) && !required)('container jobs: GPUs and p
     await expect(fetch(`http://${address}/i`)).rejects.toThrow()
   }, 60_000)
 
-  it('ports on a deal without the incoming netflag: refused by the renter’s CLI (exit 2) and by the agent (HTTP 400); nothing runs', async () => {
+  it('ports on a deal without the incoming netflag: refused by the renter’s CLI (exit 2), by the agent (HTTP 400), and by `compute order --job` before renting; nothing runs or is sent', async () => {
     const before = (await jobs(gpuDeal)).length
     const r = await runJob(gpuDeal, jobFile('true', {ports: [8080]}))
     expect(r.status).toBe(2)
     expect(r.envelope.error).toMatchObject({code: 'PORTS_NOT_ALLOWED', message: `The job publishes port 8080, but deal ${gpuDeal} lacks the incoming netflag.`})
     await expect(startDirect(gpuDeal, {command: 'true', image: IMAGE, ports: [8080]})).rejects.toThrow(/HTTP 400 PORTS_NOT_ALLOWED/)
     expect((await jobs(gpuDeal)).length).toBe(before)
+    // compute order --job: checked against the offer before anything is signed (no approval, no deal).
+    const ask = await placeAsk(m.client, m.market, supplier, 3600n, {benchmarks: [1000n, 1000n, 1n, 64n * MiB, 0n, 0n, 0n, 1n], netflags: [false, true, false]})
+    const nonce = await m.client.getTransactionCount({address: renter.address})
+    const order = await nectar(['compute', 'order', String(ask), '--duration', '1h', '--job', jobFile('true', {gpus: 1, ports: [8080]}), '--yes', '--json']).done
+    expect(order.status).toBe(2)
+    expect(order.envelope.error).toMatchObject({code: 'PORTS_NOT_ALLOWED', message: `The job publishes port 8080, but offer ${ask} lacks the incoming netflag.`})
+    expect(await m.client.getTransactionCount({address: renter.address})).toBe(nonce)
   })
 
   it('provider doctor lists the CDI GPUs and checks a plan against them; offer create and serve refuse a plan offering more GPUs than the machine has', async () => {

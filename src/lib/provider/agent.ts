@@ -346,7 +346,7 @@ export class Agent {
     }
     const picked = [...all.filter((g) => own.has(g.id)), ...all.filter((g) => !own.has(g.id) && !others.has(g.id))].slice(0, count)
     if (picked.length < count) {
-      throw nectarError('GPUS_BUSY', `The job needs ${count} GPU${count === 1 ? '' : 's'}, but only ${picked.length} of this machine's ${all.length} ${all.length === 1 ? 'is' : 'are'} free now.`, {hint: 'Try again when another deal’s job ends, or ask for fewer with gpus: in the spec.'})
+      throw nectarError('GPUS_BUSY', `The job needs ${count} GPU${count === 1 ? '' : 's'}, but only ${picked.length} of this machine's ${all.length} ${picked.length === 1 ? 'is' : 'are'} free now.`, {hint: 'Try again when another deal’s job ends, or ask for fewer with gpus: in the spec.'})
     }
     return picked
   }
