@@ -12,6 +12,7 @@ import {dockerDeviceRequests} from '../../src/lib/provider/container-executor.js
 import {cdiGpus, checkPlanGpus, chooseGpus, type GpuDevice, parseNvidiaSmi, planOffersGpus, usableGpus} from '../../src/lib/provider/gpus.js'
 import {dealLimits, grantRefusal, jobGpuCount} from '../../src/lib/provider/job-grants.js'
 import {jobPorts, jobSpecProblems} from '../../src/lib/provider/job-spec.js'
+import {ProcessExecutor} from '../../src/lib/provider/process-executor.js'
 import {failure} from '../setup/errors.js'
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'nectar-gpus-'))
@@ -105,6 +106,15 @@ describe('a spec’s ports', () => {
     expect(jobSpecProblems({command: 'x', ports: [0]})[0].field).toBe('/ports/0')
     expect(jobSpecProblems({command: 'x', ports: [{port: 1, protocol: 'sctp'}]})[0].field).toMatch(/^\/ports\/0/)
     expect(jobSpecProblems({command: 'x', gpus: -1})[0].field).toBe('/gpus')
+  })
+})
+
+describe('the process executor', () => {
+  it('refuses ports and GPUs by name (it can give neither), and takes a spec without them', () => {
+    const executor = new ProcessExecutor({sandbox: {bwrap: 'bwrap', detail: 'test', ok: false}, warn: () => {}})
+    expect(executor.refuse({command: 'x', ports: [8080]})).toContain('Remove "ports"')
+    expect(executor.refuse({command: 'x', gpus: 1})).toContain('Remove "gpus"')
+    expect(executor.refuse({command: 'x', gpus: 0})).toBeUndefined()
   })
 })
 
