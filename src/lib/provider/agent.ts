@@ -345,6 +345,10 @@ export class Agent {
       for (const id of job.state.gpus ?? []) (job.state.dealId === dealId ? own : others).add(id)
     }
     const picked = [...all.filter((g) => own.has(g.id)), ...all.filter((g) => !own.has(g.id) && !others.has(g.id))].slice(0, count)
+    if (all.length < count) {
+      // The deal was bought on an ask this machine cannot honour (placed elsewhere, or GPUs gone).
+      throw nectarError('GPUS_BUSY', `The job needs ${count} GPU${count === 1 ? '' : 's'}, but this agent has only ${all.length}.`, {hint: `Ask for gpus: ${all.length} or fewer in the spec, or ask the provider (its \`provider serve --gpu\`, \`provider doctor\`).`})
+    }
     if (picked.length < count) {
       throw nectarError('GPUS_BUSY', `The job needs ${count} GPU${count === 1 ? '' : 's'}, but only ${picked.length} of this machine's ${all.length} ${picked.length === 1 ? 'is' : 'are'} free now.`, {hint: 'Try again when another deal’s job ends, or ask for fewer with gpus: in the spec.'})
     }
