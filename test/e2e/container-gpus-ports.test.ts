@@ -4,7 +4,7 @@
 // writes into /var/run/cdi (Podman 4.3 reads only /etc/cdi and /var/run/cdi) and removes after:
 // /dev/null and /dev/zero, seen inside the container as /dev/nectar-gpu0 and /dev/nectar-gpu1.
 // Skipped without an engine, like container-executor.test.ts (NECTAR_REQUIRE_CONTAINERS=1 fails instead).
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -49,6 +49,7 @@ let gpuDeal: bigint
 /** No GPU, the incoming netflag. */
 let portDeal: bigint
 let agent: {child: CliProcess; url: string}
+let madeCdiDir = false
 
 const envFor = (who: FreshAccount) => ({...baseEnv, NECTAR_PRIVATE_KEY: who.privateKey})
 const nectar = (args: string[], who = renter) => startCli(args, {env: envFor(who)})
@@ -87,6 +88,7 @@ const startDirect = (deal: bigint, spec: Record<string, unknown>) => agentReques
 describe.skipIf(Boolean(engineProblem) && !required)('container jobs: GPUs and published ports (real engine, CDI spec, HTTP and deals)', () => {
   beforeAll(async () => {
     if (engineProblem) throw new Error(`NECTAR_REQUIRE_CONTAINERS=1 but there is no usable container engine: ${engineProblem}.`)
+    madeCdiDir = !existsSync(CDI_DIR)
     mkdirSync(CDI_DIR, {recursive: true})
     writeFileSync(CDI_FILE, `cdiVersion: "0.5.0"\nkind: ${KIND}\ndevices:\n  - name: "0"\n    containerEdits:\n      deviceNodes:\n        - {path: /dev/nectar-gpu0, hostPath: /dev/null}\n  - name: "1"\n    containerEdits:\n      deviceNodes:\n        - {path: /dev/nectar-gpu1, hostPath: /dev/zero}\n  - name: all\n    containerEdits:\n      deviceNodes:\n        - {path: /dev/nectar-gpu0, hostPath: /dev/null}\n        - {path: /dev/nectar-gpu1, hostPath: /dev/zero}\n`)
     const client = sharedClient()
@@ -111,6 +113,12 @@ describe.skipIf(Boolean(engineProblem) && !required)('container jobs: GPUs and p
     agent?.child.kill('SIGTERM')
     await stopAll()
     rmSync(CDI_FILE, {force: true})
+    // The machine is left as it was found: the CDI dir goes too if this test made it (and it is empty).
+    if (madeCdiDir) {
+      try {
+        rmdirSync(CDI_DIR) // only when empty: another spec written meanwhile stays
+      } catch {}
+    }
     if (dir) rmSync(dir, {force: true, recursive: true})
   })
 
