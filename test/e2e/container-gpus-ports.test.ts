@@ -4,7 +4,7 @@
 // writes into /var/run/cdi (Podman 4.3 reads only /etc/cdi and /var/run/cdi) and removes after:
 // /dev/null and /dev/zero, seen inside the container as /dev/nectar-gpu0 and /dev/nectar-gpu1.
 // Skipped without an engine, like container-executor.test.ts (NECTAR_REQUIRE_CONTAINERS=1 fails instead).
-import {existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -13,7 +13,7 @@ import {inject} from 'vitest'
 
 import {writeConfig} from '../../src/lib/config/store.js'
 import {agentRequest} from '../../src/lib/provider/client.js'
-import {connectEngine, resolveEngine} from '../../src/lib/provider/container-executor.js'
+import {connectEngine, LABEL_AGENT, resolveEngine} from '../../src/lib/provider/container-executor.js'
 import {type FreshAccount, freshAccount, sharedClient} from '../setup/chain.js'
 import {cliEnv, type CliProcess, startCli, stopAll, until} from '../setup/cli.js'
 import {closeDeal, deployTestMarket, openDeal, placeAsk, type TestMarket} from '../setup/market.js'
@@ -110,8 +110,16 @@ describe.skipIf(Boolean(engineProblem) && !required)('container jobs: GPUs and p
   })
 
   afterAll(async () => {
+    // The agent stops its jobs and removes their containers as it shuts down; after a failed test
+    // anything left with its label is removed here.
     agent?.child.kill('SIGTERM')
+    await agent?.child.done
     await stopAll()
+    if (dir) {
+      const engine = await connectEngine(engineAddress)
+      const agentId = readFileSync(path.join(dir, 'agent', 'agent-id'), 'utf8').trim()
+      for (const c of await engine.listContainers({all: true, filters: {label: [`${LABEL_AGENT}=${agentId}`]}})) await engine.getContainer(c.Id).remove({force: true})
+    }
     rmSync(CDI_FILE, {force: true})
     // The machine is left as it was found: the CDI dir goes too if this test made it (and it is empty).
     if (madeCdiDir) {
