@@ -126,5 +126,16 @@ describe('compute jobs', () => {
     expect(withPorts).toContain('203.0.113.5:41234 (8080)')
     expect(withPorts).not.toContain('41000')
     expect(jobsTable([job('2', 'exited')], () => 0, {})).not.toContain('reach at')
+    // At 80 columns the address stays whole; other columns fold or go first.
+    const columns = process.env.COLUMNS
+    process.env.COLUMNS = '80'
+    try {
+      const narrow = jobsTable([{...job('1', 'running', [{address: '203.0.113.5:41234', hostPort: 41234, port: 8080, protocol: 'tcp'}]), reason: 'x', spec: {args: ['-c', 'exec busybox httpd -f -p 8080 -h /tmp/www with a long command line'], command: 'sh'}}], () => 0, {})
+      expect(Math.max(...narrow.split('\n').map((l) => l.length))).toBeLessThanOrEqual(80)
+      expect(narrow).toContain('203.0.113.5:41234')
+    } finally {
+      if (columns === undefined) delete process.env.COLUMNS
+      else process.env.COLUMNS = columns
+    }
   })
 })

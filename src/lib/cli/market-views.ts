@@ -141,10 +141,10 @@ export function jobsTable(jobs: readonly JobView[], exitStatus: (job: JobView) =
     j.startedAt.replace(/\.\d{3}Z$/, 'Z'),
     j.reason ?? '',
     // Published ports answer only while the job runs.
-    j.status === 'running' ? (j.ports ?? []).map((p) => `${p.address}${p.protocol === 'udp' ? '/udp' : ''} (${p.port})`).join(' ') : '',
+    j.status === 'running' ? (j.ports ?? []).map((p) => `${p.address}${p.protocol === 'udp' ? '/udp' : ''} (${p.port})`).join('\n') : '',
   ])
   // The column is there only when some job has a port to reach.
-  if (rows.some((r) => r[6] !== '')) return renderList([...JOB_COLUMNS, {header: 'reach at', priority: 8, wrap: true}], rows, flags)
+  if (rows.some((r) => r[6] !== '')) return renderList([...JOB_COLUMNS, {header: 'reach at', priority: 8}], rows, flags)
   return renderList(JOB_COLUMNS, rows.map((r) => r.slice(0, 6)), flags)
 }
 
