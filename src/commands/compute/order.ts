@@ -57,6 +57,8 @@ export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
       duration = picked.duration
       await this.showEquivalent([...(this.args.ask === undefined ? [String(askId)] : []), ...(picked.durationText === undefined ? [] : ['--duration', picked.durationText])])
     }
+    // GPUs or ports the offer cannot give: refused before anything is signed.
+    if (spec) await (await import('../../lib/provider/renter.js')).checkJobFits(client, addresses.market, spec, {askId})
     const {rentedOfferText, rentOffer, rentPlanLines, rentReport} = await import('../../lib/market/rent-offer.js')
     const showPlan = (plan: Parameters<typeof rentPlanLines>[0]) => this.jsonEnabled() || this.logToStderr(renderKeyValues(rentPlanLines(plan)))
     const funding = {budget: flags.budget, rateMargin: flags['rate-margin'] === undefined ? undefined : BigInt(flags['rate-margin'])}

@@ -7,7 +7,7 @@ import type {RunJobReport} from '../../lib/provider/renter.js'
 export default class ComputeRun extends BaseCommand<typeof ComputeRun> {
   static args = {deal: Args.string({description: 'Deal id', required: true})}
   static summary = 'Start a job on a deal’s provider.'
-  static description = `Sends the job spec (YAML or JSON; command, args, env, files, timeLimit) to the provider's agent, signed with the deal's renter key. With --follow, streams the job's stdout to stdout and stderr to stderr and exits with the job's exit status.`
+  static description = `Sends the job spec (YAML or JSON; command, args, env, files, timeLimit, and for container jobs image, gpus, ports) to the provider's agent, signed with the deal's renter key. A spec asking for more GPUs than the deal bought, or publishing ports on a deal without the incoming netflag, is refused before it is sent. With --follow, streams the job's stdout to stdout and stderr to stderr and exits with the job's exit status.`
   static examples = ['<%= config.bin %> <%= command.id %> 12 --job job.yaml --follow', '<%= config.bin %> <%= command.id %> 12 --job job.json --json']
   /** Under --json the records are NDJSON, so the closing envelope is one line too. */
   static ndjson = true
@@ -25,10 +25,12 @@ export default class ComputeRun extends BaseCommand<typeof ComputeRun> {
   public async run(): Promise<RunJobReport> {
     const {flags} = this
     const {parseDealId} = await import('../../lib/market/ids.js')
-    const {runJob} = await import('../../lib/provider/renter.js')
+    const {checkJobFits, runJob} = await import('../../lib/provider/renter.js')
     const {loadJobSpecFile} = await import('../../lib/provider/job-spec.js')
     const dealId = parseDealId(this.args.deal)
     const spec = loadJobSpecFile(flags.job)
+    const {needsGrants} = await import('../../lib/provider/job-grants.js')
+    if (needsGrants(spec)) await checkJobFits(await this.client(), (await this.marketAddresses([])).market, spec, {dealId})
     const target = await this.dealAgent(dealId, flags.endpoint)
     const {job, end} = await runJob(target, {...this.jobOutput(dealId, flags), follow: flags.follow, spec})
     if (!flags.follow && !this.jsonEnabled()) this.log(`Job ${job.id} started. Follow it with: nectar compute logs ${dealId} ${job.id} --follow`)

@@ -131,7 +131,7 @@ const JOB_COLUMNS: Column[] = [
   {header: 'reason', priority: 7, wrap: true},
 ]
 
-/** `compute jobs`: one row per job, the command whole (it folds), `exit` the status a renter's shell would see. */
+/** `compute jobs`: one row per job, the command whole (it folds), `exit` the status a renter's shell would see, where its ports answer. */
 export function jobsTable(jobs: readonly JobView[], exitStatus: (job: JobView) => number, flags: ListFlags): string {
   const rows: Cell[][] = jobs.map((j) => [
     j.id,
@@ -140,8 +140,12 @@ export function jobsTable(jobs: readonly JobView[], exitStatus: (job: JobView) =
     [j.spec.command, ...(j.spec.args ?? [])].join(' '),
     j.startedAt.replace(/\.\d{3}Z$/, 'Z'),
     j.reason ?? '',
+    // Published ports answer only while the job runs.
+    j.status === 'running' ? (j.ports ?? []).map((p) => `${p.address}${p.protocol === 'udp' ? '/udp' : ''} (${p.port})`).join('\n') : '',
   ])
-  return renderList(JOB_COLUMNS, rows, flags)
+  // The column is there only when some job has a port to reach.
+  if (rows.some((r) => r[6] !== '')) return renderList([...JOB_COLUMNS, {header: 'reach at', priority: 8}], rows, flags)
+  return renderList(JOB_COLUMNS, rows.map((r) => r.slice(0, 6)), flags)
 }
 
 /** `provider worker list`: each worker and what to do about a pending one. */

@@ -13,8 +13,11 @@ import path from 'node:path'
 import {type Address} from 'viem'
 
 import {type DealInfo, type DealSource} from './deals.js'
-import {type Executor, type ExecutorCallbacks, type ExecutorHandle, type ExecutorJob, type JobLimits} from './executor.js'
+import {type Executor, type ExecutorCallbacks, type ExecutorHandle, type ExecutorJob, type JobLimits, type PublishedPort} from './executor.js'
 import {formatDuration} from '../core/durations.js'
+import {nectarError} from '../core/errors.js'
+import {type GpuDevice} from './gpus.js'
+import {dealLimits, jobGpuCount} from './job-grants.js'
 import {formatSize} from '../market/units.js'
 import {type JobSpec, timeLimitMs} from './job-spec.js'
 import {LogStore, type LogStoreOptions} from './log-store.js'
@@ -42,12 +45,6 @@ export function agentIdOf(dataDir: string): string {
   return id
 }
 
-/** What a deal's ask grants its jobs: cpuCores, ramSize (benchmarks of the deal) and the outbound netflag. */
-export function dealLimits(deal: DealInfo | undefined): JobLimits {
-  const b = deal?.benchmarks ?? {}
-  return {cpuCores: b.cpuCores ? Number(b.cpuCores) : undefined, outbound: Boolean(deal?.netflags?.outbound), ramBytes: b.ramSize ? Number(b.ramSize) : undefined}
-}
-
 export type JobStatus = 'running' | 'exited' | 'killed' | 'failed' | 'interrupted'
 
 export interface JobState {
@@ -58,10 +55,14 @@ export interface JobState {
   /** Exit code when the process exited by itself (or after a kill, if it handled the signal). */
   exitCode: number | null
   executor: string
+  /** The machine's GPUs the job was given (CDI names or UUIDs). */
+  gpus?: string[]
   id: string
   /** The limits the executor applied (from the deal's ask). */
   limits?: JobLimits
   pid?: number
+  /** Its published ports and where to reach them, while it runs (they close with it, and go from here). */
+  ports?: PublishedPort[]
   /** The job's log was deleted (retention or disk budget): when, why, and how many records it held. */
   logPruned?: {at: string; lastSeq: number; reason: string}
   /** Why it ended, when it did not end on its own. */
@@ -105,6 +106,8 @@ export interface AgentOptions {
   /** How often deals with running jobs are checked (and market duties run). Default 5 s. */
   dealPollMs?: number
   executor: Executor
+  /** The machine's GPUs jobs may be given (a deal's jobs get at most what it bought); unset when the executor gives none. */
+  gpus?: GpuDevice[]
   log?: (message: string) => void
   /** All logs together (records and indexes): past it, the logs of the oldest ended jobs are deleted. Default 5 GiB. */
   logDiskBudget?: number
@@ -296,7 +299,8 @@ export class Agent {
   private executorJob(state: JobState): ExecutorJob {
     const {spec} = state
     const limitMs = spec.timeLimit === undefined ? undefined : timeLimitMs(spec.timeLimit)
-    return {dealId: state.dealId, id: state.id, limits: state.limits, spec, timeLimitMs: limitMs, workDir: path.join(this.jobDir(state.dealId, state.id), 'work')}
+    const gpus = state.gpus?.map((id) => this.options.gpus?.find((g) => g.id === id) ?? {id, source: 'job state', via: id.includes('=') ? 'cdi' : 'nvidia'} as GpuDevice)
+    return {dealId: state.dealId, gpus, id: state.id, limits: state.limits, spec, timeLimitMs: limitMs, workDir: path.join(this.jobDir(state.dealId, state.id), 'work')}
   }
 
   private callbacks(live: LiveJob): ExecutorCallbacks {
@@ -310,13 +314,45 @@ export class Agent {
         state.endedAt = new Date().toISOString()
         state.status = reason?.startsWith('failed to start') ? 'failed' : reason ? 'killed' : 'exited'
         if (reason) state.reason = reason
+        // Its ports closed with its container: no address to reach any more.
+        delete state.ports
         this.save(state)
         store.end()
         this.touchIdle(live)
         this.options.log?.(`Job ${state.dealId}/${state.id} ${state.status}${reason ? ` (${reason})` : ''}, exit ${jobExitStatus(state)}.`)
       },
       onOutput: (stream, bytes) => store.append(stream, bytes),
+      onPorts: (ports) => {
+        state.ports = ports
+        this.save(state)
+        this.options.log?.(`Job ${state.dealId}/${state.id} publishes ${ports.map((p) => `${p.port}/${p.protocol} on ${p.address}`).join(', ')}.`)
+      },
     }
+  }
+
+  /**
+   * The GPUs for a job: those its deal's running jobs already hold first, then ones no other deal's
+   * running job holds; refused (GPUS_BUSY) when too few are free.
+   */
+  private pickGpus(dealId: string, count: number): GpuDevice[] {
+    // An executor that gives no GPUs (the process executor) has no list: nothing to pick.
+    if (count === 0 || !this.options.gpus) return []
+    const all = this.options.gpus
+    const own = new Set<string>()
+    const others = new Set<string>()
+    for (const job of this.jobs.values()) {
+      if (job.state.status !== 'running') continue
+      for (const id of job.state.gpus ?? []) (job.state.dealId === dealId ? own : others).add(id)
+    }
+    const picked = [...all.filter((g) => own.has(g.id)), ...all.filter((g) => !own.has(g.id) && !others.has(g.id))].slice(0, count)
+    if (all.length < count) {
+      // The deal was bought on an ask this machine cannot honour (placed elsewhere, or GPUs gone).
+      throw nectarError('GPUS_BUSY', `The job needs ${count} GPU${count === 1 ? '' : 's'}, but this agent has only ${all.length}.`, {hint: `Ask for gpus: ${all.length} or fewer in the spec, or ask the provider (its \`provider serve --gpu\`, \`provider doctor\`).`})
+    }
+    if (picked.length < count) {
+      throw nectarError('GPUS_BUSY', `The job needs ${count} GPU${count === 1 ? '' : 's'}, but only ${picked.length} of this machine's ${all.length} ${picked.length === 1 ? 'is' : 'are'} free now.`, {hint: 'Try again when another deal’s job ends, or ask for fewer with gpus: in the spec.'})
+    }
+    return picked
   }
 
   private save(state: JobState): void {
@@ -460,7 +496,8 @@ export class Agent {
     const id = this.nextJobId(deal)
     const now = new Date().toISOString()
     const limits = dealLimits(dealInfo)
-    const state: JobState = {consumer, createdAt: now, dealId: deal, exitCode: null, executor: this.options.executor.name, id, limits, signal: null, spec, startedAt: now, status: 'running'}
+    const gpus = this.pickGpus(deal, jobGpuCount(spec, limits)).map((g) => g.id)
+    const state: JobState = {consumer, createdAt: now, dealId: deal, exitCode: null, executor: this.options.executor.name, ...(gpus.length > 0 ? {gpus} : {}), id, limits, signal: null, spec, startedAt: now, status: 'running'}
     const dir = this.jobDir(deal, id)
     mkdirSync(dir, {mode: 0o700, recursive: true})
     const live: LiveJob = {state}

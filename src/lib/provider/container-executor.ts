@@ -2,7 +2,10 @@
 // Docker and with Podman's Docker-compatible socket. Each job gets a container of its own:
 //   - the job's image, command, args and env; its files in the working dir /work;
 //   - the deal's limits: cpuCores -> NanoCpus, ramSize -> Memory (no swap), a pids limit;
-//   - no network unless the ask has the `outbound` netflag (NetworkMode none);
+//   - no network unless the ask has the `outbound` netflag (NetworkMode none), or the job publishes
+//     `ports` (the ask's `incoming` netflag): those go on the host at --ports-host, on ports the engine picks;
+//   - the GPUs the agent chose (at most what the deal bought): CDI names through Podman's libpod create
+//     (its Docker-compatible API drops them), DeviceRequests on Docker;
 //   - read-only root fs, tmpfs /tmp (and /work when the job brings no files), CapDrop ALL,
 //     no-new-privileges, a non-root user unless the image names one;
 //   - labels nectar.agent / nectar.deal / nectar.job, so a restarted agent finds what it started.
@@ -16,8 +19,9 @@ import {chmodSync, mkdirSync} from 'node:fs'
 import os from 'node:os'
 
 import {nectarError} from '../core/errors.js'
-import {type Executor, type ExecutorCallbacks, type ExecutorHandle, type ExecutorJob} from './executor.js'
-import {type JobSpec} from './job-spec.js'
+import {type Executor, type ExecutorCallbacks, type ExecutorHandle, type ExecutorJob, type PublishedPort} from './executor.js'
+import {type GpuDevice} from './gpus.js'
+import {jobPorts, type JobSpec} from './job-spec.js'
 import {type StreamName} from './log-store.js'
 import {formatMs, writeFiles} from './process-executor.js'
 
@@ -94,12 +98,35 @@ export function imageAllowed(image: string, patterns: readonly string[]): boolea
   })
 }
 
+export type EngineKind = 'docker' | 'podman'
+
+/** Which engine answers (its version's components name Podman), which decides how GPUs are passed. */
+export async function engineKind(engine: Docker): Promise<EngineKind> {
+  const version = await engine.version()
+  return version.Components?.some((c) => /podman/i.test(c.Name)) ? 'podman' : 'docker'
+}
+
+/** Docker's form of a job's GPUs: the NVIDIA runtime's by UUID, CDI devices (Docker 25+) by name. */
+export function dockerDeviceRequests(gpus: readonly GpuDevice[]): Array<{Capabilities?: string[][]; DeviceIDs: string[]; Driver: string}> {
+  const ids = (via: GpuDevice['via']) => gpus.filter((g) => g.via === via).map((g) => g.id)
+  return [
+    ...(ids('nvidia').length > 0 ? [{Capabilities: [['gpu']], DeviceIDs: ids('nvidia'), Driver: 'nvidia'}] : []),
+    ...(ids('cdi').length > 0 ? [{DeviceIDs: ids('cdi'), Driver: 'cdi'}] : []),
+  ]
+}
+
 export interface ContainerExecutorOptions {
   /** Labels the containers, so a restart finds its own (and never another agent's). */
   agentId: string
   /** Image globs a job may use; an empty list refuses every image. */
   allowImages: readonly string[]
   engine: Docker
+  /** Default docker. */
+  engineKind?: EngineKind
+  /** The host address job ports are published on. Default 127.0.0.1. */
+  portsHost?: string
+  /** The host name renters reach published ports at. Default: portsHost (or this host's first address when that is 0.0.0.0 or ::). */
+  publicHost?: string
   /** Between SIGTERM and SIGKILL when a job is stopped. Default 5 s. */
   killGraceMs?: number
   /** Default 256. */
@@ -222,8 +249,25 @@ export class ContainerExecutor implements Executor {
     return {user: info.Config?.User || undefined}
   }
 
+  /** The engine's port bindings as addresses a renter can reach. */
+  publishedPorts(bindings: Record<string, Array<{HostIp?: string; HostPort?: string}> | null | undefined>): PublishedPort[] {
+    const {portsHost = '127.0.0.1', publicHost} = this.options
+    const wildcard = portsHost === '0.0.0.0' || portsHost === '::'
+    const host = publicHost ?? (wildcard ? (Object.values(os.networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address ?? '127.0.0.1') : portsHost)
+    const shown = host.includes(':') ? `[${host}]` : host
+    return Object.entries(bindings ?? {}).flatMap(([key, list]) => {
+      const [port, protocol] = key.split('/')
+      const hostPort = Number(list?.[0]?.HostPort)
+      return hostPort > 0 ? [{address: `${shown}:${hostPort}`, hostPort, port: Number(port), protocol: protocol === 'udp' ? 'udp' : 'tcp'} as PublishedPort] : []
+    })
+  }
+
   private createOptions(job: ExecutorJob, imageUser?: string): import('dockerode').ContainerCreateOptions {
     const {spec, limits = {}} = job
+    const ports = jobPorts(spec)
+    const host = this.options.portsHost ?? '127.0.0.1'
+    // Podman's GPUs go through its own create (create() below).
+    const deviceRequests = dockerDeviceRequests(this.options.engineKind === 'podman' ? [] : (job.gpus ?? []))
     const hasFiles = (spec.files?.length ?? 0) > 0
     const tmpfs: Record<string, string> = {'/tmp': `rw,nosuid,nodev,size=${this.tmpfsSize},mode=1777`}
     if (!hasFiles) tmpfs[JOB_WORKDIR] = `rw,nosuid,nodev,size=${this.tmpfsSize},mode=1777`
@@ -234,6 +278,7 @@ export class ContainerExecutor implements Executor {
       AttachStdout: true,
       Cmd: [spec.command, ...(spec.args ?? [])],
       Env: Object.entries({HOME: JOB_WORKDIR, ...spec.env}).map(([k, v]) => `${k}=${v}`),
+      ExposedPorts: ports.length > 0 ? Object.fromEntries(ports.map((p) => [`${p.port}/${p.protocol}`, {}])) : undefined,
       HostConfig: {
         // The job's files live in its directory on the host, mounted as the working dir.
         Binds: hasFiles ? [`${job.workDir}:${JOB_WORKDIR}:rw`] : undefined,
@@ -241,7 +286,10 @@ export class ContainerExecutor implements Executor {
         Memory: limits.ramBytes || undefined,
         MemorySwap: limits.ramBytes || undefined,
         NanoCpus: cpus > 0 ? Math.round(cpus * 1e9) : undefined,
-        NetworkMode: limits.outbound ? undefined : 'none',
+        DeviceRequests: deviceRequests.length > 0 ? deviceRequests : undefined,
+        // Publishing needs the engine's bridge network (so such a job can also reach out).
+        NetworkMode: limits.outbound || ports.length > 0 ? undefined : 'none',
+        PortBindings: ports.length > 0 ? Object.fromEntries(ports.map((p) => [`${p.port}/${p.protocol}`, [{HostIp: host, HostPort: ''}]])) : undefined,
         PidsLimit: this.pidsLimit,
         ReadonlyRootfs: true,
         SecurityOpt: ['no-new-privileges'],
@@ -297,6 +345,21 @@ export class ContainerExecutor implements Executor {
     })
   }
 
+  /**
+   * Creates the job's container. Podman takes CDI devices only through its own (libpod) create, so a
+   * Podman job with GPUs is created there, from the same settings; everything else goes through the
+   * Docker-compatible API.
+   */
+  async create(job: ExecutorJob, options: import('dockerode').ContainerCreateOptions): Promise<Container> {
+    const cdi = (job.gpus ?? []).map((g) => g.id)
+    if (this.options.engineKind !== 'podman' || cdi.length === 0) return this.engine.createContainer(options)
+    const body = libpodSpec(options, cdi, jobPorts(job.spec), this.options.portsHost ?? '127.0.0.1')
+    const created = await new Promise<{Id: string}>((resolve, reject) =>
+      this.engine.modem.dial({method: 'POST', options: {_body: body}, path: '/v4.0.0/libpod/containers/create', statusCodes: {200: true, 201: true, 400: 'bad parameter', 404: 'no such image', 409: 'conflict', 500: 'server error'}}, (error: Error | null, data?: unknown) => (error ? reject(error) : resolve(data as {Id: string}))),
+    )
+    return this.engine.getContainer(created.Id)
+  }
+
   /** @internal */
   get graceMs(): number {
     return this.killGraceMs
@@ -348,18 +411,21 @@ class ContainerRun {
   }
 
   async launch(): Promise<void> {
-    const {engine} = this.executor
     let started = false
     try {
       if (this.reason) return this.finish(null, this.reason)
       const options = await this.executor.prepare(this.job)
-      this.container = await engine.createContainer(options)
+      this.container = await this.executor.create(this.job, options)
       const stream = (await this.container.attach({stderr: true, stdout: true, stream: true})) as NodeJS.ReadableStream
       const attached = this.consume(stream)
       if (this.reason) return await this.complete(attached, true)
       await this.container.start()
       started = true
       this.armTimeLimit(Date.now())
+      if (this.job.spec.ports?.length) {
+        const info = await this.container.inspect()
+        this.callbacks.onPorts?.(this.executor.publishedPorts(info.NetworkSettings?.Ports as Parameters<ContainerExecutor['publishedPorts']>[0]))
+      }
       await this.complete(attached, false)
     } catch (error) {
       await this.remove()
@@ -473,5 +539,38 @@ export async function openContainerExecutor(options: Omit<ContainerExecutorOptio
       hint: 'Start it (`podman system service --time=0 unix:///run/podman/podman.sock &`, or the Docker daemon), or pass --engine-socket; `nectar provider doctor` checks the setup.',
     })
   }
-  return {address, executor: new ContainerExecutor({...options, engine})}
+  return {address, executor: new ContainerExecutor({...options, engine, engineKind: options.engineKind ?? (await engineKind(engine))})}
+}
+
+/** A Docker-API create body as Podman's libpod SpecGenerator, with CDI devices and port mappings. */
+function libpodSpec(o: import('dockerode').ContainerCreateOptions, devices: string[], ports: ReturnType<typeof jobPorts>, host: string): Record<string, unknown> {
+  const h = o.HostConfig ?? {}
+  const tmpfs = Object.entries(h.Tmpfs ?? {}).map(([destination, options]) => ({destination, options: options.split(','), source: 'tmpfs', type: 'tmpfs'}))
+  const binds = (h.Binds ?? []).map((bind) => {
+    const [source, destination, mode = 'rw'] = bind.split(':')
+    return {destination, options: [mode, 'rbind'], source, type: 'bind'}
+  })
+  return {
+    cap_drop: h.CapDrop,
+    command: o.Cmd,
+    devices: devices.map((path) => ({path})),
+    env: Object.fromEntries((o.Env ?? []).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)])),
+    image: o.Image,
+    labels: o.Labels,
+    mounts: [...tmpfs, ...binds],
+    name: o.name,
+    ...(h.NetworkMode === 'none' ? {netns: {nsmode: 'none'}} : {}),
+    no_new_privileges: true,
+    portmappings: ports.map((p) => ({container_port: p.port, host_ip: host, host_port: 0, protocol: p.protocol})),
+    read_only_filesystem: h.ReadonlyRootfs,
+    resource_limits: {
+      ...(h.NanoCpus ? {cpu: {period: 100_000, quota: Math.round(h.NanoCpus / 10_000)}} : {}),
+      ...(h.Memory ? {memory: {limit: h.Memory, swap: h.MemorySwap ?? h.Memory}} : {}),
+      pids: {limit: h.PidsLimit},
+    },
+    stdin: false,
+    terminal: false,
+    user: o.User,
+    work_dir: o.WorkingDir,
+  }
 }

@@ -6,6 +6,9 @@ import os from 'node:os'
 import path from 'node:path'
 
 import {connectEngine, ContainerExecutor, type EngineAddress, imageAllowed, resolveEngine} from './container-executor.js'
+import {NectarError} from '../core/errors.js'
+import {loadPlans} from '../market/plan.js'
+import {checkPlanGpus, findGpus, type GpuDevice, usableGpus} from './gpus.js'
 import {type SandboxProbe} from './sandbox.js'
 
 export interface DoctorCheck {
@@ -30,6 +33,34 @@ export function sandboxCheck(probe: SandboxProbe): DoctorCheck {
 export interface DoctorReport {
   checks: DoctorCheck[]
   engine: string
+  /** Which engine answered (undefined when none did). */
+  engineKind?: 'docker' | 'podman'
+  /** The GPUs found on this machine (CDI specs, nvidia-smi). */
+  gpus?: GpuDevice[]
+}
+
+/**
+ * The machine's GPUs: found (nvidia-smi, the CDI specs), usable by the engine (Podman: CDI names only),
+ * and, given a plan, whether its asks offer no more than that.
+ */
+export function gpuChecks(kind: 'docker' | 'podman' | undefined, plan?: string, find = findGpus): {checks: DoctorCheck[]; gpus: GpuDevice[]} {
+  const {gpus, skipped} = find()
+  const checks: DoctorCheck[] = []
+  const listed = gpus.map((g) => `${g.id}${g.model ? ` (${g.model})` : ''}`).join(', ')
+  checks.push({detail: gpus.length > 0 ? `${gpus.length} found: ${listed}` : 'none found (no nvidia-smi GPU, no vendor/gpu device in the CDI specs of /etc/cdi and /var/run/cdi)', name: 'gpus', ok: true})
+  for (const problem of skipped) checks.push({detail: `skipped ${problem}`, fix: 'Fix or remove that CDI spec file.', name: 'cdi spec', ok: true, warn: true})
+  const usable = kind ? usableGpus(gpus, kind) : gpus
+  if (usable.length < gpus.length) checks.push({detail: `${gpus.length - usable.length} GPU(s) have no CDI spec; Podman takes GPUs only by CDI name`, fix: 'Write one: nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml', name: 'gpus for podman', ok: true, warn: true})
+  if (plan) {
+    try {
+      checkPlanGpus(loadPlans(plan, 1n), usable.length, plan)
+      checks.push({detail: `${plan} offers no more GPUs than the ${usable.length} usable here`, name: 'plan gpus', ok: true})
+    } catch (error) {
+      if (!(error instanceof NectarError)) throw error
+      checks.push({detail: error.message, fix: error.hint, name: 'plan gpus', ok: false})
+    }
+  }
+  return {checks, gpus}
 }
 
 const msg = (error: unknown) => ((error as {json?: {message?: string}}).json?.message ?? (error as Error).message ?? String(error)).split('\n')[0]
@@ -50,6 +81,7 @@ export async function runDoctor(options: {allowImages: readonly string[]; engine
   const version = await engine.version()
   const podman = version.Components?.some((c) => /podman/i.test(c.Name)) ?? false
   const api = Number(version.ApiVersion)
+  const kind = podman ? 'podman' : 'docker'
   add('engine version', api >= 1.4, `${podman ? 'Podman' : 'Docker'} ${version.Version}, API ${version.ApiVersion}, ${version.Os}/${version.Arch}`, 'Upgrade the engine to one speaking Docker API 1.40 or later.')
 
   const info = (await engine.info()) as Record<string, unknown>
@@ -74,7 +106,7 @@ export async function runDoctor(options: {allowImages: readonly string[]; engine
   const probeImage = options.allowImages.flatMap((p) => matches(p))[0]
   if (!probeImage) {
     add('probe container', false, 'skipped: no allowed image is present to run it with', 'Make an allowed image present, then run the doctor again.')
-    return {checks, engine: address.url}
+    return {checks, engine: address.url, engineKind: kind}
   }
   const executor = new ContainerExecutor({agentId: 'doctor', allowImages: [probeImage], engine, pull: 'never'})
   const outputs: Record<string, string> = {stderr: '', stdout: ''}
@@ -88,12 +120,12 @@ export async function runDoctor(options: {allowImages: readonly string[]; engine
   rmSync(workDir, {force: true, recursive: true})
   if (ended.code !== 0) {
     add('probe container', false, `${probeImage}: ${ended.reason ?? `exit ${ended.code}`} ${outputs.stderr.trim().split('\n')[0] ?? ''}`.trim(), 'Run `podman run --rm --read-only --network none --memory 64m --pids-limit 256 <image> sh -c true` by hand to see the engine error; containers.md lists the fixes for rlimits and cgroups.')
-    return {checks, engine: address.url}
+    return {checks, engine: address.url, engineKind: kind}
   }
   const [links, rootfs, tmp, uid] = outputs.stdout.trim().split('\n')
   add('probe container', true, `${probeImage} ran with memory 64 MiB, 1 cpu, pids 256 (uid ${uid})`)
   add('network none', links === '1', links === '1' ? 'the job sees only lo' : `the job sees ${links} links`, 'The engine ignored NetworkMode none: check its network configuration.')
   add('read-only root fs', rootfs === 'rootfs-readonly' && tmp === 'tmp-writable', `${rootfs ?? '?'}, /tmp ${tmp ?? 'not writable'}`, 'The engine ignored ReadonlyRootfs or the /tmp tmpfs: upgrade it.')
   add('non-root user', uid !== '0', `uid ${uid}`, 'The engine ignored the User setting.')
-  return {checks, engine: address.url}
+  return {checks, engine: address.url, engineKind: kind}
 }

@@ -1,5 +1,6 @@
 // How the agent runs a job. The process executor (process-executor.ts) runs it as a child process;
 // the container executor (issue 7) implements the same interface.
+import {type GpuDevice} from './gpus.js'
 import {type JobSpec} from './job-spec.js'
 import {type StreamName} from './log-store.js'
 
@@ -9,12 +10,27 @@ export interface JobLimits {
   cpuCores?: number
   /** Bytes (ramSize benchmark); 0 or undefined = no limit from the ask. */
   ramBytes?: number
+  /** GPUs the deal bought (gpuCount benchmark). */
+  gpus?: number
+  /** The ask's `incoming` netflag: the job may publish ports. */
+  incoming?: boolean
   /** The ask's `outbound` netflag: the job may reach the network. */
   outbound?: boolean
 }
 
+/** A job port published on the provider's host. */
+export interface PublishedPort {
+  /** host:port for the renter to reach. */
+  address: string
+  hostPort: number
+  port: number
+  protocol: 'tcp' | 'udp'
+}
+
 export interface ExecutorJob {
   dealId?: string
+  /** The machine's GPUs given to this job (the agent chose them; at most what the deal bought). */
+  gpus?: GpuDevice[]
   id: string
   limits?: JobLimits
   spec: JobSpec
@@ -25,6 +41,8 @@ export interface ExecutorJob {
 }
 
 export interface ExecutorCallbacks {
+  /** Once it runs: the addresses its ports were published on (container executor, spec `ports`). */
+  onPorts?(ports: PublishedPort[]): void
   /** Output as it arrives, in order per stream. Called synchronously from the read. */
   onOutput(stream: StreamName, bytes: Buffer): void
   /**

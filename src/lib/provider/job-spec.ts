@@ -22,11 +22,24 @@ export interface JobSpec {
   command: string
   env?: Record<string, string>
   files?: JobFile[]
+  /** GPUs for the job (container executor); default: all the deal bought. */
+  gpus?: number
   image?: string
   name?: string
+  /** Container ports to publish (the ask must have the incoming netflag). */
+  ports?: Array<JobPort | number>
   /** Seconds, or a duration string such as 10m. */
   timeLimit?: number | string
 }
+
+export interface JobPort {
+  port: number
+  protocol?: 'tcp' | 'udp'
+}
+
+/** The spec's ports, each as {port, protocol} (tcp unless it says udp). */
+export const jobPorts = (spec: Pick<JobSpec, 'ports'>): Array<Required<JobPort>> =>
+  (spec.ports ?? []).map((p) => (typeof p === 'number' ? {port: p, protocol: 'tcp'} : {port: p.port, protocol: p.protocol ?? 'tcp'}))
 
 export interface JobSpecProblem {
   /** JSON pointer of the field ('' = the spec itself). */
@@ -51,6 +64,11 @@ export function jobSpecProblems(value: unknown): JobSpecProblem[] {
     for (const [i, file] of (spec.files ?? []).entries()) {
       const problem = filePathProblem(file.path)
       if (problem) problems.push({field: `/files/${i}/path`, message: problem})
+    }
+    const seen = new Set<string>()
+    for (const [i, p] of jobPorts(spec).entries()) {
+      if (seen.has(`${p.port}/${p.protocol}`)) problems.push({field: `/ports/${i}`, message: `port ${p.port}/${p.protocol} is listed twice`})
+      seen.add(`${p.port}/${p.protocol}`)
     }
     return problems
   }

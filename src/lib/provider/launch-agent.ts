@@ -16,6 +16,7 @@ import {Agent, agentIdOf, DEFAULT_UNFUNDED_GRACE_MS} from './agent.js'
 import {type PullPolicy} from './container-executor.js'
 import {cachedDealSource, chainDealSource} from './deals.js'
 import {type Executor} from './executor.js'
+import {checkPlanGpus, chooseGpus, findGpus, type GpuDevice, usableGpus} from './gpus.js'
 import {ChainMarketDuties} from './market-duties.js'
 import {checkProcessExecutorAllowed, checkSandboxAllowed, ProcessExecutor} from './process-executor.js'
 import {probeSandbox, type SandboxProbe} from './sandbox.js'
@@ -31,6 +32,7 @@ export interface ServeFlags {
   'data-dir'?: string
   'engine-socket'?: string
   executor?: string
+  gpu?: string[]
   heartbeat: number
   host: string
   'kill-grace': number
@@ -42,6 +44,8 @@ export interface ServeFlags {
   plan: string
   poll: number
   port: number
+  'ports-host'?: string
+  'public-host'?: string
   pull: string
   'tls-cert'?: string
   'tls-key'?: string
@@ -57,6 +61,8 @@ export interface AgentSetup {
   dealPollMs: number
   engineSocket?: string
   executor: 'container' | 'process'
+  /** Container executor: the machine's GPUs jobs may get (found, or those --gpu names). */
+  gpus?: GpuDevice[]
   /** Dirs a process job must not see (the agent's data and config dirs). */
   hide: string[]
   heartbeatMs: number
@@ -69,6 +75,8 @@ export interface AgentSetup {
   onLogQuota: 'drop' | 'stop'
   plan: string
   port: number
+  portsHost: string
+  publicHost?: string
   pull: PullPolicy
   /** The process executor's sandbox, probed once at start. */
   sandbox?: SandboxProbe
@@ -105,6 +113,8 @@ export function prepareAgent(
   if (maxLogBytes < 4096) throw nectarError('OUT_OF_RANGE', `--max-log-bytes ${flags['max-log-bytes']} is too small.`, {hint: 'Give at least 4KiB (the default is 100MiB).'})
   const tls = flags['tls-cert'] && flags['tls-key'] ? {cert: readPem(flags['tls-cert'], '--tls-cert'), key: readPem(flags['tls-key'], '--tls-key')} : undefined
   loadPlans(flags.plan, 1n) // a bad plan fails before anything starts
+  if (executor === 'process' && flags.gpu?.length) throw nectarError('CONFLICTING_FLAGS', '--gpu gives GPUs to container jobs; the process executor gives none.', {hint: 'Drop --gpu, or use --executor container.'})
+  const gpus = executor === 'container' ? chooseGpus(findGpus().gpus, flags.gpu) : undefined
   return {
     allowImages: flags['allow-image'] ?? [],
     billIntervalSeconds: flags['bill-interval'] ?? 3600n,
@@ -112,6 +122,7 @@ export function prepareAgent(
     dealPollMs: flags.poll,
     engineSocket: flags['engine-socket'],
     executor,
+    gpus,
     heartbeatMs: flags.heartbeat,
     hide: [agentDir, dataDir, configDir],
     host: flags.host,
@@ -123,6 +134,8 @@ export function prepareAgent(
     onLogQuota: flags['on-log-quota'] as 'drop' | 'stop',
     plan: flags.plan,
     port: flags.port,
+    portsHost: flags['ports-host'] ?? flags.host,
+    publicHost: flags['public-host'],
     pull: flags.pull as PullPolicy,
     sandbox,
     tls,
@@ -163,11 +176,17 @@ export async function launchAgent(client: ChainClient, options: LaunchAgentParam
   const supplier = account.address
   const dealSource = cachedDealSource(chainDealSource(client, options.market), 1000)
   let executor: Executor
+  let gpus: GpuDevice[] | undefined
   if (options.executor === 'container') {
     const {openContainerExecutor} = await import('./container-executor.js')
-    const opened = await openContainerExecutor({agentId: agentIdOf(options.dataDir), allowImages: options.allowImages, engineSocket: options.engineSocket, killGraceMs: options.killGraceMs, pull: options.pull})
+    const opened = await openContainerExecutor({agentId: agentIdOf(options.dataDir), allowImages: options.allowImages, engineSocket: options.engineSocket, killGraceMs: options.killGraceMs, portsHost: options.portsHost, publicHost: options.publicHost, pull: options.pull})
     executor = opened.executor
-    log(`Container executor on ${opened.address.url}; allowed images: ${options.allowImages.join(', ') || 'none (pass --allow-image)'}; pull ${options.pull}.`)
+    const kind = opened.executor.options.engineKind ?? 'docker'
+    gpus = usableGpus(options.gpus ?? [], kind)
+    const unusable = (options.gpus ?? []).filter((g) => !gpus!.includes(g))
+    if (unusable.length > 0) log(`Warning: ${unusable.map((g) => g.id).join(', ')} ${unusable.length === 1 ? 'has' : 'have'} no CDI spec, and Podman takes GPUs only by CDI name (write one with \`nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml\`).`)
+    checkPlanGpus(loadPlans(options.plan, 1n), gpus.length, options.plan)
+    log(`Container executor on ${opened.address.url} (${kind}); allowed images: ${options.allowImages.join(', ') || 'none (pass --allow-image)'}; pull ${options.pull}; GPUs: ${gpus.map((g) => g.id).join(', ') || 'none'}.`)
   } else {
     executor = new ProcessExecutor({hide: options.hide, killGraceMs: options.killGraceMs, sandbox: options.sandbox, warn: (message) => log(`Warning: ${message}`)})
     if (options.sandbox?.ok) log(`Process executor: each job runs in a sandbox, ${options.sandbox.detail}.`)
@@ -177,6 +196,7 @@ export async function launchAgent(client: ChainClient, options: LaunchAgentParam
     dealPollMs: options.dealPollMs,
     dealSource,
     executor,
+    gpus,
     log,
     logDiskBudget: options.logDiskBudget,
     logRetentionMs: options.logRetentionMs,

@@ -78,6 +78,7 @@ export class ProcessExecutor implements Executor {
 
   refuse(spec: JobSpec): string | undefined {
     if (spec.image) return `This agent runs jobs with the process executor, which cannot run container images (the job names image ${JSON.stringify(spec.image)}). Remove "image" and give the command to run, or use a provider with a container executor.`
+    if ((spec.ports?.length ?? 0) > 0 || (spec.gpus ?? 0) > 0) return `This agent runs jobs with the process executor, which publishes no ports and gives no GPUs. Remove "${spec.ports?.length ? 'ports' : 'gpus'}", or use a provider with a container executor.`
     return undefined
   }
 

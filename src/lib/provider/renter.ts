@@ -9,7 +9,9 @@ import {nectarError} from '../core/errors.js'
 import {type RentReport} from '../market/rent-offer.js'
 import {type JobState} from './agent.js'
 import {type AgentTarget, type EndRecord, followLogs, type JobView, listJobs, resolveEndpoint, submitAndFollow} from './client.js'
+import {getOrder} from '../market/orders.js'
 import {chainDealSource, chainEndpointSource} from './deals.js'
+import {checkJobGrants, dealLimits, needsGrants} from './job-grants.js'
 import {type JobSpec} from './job-spec.js'
 import {logWriter} from './log-output.js'
 
@@ -51,6 +53,22 @@ export async function dealTarget(options: DealTargetOptions): Promise<AgentTarge
   const {client, market, profileRegistry} = await options.chain!()
   const {endpoint} = await resolveEndpoint(chainDealSource(client, market), chainEndpointSource(client, {market, profileRegistry}, options.endpoints), options.dealId)
   return {account: options.account, chainId: options.chainId, dealId: options.dealId, endpoint}
+}
+
+/**
+ * Before a spec that asks for GPUs or ports is sent: does the deal (or, before renting, the ask) grant
+ * them? Reads the chain only for such a spec.
+ */
+export async function checkJobFits(client: ChainClient, market: Address, spec: JobSpec, on: {askId: bigint} | {dealId: bigint}): Promise<void> {
+  if (!needsGrants(spec)) return
+  if ('dealId' in on) {
+    const deal = await chainDealSource(client, market).getDeal(on.dealId)
+    if (!deal) throw nectarError('NO_SUCH_DEAL', `There is no deal ${on.dealId} on this market.`, {hint: 'List your deals with `nectar compute deals`.'})
+    checkJobGrants(spec, dealLimits(deal), `deal ${on.dealId}`)
+  } else {
+    const ask = await getOrder(client, market, on.askId)
+    if (ask) checkJobGrants(spec, dealLimits(ask), `offer ${on.askId}`)
+  }
 }
 
 export interface LogOutput {

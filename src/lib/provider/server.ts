@@ -24,6 +24,8 @@ import {type Address, isAddressEqual} from 'viem'
 import {type Agent, jobExitStatus, type JobState, unfundedRefusal} from './agent.js'
 import {AuthError, checkBody, checkReplay, readSignedHeaders, recoverSigner, ReplayCache} from './auth.js'
 import {type DealInfo, type DealSource} from './deals.js'
+import {NectarError} from '../core/errors.js'
+import {dealLimits, grantRefusal} from './job-grants.js'
 import {jobSpecProblem, type JobSpec} from './job-spec.js'
 import {type LogRecord, type LogStore, type StreamName} from './log-store.js'
 
@@ -136,9 +138,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (problem) throw new HttpError(400, 'INVALID_JOB_SPEC', `Invalid job spec: ${problem.message} (field ${problem.field || '/'}).`)
       const refusal = options.agent.options.executor.refuse(spec as JobSpec)
       if (refusal) throw new HttpError(400, 'UNSUPPORTED_JOB', refusal)
+      const grant = grantRefusal(spec as JobSpec, dealLimits(deal), `deal ${dealId}`)
+      if (grant) throw new HttpError(400, grant.code, grant.message)
       const unfunded = await options.agent.unfunded(dealId)
       if (unfunded) throw new HttpError(402, 'DEAL_UNFUNDED', unfundedRefusal(unfunded))
-      const state = options.agent.startJob(dealId, signer, spec as JobSpec, deal)
+      let state: JobState
+      try {
+        state = options.agent.startJob(dealId, signer, spec as JobSpec, deal)
+      } catch (error) {
+        if (error instanceof NectarError && error.code === 'GPUS_BUSY') throw new HttpError(409, error.code, error.message)
+        throw error
+      }
       sendJson(res, 201, {job: state})
       return
     }

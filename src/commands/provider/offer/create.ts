@@ -7,7 +7,7 @@ import type {OfferCreateReport} from '../../../lib/market/place-order.js'
 
 export default class ProviderOfferCreate extends BaseCommand<typeof ProviderOfferCreate> {
   static summary = 'Place ASK orders from a plan file.'
-  static description = 'Place an ASK order from a plan file (resources in human units, price, duration, netflags, counterparty), checked against schemas/ask-plan.schema.json; errors name the field and the line. At a terminal, without --plan, it builds the plan by questions and can save it as a plan file for next time.'
+  static description = 'Place an ASK order from a plan file (resources in human units, price, duration, netflags, counterparty), checked against schemas/ask-plan.schema.json; errors name the field and the line. A plan that offers more GPUs than this machine has (nvidia-smi, the CDI specs in /etc/cdi and /var/run/cdi; `provider doctor` lists them) is refused. At a terminal, without --plan, it builds the plan by questions and can save it as a plan file for next time.'
   static examples = ['<%= config.bin %> <%= command.id %> --plan ask.yaml', '<%= config.bin %> <%= command.id %> --plan ask.yaml --dry-run --json']
   static flags = {
     ...rpcFlags,
@@ -30,10 +30,13 @@ export default class ProviderOfferCreate extends BaseCommand<typeof ProviderOffe
       if (saved) await this.showEquivalent(['--plan', saved])
       plan = saved ?? {name: 'the plan', text}
     } else {
-      const {loadPlan} = await import('../../../lib/market/plan.js')
-      loadPlan(this.flags.plan, 1n) // fail on a bad file before touching the chain
       plan = this.flags.plan
     }
+    const {loadPlan, parsePlan} = await import('../../../lib/market/plan.js')
+    // A bad file, or more GPUs than this machine has, fails before the chain is touched.
+    const checked = typeof plan === 'string' ? loadPlan(plan, 1n) : parsePlan(plan.text, plan.name, 1n)
+    const {checkPlanGpus, findGpus, planOffersGpus} = await import('../../../lib/provider/gpus.js')
+    if (planOffersGpus([checked])) checkPlanGpus([checked], findGpus().gpus.length, typeof plan === 'string' ? plan : plan.name)
     const addresses = await this.marketAddresses(['oracle'])
     const client = await this.client()
     const {askSummary, placeAsk, readOrderPlan} = await import('../../../lib/market/place-order.js')
