@@ -1,0 +1,195 @@
+// `compute exec` and `compute shell` end to end: a spawned `nectar provider serve` (the devnet's
+// process executor, in bubblewrap where it runs; and the container executor on a real engine), the
+// renter's spawned `nectar compute exec|shell`, real HTTP, real deals on the test anvil. A command runs
+// inside the running job (its files, env and sandbox or container) with its streams apart and its exit
+// code; `compute shell` in a real pty types a line and gets its output and exit code; a terminal's size
+// and its resize reach the remote side; an ended job, a stranger and a closed deal are refused.
+// Without a container engine the container tests are SKIPPED (NECTAR_REQUIRE_CONTAINERS=1 fails them).
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {inject} from 'vitest'
+
+import {writeConfig} from '../../src/lib/config/store.js'
+import {type AgentTarget, openExec} from '../../src/lib/provider/client.js'
+import {connectEngine, resolveEngine} from '../../src/lib/provider/container-executor.js'
+import {probeSandbox} from '../../src/lib/provider/sandbox.js'
+import {type FreshAccount, freshAccount, sharedClient} from '../setup/chain.js'
+import {cliEnv, type CliProcess, startCli, stopAll, until} from '../setup/cli.js'
+import {closeDeal, deployTestMarket, openDeal, type TestMarket} from '../setup/market.js'
+import {runInPty, screenLines} from '../setup/pty.js'
+
+const IMAGE = 'local/busybox'
+const engineAddress = resolveEngine()
+const engineProblem = await (async () => {
+  try {
+    const engine = await connectEngine(engineAddress)
+    await engine.ping()
+    await engine.getImage(IMAGE).inspect()
+    return undefined
+  } catch (error) {
+    return `${engineAddress.url}: ${(error as Error).message.split('\n')[0]}`
+  }
+})()
+const containersRequired = process.env.NECTAR_REQUIRE_CONTAINERS === '1'
+if (engineProblem && !containersRequired) console.log(`[compute-exec] container tests SKIPPED: no container engine with ${IMAGE} (${engineProblem}). Run scripts/ci-containers.sh and set DOCKER_HOST.`)
+const sandboxed = probeSandbox().ok
+
+let dir: string
+let baseEnv: NodeJS.ProcessEnv
+let m: TestMarket
+let supplier: FreshAccount
+let renter: FreshAccount
+let stranger: FreshAccount
+let dealId: bigint
+
+const envFor = (who: FreshAccount) => ({...baseEnv, NECTAR_PRIVATE_KEY: who.privateKey})
+const nectar = (args: string[], options: {input?: string; who?: FreshAccount} = {}) => startCli(args, {env: envFor(options.who ?? renter), input: options.input})
+
+async function startAgent(name: string, extra: string[] = []): Promise<{child: CliProcess; url: string}> {
+  const args = ['provider', 'serve', '--plan', path.join(dir, 'ask.yaml'), '--port', '0', '--data-dir', path.join(dir, name), '--poll', '200', '--heartbeat', '200', '--kill-grace', '500', '--json', ...extra]
+  const child = startCli(args, {env: envFor(supplier)})
+  const envelope = await child.firstRecord()
+  return {child, url: envelope.data.url}
+}
+
+let jobFiles = 0
+/** A job that writes marker.txt in its work dir, says so, and keeps running. */
+function runningJobFile(extra: Record<string, unknown> = {}): string {
+  const file = path.join(dir, `job-${++jobFiles}.json`)
+  writeFileSync(file, JSON.stringify({args: ['-c', 'echo hello > marker.txt; echo started; exec sleep 60'], command: 'sh', env: {FOO: 'from-the-job'}, ...extra}))
+  return file
+}
+
+async function startRunningJob(endpoint: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const r = await nectar(['compute', 'run', String(dealId), '--job', runningJobFile(extra), '--endpoint', endpoint, '--json']).done
+  expect(r.status, r.stdout + r.stderr).toBe(0)
+  const jobId = r.envelope.data.job.id as string
+  // Started: its first line is in the log.
+  await until(async () => (await nectar(['compute', 'logs', String(dealId), jobId, '--endpoint', endpoint]).done).stdout.includes('started'), 20_000)
+  return jobId
+}
+
+/** stderr without the warning about NECTAR_PRIVATE_KEY. */
+const withoutKeyWarning = (text: string) => text.replace(/^Warning: Signing with a raw private key.*\n/m, '')
+
+/** The checks both executors pass: output apart, exit code, --json, --stdin, a pty's size and resize, and the refusals. */
+async function execChecks(endpoint: string, jobId: string, expectUid: string): Promise<void> {
+  const deal = String(dealId)
+  const script = 'cat marker.txt; echo "$FOO"; id -u; echo to-stderr >&2; exit 5'
+  const human = await nectar(['compute', 'exec', deal, jobId, '--endpoint', endpoint, '--', 'sh', '-c', script]).done
+  expect(human.stdout).toBe(`hello\nfrom-the-job\n${expectUid}\n`)
+  expect(withoutKeyWarning(human.stderr)).toBe('to-stderr\n')
+  expect(human.status).toBe(5)
+
+  const json = await nectar(['compute', 'exec', deal, jobId, '--endpoint', endpoint, '--json', '--', 'sh', '-c', script]).done
+  expect(json.envelope).toMatchObject({data: {command: ['sh', '-c', script], encoding: 'utf8', exitCode: 5, exitStatus: 5, jobId, stderr: 'to-stderr\n', stdout: `hello\nfrom-the-job\n${expectUid}\n`}, ok: true})
+  expect(json.status).toBe(5)
+
+  const piped = await nectar(['compute', 'exec', deal, jobId, '--endpoint', endpoint, '--stdin', '--', 'sh', '-c', 'tr a-z A-Z; echo done'], {input: 'piped in\n'}).done
+  expect(piped.stdout).toBe('PIPED IN\ndone\n')
+  expect(piped.status).toBe(0)
+
+  // A terminal: its size at the start, then a resize, reach the remote side; the exit code comes back.
+  const target: AgentTarget = {account: renter.account, chainId: 31_337, dealId, endpoint}
+  let screen = ''
+  const session = await openExec(target, jobId, {command: ['sh'], tty: {cols: 91, rows: 27, term: 'xterm'}}, (_stream, bytes) => (screen += bytes.toString()))
+  session.write(Buffer.from('stty size\n'))
+  await until(() => screen.includes('27 91'), 10_000, `27 91 in ${JSON.stringify(screen)}`)
+  session.resize(120, 40)
+  await new Promise((r) => setTimeout(r, 200))
+  session.write(Buffer.from('stty size; tty; exit 4\n'))
+  expect(await session.done).toEqual({exitCode: 4, signal: null})
+  expect(screen).toContain('40 120')
+  expect(screen).toMatch(/\/dev\/pts\/\d+/)
+
+  // Refused: a stranger's signed request (403, nothing runs), a command that is not there.
+  const foreign = await nectar(['compute', 'exec', deal, jobId, '--endpoint', endpoint, '--json', '--', 'sh', '-c', 'echo ran'], {who: stranger}).done
+  expect(foreign.envelope.error).toMatchObject({code: 'NOT_CONSUMER', message: expect.stringContaining('HTTP 403')})
+  expect(foreign.stdout).not.toContain('ran\n')
+  expect(foreign.status).toBe(1)
+  const missing = await nectar(['compute', 'exec', deal, jobId, '--endpoint', endpoint, '--', 'no-such-command-here']).done
+  expect(missing.status).not.toBe(0)
+
+  // Once the job ended: 409, one line, a hint, exit 2.
+  expect((await nectar(['compute', 'stop', deal, jobId, '--endpoint', endpoint]).done).status).toBe(0)
+  await until(async () => (await nectar(['compute', 'jobs', deal, '--endpoint', endpoint, '--json']).done).envelope.data.jobs.find((j: {id: string}) => j.id === jobId).status !== 'running', 20_000)
+  const ended = await nectar(['compute', 'exec', deal, jobId, '--endpoint', endpoint, '--', 'true']).done
+  expect(ended.status).toBe(2)
+  expect(ended.stderr).toMatch(/HTTP 409 JOB_ENDED.*has ended/)
+  expect(ended.stderr).toContain(`nectar compute logs ${dealId}`)
+  const endedJson = await nectar(['compute', 'exec', deal, jobId, '--endpoint', endpoint, '--json', '--', 'true']).done
+  expect(endedJson.envelope.error).toMatchObject({code: 'JOB_ENDED', hint: expect.stringContaining('running job')})
+}
+
+beforeAll(async () => {
+  const client = sharedClient()
+  m = await deployTestMarket(client)
+  ;[supplier, renter, stranger] = await Promise.all([freshAccount(client), freshAccount(client), freshAccount(client)])
+  dealId = await openDeal(m, supplier, renter)
+  dir = mkdtempSync(path.join(os.tmpdir(), 'nectar-exec-e2e-'))
+  writeFileSync(path.join(dir, 'ask.yaml'), 'duration: 1h\nprice: 0.1usd/h\nresources:\n  cpu: {cores: 1}\n')
+  const configDir = path.join(dir, 'config')
+  writeConfig(configDir, {network: 'devnet', networks: {devnet: {chainId: 31337, contracts: {market: m.market, profileRegistry: m.profileRegistry}, devnet: true, rpcUrl: inject('rpcUrl')}}})
+  baseEnv = cliEnv({configDir, dataDir: path.join(dir, 'data')})
+})
+
+afterAll(async () => {
+  await stopAll()
+  if (dir) rmSync(dir, {force: true, recursive: true})
+})
+
+describe('compute exec and shell on a process job', () => {
+  it(`runs a command inside the running job${sandboxed ? ' (in its bubblewrap sandbox)' : ''}: its files and env, stdout and stderr apart, its exit code, --json, --stdin, a pty's size and resize; refuses a stranger and an ended job`, async () => {
+    const agent = await startAgent('agent-process')
+    const jobId = await startRunningJob(agent.url)
+    // In the sandbox the job (and so the command) is uid 65534; without it, this user.
+    await execChecks(agent.url, jobId, sandboxed ? '65534' : String(process.getuid!()))
+  })
+
+  it('`compute shell` in a real terminal: types `echo hi; exit 3`, sees hi, exits 3; the terminal’s size is the remote one; a closed deal is refused', async () => {
+    const agent = await startAgent('agent-shell')
+    const jobId = await startRunningJob(agent.url)
+    const shell = runInPty(['compute', 'shell', String(dealId), jobId, '--endpoint', agent.url], {columns: 80, env: envFor(renter), rows: 30})
+    shell.type('stty size\r')
+    await shell.waitFor('30 80')
+    shell.type('echo hi; exit 3\r')
+    const result = await shell.done
+    // The output line (after the prompt, when the keys came before it), not the echo of what was typed.
+    expect(screenLines(result.raw).some((line) => /^(\$ )?hi$/.test(line)), JSON.stringify(result.raw)).toBe(true)
+    expect(result.status).toBe(3)
+
+    // Not a terminal: refused with the way to do it in a script.
+    const piped = await nectar(['compute', 'shell', String(dealId), jobId, '--endpoint', agent.url]).done
+    expect(piped.status).toBe(2)
+    expect(piped.stderr).toContain('compute exec')
+
+    await closeDeal(m, renter, dealId)
+    // The agent caches a deal's state for a second.
+    await new Promise((r) => setTimeout(r, 1100))
+    const closed = await nectar(['compute', 'exec', String(dealId), jobId, '--endpoint', agent.url, '--json', '--', 'true']).done
+    expect(closed.envelope.error).toMatchObject({code: 'DEAL_CLOSED', message: expect.stringContaining('HTTP 403')})
+  })
+})
+
+describe.skipIf(Boolean(engineProblem) && !containersRequired)('compute exec and shell on a container job (real engine)', () => {
+  let containerDeal: bigint
+  beforeAll(async () => {
+    if (engineProblem) throw new Error(`NECTAR_REQUIRE_CONTAINERS=1 but there is no usable container engine: ${engineProblem}.`)
+    containerDeal = await openDeal(m, supplier, renter)
+  })
+
+  it('runs a command in the job’s container: its files and env, stdout and stderr apart, its exit code, --json, --stdin, a tty’s size and resize; refuses a stranger and an ended job', async () => {
+    const saved = dealId
+    dealId = containerDeal
+    try {
+      const agent = await startAgent('agent-container', ['--executor', 'container', '--allow-image', 'local/*', '--pull', 'never'])
+      const jobId = await startRunningJob(agent.url, {image: IMAGE})
+      await execChecks(agent.url, jobId, '65534')
+    } finally {
+      dealId = saved
+    }
+  })
+})
