@@ -5,7 +5,7 @@
 // code; `compute shell` in a real pty types a line and gets its output and exit code; a terminal's size
 // and its resize reach the remote side; an ended job, a stranger and a closed deal are refused.
 // Without a container engine the container tests are SKIPPED (NECTAR_REQUIRE_CONTAINERS=1 fails them).
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -48,9 +48,9 @@ let dealId: bigint
 const envFor = (who: FreshAccount) => ({...baseEnv, NECTAR_PRIVATE_KEY: who.privateKey})
 const nectar = (args: string[], options: {input?: string; who?: FreshAccount} = {}) => startCli(args, {env: envFor(options.who ?? renter), input: options.input})
 
-async function startAgent(name: string, extra: string[] = []): Promise<{child: CliProcess; url: string}> {
+async function startAgent(name: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{child: CliProcess; url: string}> {
   const args = ['provider', 'serve', '--plan', path.join(dir, 'ask.yaml'), '--port', '0', '--data-dir', path.join(dir, name), '--poll', '200', '--heartbeat', '200', '--kill-grace', '500', '--json', ...extra]
-  const child = startCli(args, {env: envFor(supplier)})
+  const child = startCli(args, {env: {...envFor(supplier), ...env}})
   const envelope = await child.firstRecord()
   return {child, url: envelope.data.url}
 }
@@ -115,13 +115,11 @@ async function execChecks(endpoint: string, jobId: string, expectUid: string): P
 
   // Once the job ended: 409, one line, a hint, exit 2.
   expect((await nectar(['compute', 'stop', deal, jobId, '--endpoint', endpoint]).done).status).toBe(0)
-  await until(async () => (await nectar(['compute', 'jobs', deal, '--endpoint', endpoint, '--json']).done).envelope.data.jobs.find((j: {id: string}) => j.id === jobId).status !== 'running', 20_000)
-  const ended = await nectar(['compute', 'exec', deal, jobId, '--endpoint', endpoint, '--', 'true']).done
+  // A follow returns once the job has ended.
+  await nectar(['compute', 'logs', deal, jobId, '--follow', '--endpoint', endpoint]).done
+  const ended = await nectar(['compute', 'exec', deal, jobId, '--endpoint', endpoint, '--json', '--', 'true']).done
+  expect(ended.envelope.error).toMatchObject({code: 'JOB_ENDED', hint: expect.stringContaining(`nectar compute logs ${dealId}`), message: expect.stringMatching(/HTTP 409 JOB_ENDED.*has ended/)})
   expect(ended.status).toBe(2)
-  expect(ended.stderr).toMatch(/HTTP 409 JOB_ENDED.*has ended/)
-  expect(ended.stderr).toContain(`nectar compute logs ${dealId}`)
-  const endedJson = await nectar(['compute', 'exec', deal, jobId, '--endpoint', endpoint, '--json', '--', 'true']).done
-  expect(endedJson.envelope.error).toMatchObject({code: 'JOB_ENDED', hint: expect.stringContaining('running job')})
 }
 
 beforeAll(async () => {
@@ -147,6 +145,16 @@ describe('compute exec and shell on a process job', () => {
     const jobId = await startRunningJob(agent.url)
     // In the sandbox the job (and so the command) is uid 65534; without it, this user.
     await execChecks(agent.url, jobId, sandboxed ? '65534' : String(process.getuid!()))
+  })
+
+  it('without bubblewrap (the devnet allows it): the command runs in the job’s work dir with its env, and a pty still works', async () => {
+    // A PATH with the tools a job and its pty use, and no bwrap.
+    const bin = path.join(dir, 'no-bwrap-bin')
+    mkdirSync(bin, {recursive: true})
+    for (const tool of ['cat', 'id', 'script', 'sh', 'sleep', 'stty', 'tr', 'tty']) symlinkSync(`/usr/bin/${tool}`, path.join(bin, tool))
+    const agent = await startAgent('agent-unsandboxed', [], {PATH: bin})
+    const jobId = await startRunningJob(agent.url)
+    await execChecks(agent.url, jobId, String(process.getuid!()))
   })
 
   it('`compute shell` in a real terminal: types `echo hi; exit 3`, sees hi, exits 3; the terminal’s size is the remote one; a closed deal is refused', async () => {

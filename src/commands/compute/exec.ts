@@ -23,6 +23,8 @@ export default class ComputeExec extends BaseCommand<typeof ComputeExec> {
     stdin: Flags.boolean({char: 'i', description: 'Send this process’s stdin to the command'}),
   }
   static strict = false
+  /** The command comes after `--` (oclif would show the variadic args as DEAL... JOB...). */
+  static usage = '<%= command.id %> DEAL JOB [-i] -- CMD...'
 
   public async run(): Promise<ExecReport> {
     const {flags} = this

@@ -17,6 +17,8 @@ export default class ComputeShell extends BaseCommand<typeof ComputeShell> {
     endpoint: Flags.string({description: 'Agent URL (default: the deal provider’s endpoint on chain)'}),
   }
   static strict = false
+  /** The command comes after `--` (oclif would show the variadic args as DEAL... JOB...). */
+  static usage = '<%= command.id %> DEAL JOB [-- CMD...]'
 
   public async run(): Promise<{dealId: bigint; exitCode: number | null; exitStatus: number; jobId: string; signal: string | null}> {
     const {nectarError} = await import('../../lib/core/errors.js')
