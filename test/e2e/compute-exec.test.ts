@@ -5,7 +5,8 @@
 // code; `compute shell` in a real pty types a line and gets its output and exit code; a terminal's size
 // and its resize reach the remote side; an ended job, a stranger and a closed deal are refused.
 // Without a container engine the container tests are SKIPPED (NECTAR_REQUIRE_CONTAINERS=1 fails them).
-import {mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {execFileSync} from 'node:child_process'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -15,7 +16,7 @@ import {inject} from 'vitest'
 import {writeConfig} from '../../src/lib/config/store.js'
 import {type AgentTarget, openExec} from '../../src/lib/provider/client.js'
 import {connectEngine, resolveEngine} from '../../src/lib/provider/container-executor.js'
-import {probeSandbox} from '../../src/lib/provider/sandbox.js'
+import {descendants, probeSandbox} from '../../src/lib/provider/sandbox.js'
 import {type FreshAccount, freshAccount, sharedClient} from '../setup/chain.js'
 import {cliEnv, type CliProcess, startCli, stopAll, until} from '../setup/cli.js'
 import {closeDeal, deployTestMarket, openDeal, type TestMarket} from '../setup/market.js'
@@ -157,17 +158,31 @@ describe('compute exec and shell on a process job', () => {
     await execChecks(agent.url, jobId, String(process.getuid!()))
   })
 
-  it('`compute shell` in a real terminal: types `echo hi; exit 3`, sees hi, exits 3; the terminal’s size is the remote one; a closed deal is refused', async () => {
+  it('`compute shell` in a real terminal: its size and a window resize (SIGWINCH) reach the remote side; types `echo hi; exit 3`, sees hi, exits 3; Ctrl-D ends it; a closed deal is refused', async () => {
     const agent = await startAgent('agent-shell')
     const jobId = await startRunningJob(agent.url)
     const shell = runInPty(['compute', 'shell', String(dealId), jobId, '--endpoint', agent.url], {columns: 80, env: envFor(renter), rows: 30})
     shell.type('stty size\r')
     await shell.waitFor('30 80')
+    // The window is resized as a terminal emulator does it (the size set on the pty: the kernel sends
+    // nectar SIGWINCH), and the remote terminal follows.
+    const cli = descendants(shell.child.pid!).find((p) => readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes('compute\0shell'))!
+    execFileSync('stty', ['-F', `/proc/${cli.pid}/fd/0`, 'cols', '100', 'rows', '40'])
+    await new Promise((r) => setTimeout(r, 300))
+    shell.type('stty size\r')
+    await shell.waitFor('40 100')
     shell.type('echo hi; exit 3\r')
     const result = await shell.done
     // The output line (after the prompt, when the keys came before it), not the echo of what was typed.
     expect(screenLines(result.raw).some((line) => /^(\$ )?hi$/.test(line)), JSON.stringify(result.raw)).toBe(true)
     expect(result.status).toBe(3)
+
+    // Ctrl-D ends it too (raw mode: the key reaches the remote terminal), with the shell's code 0.
+    const again = runInPty(['compute', 'shell', String(dealId), jobId, '--endpoint', agent.url], {env: envFor(renter)})
+    again.type('echo ready\r')
+    await again.waitFor(/^(\$ )?ready$/m)
+    again.type('\u0004')
+    expect((await again.done).status).toBe(0)
 
     // Not a terminal: refused with the way to do it in a script.
     const piped = await nectar(['compute', 'shell', String(dealId), jobId, '--endpoint', agent.url]).done
