@@ -93,10 +93,20 @@ async function execChecks(endpoint: string, jobId: string, expectUid: string): P
   expect(piped.stdout).toBe('PIPED IN\ndone\n')
   expect(piped.status).toBe(0)
 
+  // Megabytes each way pass whole, at the pace of the slower side (both directions are flow-controlled).
+  const size = 8 << 20
+  const counted = await nectar(['compute', 'exec', deal, jobId, '--endpoint', endpoint, '--stdin', '--', 'wc', '-c'], {input: 'x'.repeat(size)}).done
+  expect(counted.stdout.trim()).toBe(String(size))
+  const big = await nectar(['compute', 'exec', deal, jobId, '--endpoint', endpoint, '--', 'sh', '-c', `yes | head -c ${size}`]).done
+  expect(big.stdout.length).toBe(size)
+  expect(big.stdout.startsWith('y\ny\n')).toBe(true)
+
   // A terminal: its size at the start, then a resize, reach the remote side; the exit code comes back.
   const target: AgentTarget = {account: renter.account, chainId: 31_337, dealId, endpoint}
   let screen = ''
-  const session = await openExec(target, jobId, {command: ['sh'], tty: {cols: 91, rows: 27, term: 'xterm'}}, (_stream, bytes) => (screen += bytes.toString()))
+  const session = await openExec(target, jobId, {command: ['sh'], tty: {cols: 91, rows: 27, term: 'xterm'}}, (_stream, bytes) => {
+    screen += bytes.toString()
+  })
   session.write(Buffer.from('stty size\n'))
   await until(() => screen.includes('27 91'), 10_000, `27 91 in ${JSON.stringify(screen)}`)
   session.resize(120, 40)
@@ -152,7 +162,7 @@ describe('compute exec and shell on a process job', () => {
     // A PATH with the tools a job and its pty use, and no bwrap.
     const bin = path.join(dir, 'no-bwrap-bin')
     mkdirSync(bin, {recursive: true})
-    for (const tool of ['cat', 'id', 'script', 'sh', 'sleep', 'stty', 'tr', 'tty']) symlinkSync(`/usr/bin/${tool}`, path.join(bin, tool))
+    for (const tool of ['cat', 'head', 'id', 'script', 'sh', 'sleep', 'stty', 'tr', 'tty', 'wc', 'yes']) symlinkSync(`/usr/bin/${tool}`, path.join(bin, tool))
     const agent = await startAgent('agent-unsandboxed', [], {PATH: bin})
     const jobId = await startRunningJob(agent.url)
     await execChecks(agent.url, jobId, String(process.getuid!()))

@@ -168,7 +168,7 @@ export interface ExecSession {
  * Runs a command inside a running job: a signed POST …/exec that upgrades the connection to the agent's
  * framing. Resolves once the agent has started it (its refusals reject here, as any request's do).
  */
-export async function openExec(target: AgentTarget, jobId: string, request: ExecRequest, onOutput: (stream: StreamName, bytes: Buffer) => void): Promise<ExecSession> {
+export async function openExec(target: AgentTarget, jobId: string, request: ExecRequest, onOutput: (stream: StreamName, bytes: Buffer) => Promise<void> | void): Promise<ExecSession> {
   const path = `/deals/${target.dealId}/jobs/${jobId}/exec?${execQuery(request)}`
   const headers = await signRequest(target.account, {body: '', chainId: target.chainId, dealId: target.dealId, method: 'POST', path})
   const url = new URL(target.endpoint + path)
@@ -188,9 +188,17 @@ export async function openExec(target: AgentTarget, jobId: string, request: Exec
       let exit: ExecExit | undefined
       let failure: string | undefined
       const done = new Promise<ExecExit>((resolveDone, rejectDone) => {
+        // Output is written at the pace of its reader: a returned promise pauses the connection until it settles.
+        const deliver = (stream: StreamName, payload: Buffer) => {
+          const wait = onOutput(stream, payload)
+          if (wait instanceof Promise) {
+            socket.pause()
+            void wait.finally(() => socket.resume())
+          }
+        }
         const reader = new FrameReader((kind, payload) => {
-          if (kind === FRAME.stdout) onOutput('stdout', payload)
-          else if (kind === FRAME.stderr) onOutput('stderr', payload)
+          if (kind === FRAME.stdout) deliver('stdout', payload)
+          else if (kind === FRAME.stderr) deliver('stderr', payload)
           else if (kind === FRAME.exit) exit = JSON.parse(payload.toString('utf8')) as ExecExit
           else if (kind === FRAME.error) failure = (JSON.parse(payload.toString('utf8')) as {message?: string}).message ?? 'the command failed'
         })

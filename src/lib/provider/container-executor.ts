@@ -319,7 +319,7 @@ export class ContainerExecutor implements Executor {
       pause: () => stream.pause(),
       resize: (cols, rows) => void resize(cols, rows),
       resume: () => stream.resume(),
-      write: (bytes) => (bytes === undefined ? stream.end() : stream.write(bytes)),
+      write: (bytes, drained) => (bytes === undefined ? (stream.end(), true) : stream.write(bytes, () => drained?.())),
     }
   }
 

@@ -1,5 +1,6 @@
 // The renter's side of `compute exec` and `compute shell`: a command run inside a job over the
 // agent's upgraded connection (client.ts openExec), its streams wired to this process's.
+import {once} from 'node:events'
 import {type Readable, type Writable} from 'node:stream'
 
 import {nectarError} from '../core/errors.js'
@@ -47,8 +48,9 @@ const utf8 = new TextDecoder('utf-8', {fatal: true})
 export async function runExec(target: AgentTarget, options: RunExecOptions): Promise<ExecReport> {
   const chunks: Record<StreamName, Buffer[]> = {stderr: [], stdout: []}
   const session = await openExec(target, options.jobId, {command: options.command}, (stream, bytes) => {
-    if (options.collect) chunks[stream].push(bytes)
-    else (stream === 'stderr' ? options.stderr : options.stdout).write(bytes)
+    if (options.collect) return void chunks[stream].push(bytes)
+    const out = stream === 'stderr' ? options.stderr : options.stdout
+    if (!out.write(bytes)) return once(out, 'drain').then(() => {})
   })
   if (options.stdin) void pump(options.stdin, session)
   else session.endStdin()
@@ -103,7 +105,9 @@ export interface RunShellOptions {
 export async function runShell(target: AgentTarget, options: RunShellOptions): Promise<ExecExit & {exitStatus: number}> {
   const {input, output} = options
   const size = () => ({cols: output.columns || 80, rows: output.rows || 24})
-  const session = await openExec(target, options.jobId, {command: options.command, tty: {...size(), term: options.term}}, (_stream, bytes) => output.write(bytes))
+  const session = await openExec(target, options.jobId, {command: options.command, tty: {...size(), term: options.term}}, (_stream, bytes) => {
+    output.write(bytes)
+  })
   const onKeys = (bytes: Buffer) => session.write(bytes)
   const onResize = () => {
     const {cols, rows} = size()

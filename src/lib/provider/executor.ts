@@ -56,8 +56,11 @@ export interface ExecHandle {
   pause(): void
   resize(cols: number, rows: number): void
   resume(): void
-  /** Bytes for its stdin; `undefined` ends stdin. */
-  write(bytes: Buffer | undefined): void
+  /**
+   * Bytes for its stdin; `undefined` ends stdin. False when its stdin is full: `drained` is called once
+   * it has taken them (the sender pauses until then).
+   */
+  write(bytes: Buffer | undefined, drained?: () => void): boolean
 }
 
 export interface Executor {

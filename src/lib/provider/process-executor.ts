@@ -274,7 +274,7 @@ function execInJob(live: RunningJob, request: ExecRequest, callbacks: ExecCallba
       if (onPty) spawn('stty', ['-F', `/proc/${onPty.pid}/fd/0`, 'cols', String(cols), 'rows', String(rows)], {stdio: 'ignore'}).on('error', () => {})
     },
     resume: () => (child.stdout!.resume(), child.stderr!.resume()),
-    write: (bytes) => (bytes === undefined ? child.stdin!.end() : child.stdin!.write(bytes)),
+    write: (bytes, drained) => (bytes === undefined ? (child.stdin!.end(), true) : child.stdin!.write(bytes, () => drained?.())),
   }
 }
 

@@ -240,7 +240,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     for (const bytes of queued) send(bytes)
     if (last) socket.end(last)
     const reader = new FrameReader((kind, payload) => {
-      if (kind === FRAME.stdin) running.write(payload)
+      // A command that reads its stdin slowly holds the renter back (the socket pauses), not the agent's memory.
+      if (kind === FRAME.stdin && !running.write(payload, () => socket.resume())) socket.pause()
       else if (kind === FRAME.stdinEnd) running.write(undefined)
       else if (kind === FRAME.resize && payload.length === 4) {
         const {cols, rows} = readSize(payload)
