@@ -168,7 +168,7 @@ describe('compute exec and shell on a process job', () => {
     await execChecks(agent.url, jobId, String(process.getuid!()))
   })
 
-  it('`compute shell` in a real terminal: its size and a window resize (SIGWINCH) reach the remote side; types `echo hi; exit 3`, sees hi, exits 3; Ctrl-D ends it; a closed deal is refused', async () => {
+  it('`compute shell` in a real terminal: its size and a window resize (SIGWINCH) reach the remote side; types `echo hi; exit 3`, sees hi, exits 3; Ctrl-D ends it; an unknown job and a closed deal are refused', async () => {
     const agent = await startAgent('agent-shell')
     const jobId = await startRunningJob(agent.url)
     const shell = runInPty(['compute', 'shell', String(dealId), jobId, '--endpoint', agent.url], {columns: 80, env: envFor(renter), rows: 30})
@@ -198,6 +198,10 @@ describe('compute exec and shell on a process job', () => {
     const piped = await nectar(['compute', 'shell', String(dealId), jobId, '--endpoint', agent.url]).done
     expect(piped.status).toBe(2)
     expect(piped.stderr).toContain('compute exec')
+
+    const unknown = await nectar(['compute', 'exec', String(dealId), '999', '--endpoint', agent.url, '--json', '--', 'true']).done
+    expect(unknown.envelope.error).toMatchObject({code: 'NO_SUCH_JOB', message: expect.stringContaining('HTTP 404')})
+    expect(unknown.status).toBe(2)
 
     await closeDeal(m, renter, dealId)
     // The agent caches a deal's state for a second.
