@@ -116,6 +116,18 @@ async function execChecks(endpoint: string, jobId: string, expectUid: string): P
   expect(screen).toContain('40 120')
   expect(screen).toMatch(/\/dev\/pts\/\d+/)
 
+  // A dropped connection kills its command (and only it: the job keeps running).
+  let started = ''
+  const dropped = await openExec(target, jobId, {command: ['sh', '-c', 'echo up; exec sleep 317']}, (_stream, bytes) => {
+    started += bytes.toString()
+  })
+  dropped.done.catch(() => {})
+  await until(() => started.includes('up'), 10_000)
+  const count = async () => (await nectar(['compute', 'exec', deal, jobId, '--endpoint', endpoint, '--', 'sh', '-c', 'ps -eo args 2>/dev/null || ps -o args']).done).stdout.split('\n').filter((l) => /(^|\/)sleep 317$/.test(l.trim())).length
+  expect(await count()).toBe(1)
+  dropped.close()
+  await until(async () => (await count()) === 0, 10_000, 'the dropped command to be killed')
+
   // Refused: a stranger's signed request (403, nothing runs), a command that is not there.
   const foreign = await nectar(['compute', 'exec', deal, jobId, '--endpoint', endpoint, '--json', '--', 'sh', '-c', 'echo ran'], {who: stranger}).done
   expect(foreign.envelope.error).toMatchObject({code: 'NOT_CONSUMER', message: expect.stringContaining('HTTP 403')})
@@ -151,7 +163,7 @@ afterAll(async () => {
 })
 
 describe('compute exec and shell on a process job', () => {
-  it(`runs a command inside the running job${sandboxed ? ' (in its bubblewrap sandbox)' : ''}: its files and env, stdout and stderr apart, its exit code, --json, --stdin, a pty's size and resize; refuses a stranger and an ended job`, async () => {
+  it(`runs a command inside the running job${sandboxed ? ' (in its bubblewrap sandbox)' : ''}: its files and env, stdout and stderr apart, its exit code, --json, --stdin, a pty's size and resize; a dropped connection kills the command; refuses a stranger and an ended job`, async () => {
     const agent = await startAgent('agent-process')
     const jobId = await startRunningJob(agent.url)
     // In the sandbox the job (and so the command) is uid 65534; without it, this user.
@@ -162,7 +174,7 @@ describe('compute exec and shell on a process job', () => {
     // A PATH with the tools a job and its pty use, and no bwrap.
     const bin = path.join(dir, 'no-bwrap-bin')
     mkdirSync(bin, {recursive: true})
-    for (const tool of ['cat', 'head', 'id', 'script', 'sh', 'sleep', 'stty', 'tr', 'tty', 'wc', 'yes']) symlinkSync(`/usr/bin/${tool}`, path.join(bin, tool))
+    for (const tool of ['cat', 'head', 'id', 'ps', 'script', 'sh', 'sleep', 'stty', 'tr', 'tty', 'wc', 'yes']) symlinkSync(`/usr/bin/${tool}`, path.join(bin, tool))
     const agent = await startAgent('agent-unsandboxed', [], {PATH: bin})
     const jobId = await startRunningJob(agent.url)
     await execChecks(agent.url, jobId, String(process.getuid!()))
@@ -218,7 +230,7 @@ describe.skipIf(Boolean(engineProblem) && !containersRequired)('compute exec and
     containerDeal = await openDeal(m, supplier, renter)
   })
 
-  it('runs a command in the job’s container: its files and env, stdout and stderr apart, its exit code, --json, --stdin, a tty’s size and resize; refuses a stranger and an ended job', async () => {
+  it('runs a command in the job’s container: its files and env, stdout and stderr apart, its exit code, --json, --stdin, a tty’s size and resize; a dropped connection kills the command; refuses a stranger and an ended job', async () => {
     const saved = dealId
     dealId = containerDeal
     try {

@@ -231,7 +231,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       throw new HttpError(409, 'EXEC_FAILED', `The command could not run in job ${jobId}: ${(error as Error).message}.`)
     }
     const running = handle
+    // The renter gone (its end closed: the server's sockets are half-open, so 'close' alone would wait) kills the command.
     socket.on('error', () => running.kill())
+    socket.on('end', () => running.kill())
     socket.on('close', () => running.kill())
     if (!socket.writable) return running.kill()
     socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: ${EXEC_PROTOCOL}\r\n\r\n`)
