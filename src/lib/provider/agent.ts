@@ -13,7 +13,8 @@ import path from 'node:path'
 import {type Address} from 'viem'
 
 import {type DealInfo, type DealSource} from './deals.js'
-import {type Executor, type ExecutorCallbacks, type ExecutorHandle, type ExecutorJob, type JobLimits, type PublishedPort} from './executor.js'
+import {type ExecRequest} from './exec-protocol.js'
+import {type ExecCallbacks, type ExecHandle, type Executor, type ExecutorCallbacks, type ExecutorHandle, type ExecutorJob, type JobLimits, type PublishedPort} from './executor.js'
 import {formatDuration} from '../core/durations.js'
 import {nectarError} from '../core/errors.js'
 import {type GpuDevice} from './gpus.js'
@@ -130,6 +131,8 @@ export interface AgentOptions {
 }
 
 interface LiveJob {
+  /** Commands the renter runs inside it (compute exec/shell): killed when the job ends. */
+  execs?: Set<ExecHandle>
   handle?: ExecutorHandle
   state: JobState
   /** Open while the job runs, or while its log is read (ended jobs' logs open on first read). */
@@ -309,6 +312,7 @@ export class Agent {
     const store = live.store!
     return {
       onExit: (code, signal, reason) => {
+        for (const exec of live.execs ?? []) exec.kill()
         state.exitCode = code
         state.signal = signal
         state.endedAt = new Date().toISOString()
@@ -538,6 +542,35 @@ export class Agent {
     const live = this.jobs.get(key(dealId.toString(), jobId))
     if (!live) return 0
     return live.state.logPruned?.lastSeq ?? this.storeOf(live)?.lastSeq ?? 0
+  }
+
+  /**
+   * Runs a command inside a running job (the caller checked the renter, the deal and that the job runs).
+   * Rejects with a message when the executor cannot run it; the command is killed if the job ends first.
+   */
+  async exec(dealId: bigint, jobId: string, request: ExecRequest, callbacks: ExecCallbacks): Promise<ExecHandle> {
+    const live = this.jobs.get(key(dealId.toString(), jobId))
+    const {executor} = this.options
+    if (!live || live.state.status !== 'running') throw new Error(`job ${jobId} of deal ${dealId} is not running`)
+    if (!executor.exec) throw new Error(`the ${executor.name} executor cannot run commands in a job`)
+    live.execs ??= new Set()
+    const execs = live.execs
+    // onExit may come before exec() resolves (a command that fails at once): then it is never tracked.
+    const session: {exited?: boolean; handle?: ExecHandle} = {}
+    const handle = await executor.exec(this.executorJob(live.state), request, {
+      onExit: (code, signal, error) => {
+        session.exited = true
+        if (session.handle) execs.delete(session.handle)
+        callbacks.onExit(code, signal, error)
+      },
+      onOutput: callbacks.onOutput,
+    })
+    session.handle = handle
+    if (!session.exited) execs.add(handle)
+    // The job may have ended while the command was being started.
+    if (live.state.status !== 'running') handle.kill()
+    this.options.log?.(`Job ${dealId}/${jobId}: the renter runs ${JSON.stringify(request.command.join(' ')).slice(0, 200)}${request.tty ? ' (tty)' : ''}.`)
+    return handle
   }
 
   /** Asks a running job to stop; false when it had already ended. */

@@ -11,6 +11,7 @@ import {type ErrorCode, nectarError} from '../core/errors.js'
 import {type JobState} from './agent.js'
 import {signRequest} from './auth.js'
 import {type DealSource, type EndpointSource} from './deals.js'
+import {EXEC_PROTOCOL, execQuery, type ExecRequest, FRAME, frame, FrameReader, MAX_FRAME, resizeFrame} from './exec-protocol.js'
 import {type JobSpec} from './job-spec.js'
 import {type RecordStream, type StreamName} from './log-store.js'
 
@@ -115,6 +116,7 @@ function agentError(target: AgentTarget, status: number, text: string) {
   // The agent's own code when it is one we know (agents of this version answer with catalogue codes).
   const code: ErrorCode = isErrorCode(remote) ? remote : 'AGENT_ERROR'
   const prefix = `The provider agent refused (HTTP ${status} ${remote}): ${message}`
+  if (code === 'JOB_ENDED') return nectarError(code, prefix, {hint: `Commands run only in a running job: see what it did with \`nectar compute logs ${target.dealId} JOB\`, or start a new one with \`nectar compute run ${target.dealId} --job FILE\`.`})
   if (code === 'DEAL_UNFUNDED') return nectarError(code, prefix, {hint: `Fund the deal with \`nectar compute fund ${target.dealId} --hours N\` (it raises your SNM allowance to the Market), then start the job again.`})
   if (status === 400) return nectarError(code, prefix, {hint: 'Fix the job spec and run again.'})
   if (status === 404) return nectarError(code, prefix, {hint: 'List the deal’s jobs with `nectar compute jobs DEAL_ID`.'})
@@ -142,6 +144,98 @@ export const startJob = async (target: AgentTarget, spec: JobSpec): Promise<JobS
 export const listJobs = async (target: AgentTarget): Promise<JobView[]> => (await agentRequest<{jobs: JobView[]}>(target, 'GET', `/deals/${target.dealId}/jobs`)).jobs
 export const getJob = async (target: AgentTarget, jobId: string): Promise<JobView> => (await agentRequest<{job: JobView}>(target, 'GET', `/deals/${target.dealId}/jobs/${jobId}`)).job
 export const stopJob = async (target: AgentTarget, jobId: string): Promise<{job: JobState; stopping: boolean}> => agentRequest(target, 'POST', `/deals/${target.dealId}/jobs/${jobId}/stop`)
+
+/** The end of a command run with `openExec`. */
+export interface ExecExit {
+  exitCode: number | null
+  signal: string | null
+}
+
+/** A command running inside a job, over its upgraded connection. */
+export interface ExecSession {
+  /** Resolves once the agent sent the exit; rejects when the command could not run or the connection broke. */
+  done: Promise<ExecExit>
+  /** Resolves when the connection can take more stdin. */
+  drained(): Promise<void>
+  endStdin(): void
+  resize(cols: number, rows: number): void
+  /** Sends stdin; false when the connection is full (wait for drained()). */
+  write(bytes: Buffer): boolean
+  close(): void
+}
+
+/**
+ * Runs a command inside a running job: a signed POST …/exec that upgrades the connection to the agent's
+ * framing. Resolves once the agent has started it (its refusals reject here, as any request's do).
+ */
+export async function openExec(target: AgentTarget, jobId: string, request: ExecRequest, onOutput: (stream: StreamName, bytes: Buffer) => Promise<void> | void): Promise<ExecSession> {
+  const path = `/deals/${target.dealId}/jobs/${jobId}/exec?${execQuery(request)}`
+  const headers = await signRequest(target.account, {body: '', chainId: target.chainId, dealId: target.dealId, method: 'POST', path})
+  const url = new URL(target.endpoint + path)
+  const transport = url.protocol === 'https:' ? https : http
+  return new Promise((resolve, reject) => {
+    const req = transport.request(url, {agent: false, headers: {...headers, connection: 'Upgrade', 'content-length': '0', upgrade: EXEC_PROTOCOL}, method: 'POST', timeout: 30_000})
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), {code: 'ETIMEDOUT'})))
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      reject(nectarError('AGENT_UNREACHABLE', `The provider agent at ${target.endpoint} did not answer (${error.code ?? error.message}).`, {cause: error, hint: unreachableHint(target.endpoint)})),
+    )
+    req.on('response', (response) => {
+      void readAll(response).then((text) => reject(agentError(target, response.statusCode ?? 500, text)), reject)
+    })
+    req.on('upgrade', (_response, socket, head) => {
+      socket.setTimeout(0)
+      socket.setNoDelay(true)
+      let exit: ExecExit | undefined
+      let failure: string | undefined
+      const done = new Promise<ExecExit>((resolveDone, rejectDone) => {
+        // Output is written at the pace of its reader: a returned promise pauses the connection until it settles.
+        const deliver = (stream: StreamName, payload: Buffer) => {
+          const wait = onOutput(stream, payload)
+          if (wait instanceof Promise) {
+            socket.pause()
+            void wait.finally(() => socket.resume())
+          }
+        }
+        const reader = new FrameReader((kind, payload) => {
+          if (kind === FRAME.stdout) deliver('stdout', payload)
+          else if (kind === FRAME.stderr) deliver('stderr', payload)
+          else if (kind === FRAME.exit) exit = JSON.parse(payload.toString('utf8')) as ExecExit
+          else if (kind === FRAME.error) failure = (JSON.parse(payload.toString('utf8')) as {message?: string}).message ?? 'the command failed'
+        })
+        const take = (chunk: Buffer) => {
+          try {
+            reader.push(chunk)
+          } catch (error) {
+            failure = `the agent sent a bad frame (${(error as Error).message})`
+            socket.destroy()
+          }
+        }
+        socket.on('data', take)
+        socket.on('error', () => {})
+        socket.on('close', () => {
+          if (exit) resolveDone(exit)
+          else if (failure) rejectDone(nectarError('EXEC_FAILED', failure, {hint: 'Check the command and that it exists in the job’s image or sandbox.'}))
+          else rejectDone(nectarError('AGENT_UNREACHABLE', `The connection to the agent at ${target.endpoint} closed before the command ended.`, {hint: unreachableHint(target.endpoint)}))
+        })
+        if (head.length > 0) take(head)
+      })
+      const send = (bytes: Buffer) => (socket.writable ? socket.write(bytes) : true)
+      resolve({
+        close: () => socket.destroy(),
+        done,
+        drained: () => new Promise((r) => (socket.writableNeedDrain ? socket.once('drain', () => r()) : r())),
+        endStdin: () => void send(frame(FRAME.stdinEnd)),
+        resize: (cols, rows) => void send(resizeFrame(cols, rows)),
+        write: (bytes) => {
+          let ok = true
+          for (let at = 0; at < bytes.length; at += MAX_FRAME) ok = send(frame(FRAME.stdin, bytes.subarray(at, at + MAX_FRAME)))
+          return ok
+        },
+      })
+    })
+    req.end()
+  })
+}
 
 export interface FollowOptions {
   /** Records after this sequence number (resume point). */

@@ -19,7 +19,8 @@ import {chmodSync, mkdirSync} from 'node:fs'
 import os from 'node:os'
 
 import {nectarError} from '../core/errors.js'
-import {type Executor, type ExecutorCallbacks, type ExecutorHandle, type ExecutorJob, type PublishedPort} from './executor.js'
+import {type ExecRequest} from './exec-protocol.js'
+import {type ExecCallbacks, type ExecHandle, type Executor, type ExecutorCallbacks, type ExecutorHandle, type ExecutorJob, type PublishedPort} from './executor.js'
 import {type GpuDevice} from './gpus.js'
 import {jobPorts, type JobSpec} from './job-spec.js'
 import {type StreamName} from './log-store.js'
@@ -301,7 +302,72 @@ export class ContainerExecutor implements Executor {
       Tty: false,
       User: rootUser ? JOB_USER : imageUser,
       WorkingDir: JOB_WORKDIR,
-      name: `nectar-${this.options.agentId}-${job.dealId ?? '0'}-${job.id}`,
+      name: this.containerName(job),
+    }
+  }
+
+  private containerName(job: Pick<ExecutorJob, 'dealId' | 'id'>): string {
+    return `nectar-${this.options.agentId}-${job.dealId ?? '0'}-${job.id}`
+  }
+
+  /**
+   * A command in the job's container through the engine's exec API: as the container's user, in /work,
+   * with its env (and TERM with a tty), stdin attached (the connection hijacked). Without a tty the
+   * engine multiplexes stdout and stderr (parsed here); the exit code is read from the exec once its
+   * stream ends.
+   */
+  async exec(job: ExecutorJob, request: ExecRequest, callbacks: ExecCallbacks): Promise<ExecHandle> {
+    const container = this.engine.getContainer(this.containerName(job))
+    const tty = Boolean(request.tty)
+    let exec: import('dockerode').Exec
+    let stream: import('node:stream').Duplex
+    try {
+      exec = await container.exec({AttachStderr: true, AttachStdin: true, AttachStdout: true, Cmd: request.command, Env: request.tty ? [`TERM=${request.tty.term}`] : undefined, Tty: tty, WorkingDir: JOB_WORKDIR})
+      stream = (await exec.start({hijack: true, stdin: true, Tty: tty})) as import('node:stream').Duplex
+    } catch (error) {
+      throw new Error(`the container engine refused the command (${message(error)})`)
+    }
+    // Podman answers a resize with 201, which dockerode counts as an error.
+    const resize = (cols: number, rows: number) => exec.resize({h: rows, w: cols}).then(() => true, (error: {statusCode?: number}) => error.statusCode === 201)
+    const parser = tty ? undefined : new FrameParser((stream, bytes) => callbacks.onOutput(stream, Buffer.from(bytes)))
+    let ended = false
+    const end = async () => {
+      if (ended) return
+      ended = true
+      // The exec may still show as running for a moment after its stream closed.
+      let code: number | null = null
+      for (let i = 0; i < 40; i++) {
+        try {
+          const info = await exec.inspect()
+          if (!info.Running) {
+            code = info.ExitCode ?? null
+            break
+          }
+        } catch {
+          break
+        }
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      callbacks.onExit(code, null)
+    }
+    stream.on('data', (chunk: Buffer) => (parser ? parser.push(chunk) : callbacks.onOutput('stdout', chunk)))
+    stream.on('end', () => void end())
+    stream.on('close', () => void end())
+    stream.on('error', () => void end())
+    // The terminal has its size before the command reads any input (a shell started at 0×0 misreads it).
+    if (request.tty) for (let attempt = 0; attempt < 20 && !(await resize(request.tty.cols, request.tty.rows)); attempt++) await new Promise((r) => setTimeout(r, 25))
+    return {
+      kill: () => {
+        if (ended) return
+        // The exec API has no kill: the process is signalled by its host pid (the engine runs it), and the stream dropped.
+        void exec.inspect().then((info) => {
+          if (info.Running && info.Pid) process.kill(info.Pid, 'SIGKILL')
+        }).catch(() => {}).finally(() => stream.destroy())
+      },
+      pause: () => stream.pause(),
+      resize: (cols, rows) => void resize(cols, rows),
+      resume: () => stream.resume(),
+      write: (bytes, drained) => (bytes === undefined ? (stream.end(), true) : stream.write(bytes, () => drained?.())),
     }
   }
 

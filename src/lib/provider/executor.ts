@@ -1,5 +1,6 @@
 // How the agent runs a job. The process executor (process-executor.ts) runs it as a child process;
 // the container executor (issue 7) implements the same interface.
+import {type ExecRequest} from './exec-protocol.js'
 import {type GpuDevice} from './gpus.js'
 import {type JobSpec} from './job-spec.js'
 import {type StreamName} from './log-store.js'
@@ -58,6 +59,28 @@ export interface ExecutorHandle {
   pid?: number
 }
 
+/** What an exec session reports (with a tty, everything comes as stdout). */
+export interface ExecCallbacks {
+  onOutput(stream: StreamName, bytes: Buffer): void
+  /** Once, after all output; `error` when the command could not be run at all. */
+  onExit(code: number | null, signal: NodeJS.Signals | null, error?: string): void
+}
+
+/** A command running inside a job (`compute exec`, `compute shell`). */
+export interface ExecHandle {
+  /** Kills the command (not the job); for a closed connection or the job's end. */
+  kill(): void
+  /** Stops reading its output until resume() (the connection is full). */
+  pause(): void
+  resize(cols: number, rows: number): void
+  resume(): void
+  /**
+   * Bytes for its stdin; `undefined` ends stdin. False when its stdin is full: `drained` is called once
+   * it has taken them (the sender pauses until then).
+   */
+  write(bytes: Buffer | undefined, drained?: () => void): boolean
+}
+
 export interface Executor {
   readonly name: string
   /** A message when this executor cannot run the spec (e.g. an image on the process executor), else undefined. */
@@ -72,4 +95,9 @@ export interface Executor {
   adopt?(job: ExecutorJob, kept: Record<StreamName, number>, callbacks: ExecutorCallbacks): Promise<ExecutorHandle | undefined>
   /** After adopting: removes whatever the executor still holds for jobs not in `keep` ("deal/job"). */
   sweep?(keep: Set<string>): Promise<number>
+  /**
+   * Runs a command inside a running job: its container, or its work dir, env and sandbox. Rejects
+   * with a message when it cannot start; afterwards, failures arrive through onExit.
+   */
+  exec?(job: ExecutorJob, request: ExecRequest, callbacks: ExecCallbacks): Promise<ExecHandle>
 }

@@ -6,13 +6,14 @@
 // nohup included), and a file system holding only the system dirs and its own work dir, so it cannot
 // read the agent's environment, data dir or config dir. Without bubblewrap, jobs run as plain child
 // processes in their own process group, with this user's rights: for the devnet and trusted renters only.
-import {spawn} from 'node:child_process'
-import {chmodSync, mkdirSync, writeFileSync} from 'node:fs'
+import {type ChildProcess, spawn} from 'node:child_process'
+import {chmodSync, mkdirSync, readlinkSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
 import {nectarError} from '../core/errors.js'
-import {type Executor, type ExecutorCallbacks, type ExecutorHandle, type ExecutorJob} from './executor.js'
+import {type ExecRequest} from './exec-protocol.js'
+import {type ExecCallbacks, type ExecHandle, type Executor, type ExecutorCallbacks, type ExecutorHandle, type ExecutorJob} from './executor.js'
 import {type JobSpec} from './job-spec.js'
 import {bwrapArgs, descendants, probeSandbox, procStat, SANDBOX_PATH, SANDBOX_WORKDIR, type SandboxProbe, sandboxCommand, unsandboxedWarning} from './sandbox.js'
 
@@ -56,8 +57,18 @@ export function checkSandboxAllowed(options: {allowUnsandboxed: boolean; onDevne
   })
 }
 
+/** A running job, as `exec` needs it: its env and work dir, and its sandbox's init (to enter its namespaces). */
+interface RunningJob {
+  env: Record<string, string>
+  /** The host pid of the sandbox's PID-namespace init, once bwrap reported it. */
+  initPid?: number
+  sandboxed: boolean
+  workDir: string
+}
+
 export class ProcessExecutor implements Executor {
   readonly name = 'process'
+  private readonly running = new Map<string, RunningJob>()
   /** Whether jobs run in the bubblewrap sandbox (decided once, when the executor is made). */
   readonly sandbox: SandboxProbe
   private readonly hide: readonly string[]
@@ -82,18 +93,26 @@ export class ProcessExecutor implements Executor {
     return undefined
   }
 
+  async exec(job: ExecutorJob, request: ExecRequest, callbacks: ExecCallbacks): Promise<ExecHandle> {
+    const live = this.running.get(`${job.dealId ?? '0'}/${job.id}`)
+    if (!live) throw new Error('the job is not running on this agent')
+    return execInJob(live, request, callbacks)
+  }
+
   start(job: ExecutorJob, callbacks: ExecutorCallbacks): ExecutorHandle {
     let reason: string | undefined
     let exited = false
     const finish = (code: number | null, signal: NodeJS.Signals | null, why?: string) => {
       if (exited) return
       exited = true
+      this.running.delete(runningKey)
       clearTimeout(limitTimer)
       clearTimeout(killTimer)
       callbacks.onExit(code, signal, why)
     }
     let limitTimer: NodeJS.Timeout | undefined
     let killTimer: NodeJS.Timeout | undefined
+    const runningKey = `${job.dealId ?? '0'}/${job.id}`
     const failed = (why: string): ExecutorHandle => {
       queueMicrotask(() => finish(null, null, `failed to start: ${why}`))
       return {kill() {}}
@@ -118,15 +137,18 @@ export class ProcessExecutor implements Executor {
       }
       const argv = bwrapArgs({args, command: job.spec.command, env, hide: this.hide, outbound: Boolean(job.limits?.outbound), workDir: job.workDir})
       child = spawn(this.sandbox.bwrap, ['--info-fd', '3', ...argv], {cwd: job.workDir, detached: true, env: {}, stdio: ['ignore', 'pipe', 'pipe', 'pipe']})
+      const entry: RunningJob = {env, sandboxed, workDir: job.workDir}
+      this.running.set(runningKey, entry)
       let info = ''
       const infoPipe = child.stdio[3] as NodeJS.ReadableStream
       infoPipe.on('data', (chunk: Buffer) => {
         info += chunk.toString()
         const pid = /"child-pid"\s*:\s*(\d+)/.exec(info)?.[1]
-        if (pid) initPid = Number(pid)
+        if (pid) entry.initPid = initPid = Number(pid)
       })
     } else {
       child = spawn(job.spec.command, args, {cwd: job.workDir, detached: true, env, stdio: ['ignore', 'pipe', 'pipe']})
+      this.running.set(runningKey, {env, sandboxed, workDir: job.workDir})
     }
 
     const send = (pid: number, signal: NodeJS.Signals) => {
@@ -196,6 +218,74 @@ export class ProcessExecutor implements Executor {
     return {kill, pid: child.pid}
   }
 }
+
+/**
+ * A command inside a running job. In the sandbox it enters the job's own namespaces (nsenter into its
+ * user, mount, PID, network, IPC and UTS namespaces, its root and /work): it sees the job's files and
+ * processes, runs as the job's uid with no capabilities (and no-new-privs), and dies with the job's
+ * namespace. Without the sandbox it runs in the job's work dir with the job's env. A tty is a pty made
+ * by util-linux `script` (there is no node-pty here, and util-linux is on every host that has
+ * nsenter; no python is needed inside the sandbox); its size is set with `stty` on the pty.
+ */
+function execInJob(live: RunningJob, request: ExecRequest, callbacks: ExecCallbacks): ExecHandle {
+  const env: Record<string, string> = {...live.env, ...(request.tty ? {SHELL: '/bin/sh', TERM: request.tty.term} : {})}
+  const inner = request.tty ? ['script', '-qfec', `stty cols ${request.tty.cols} rows ${request.tty.rows} 2>/dev/null; exec ${request.command.map(shellQuote).join(' ')}`, '/dev/null'] : request.command
+  let child: ChildProcess
+  if (live.sandboxed) {
+    if (live.initPid === undefined) throw new Error('the job’s sandbox is still starting; try again in a moment')
+    // --preserve-credentials: the agent's uid is the job's uid inside; the command gets no capabilities on exec.
+    const argv = ['-t', String(live.initPid), '-U', '-m', '-p', '-n', '-i', '-u', '-r', '-w', '--preserve-credentials', '--', 'setpriv', '--no-new-privs', '--', ...inner]
+    child = spawn('nsenter', argv, {detached: true, env, stdio: ['pipe', 'pipe', 'pipe']})
+  } else {
+    child = spawn(inner[0], inner.slice(1), {cwd: live.workDir, detached: true, env, stdio: ['pipe', 'pipe', 'pipe']})
+  }
+  let ended = false
+  child.stdin!.on('error', () => {})
+  child.stdout!.on('data', (chunk: Buffer) => callbacks.onOutput('stdout', chunk))
+  child.stderr!.on('data', (chunk: Buffer) => callbacks.onOutput('stderr', chunk))
+  child.on('error', (error: NodeJS.ErrnoException) => {
+    if (ended || child.pid !== undefined) return
+    ended = true
+    callbacks.onExit(null, null, error.code === 'ENOENT' ? `${live.sandboxed ? 'nsenter' : request.command[0]} not found` : error.message)
+  })
+  child.on('close', (code, signal) => {
+    if (ended) return
+    ended = true
+    callbacks.onExit(code, signal)
+  })
+  const kill = () => {
+    if (ended || child.pid === undefined) return
+    for (const p of descendants(child.pid)) signal(p.pid)
+    signal(-child.pid)
+    signal(child.pid)
+  }
+  return {
+    kill,
+    pause: () => (child.stdout!.pause(), child.stderr!.pause()),
+    resize: (cols, rows) => {
+      if (!request.tty || child.pid === undefined) return
+      // The pty's slave is the stdin of script's child (the command): set its size there.
+      const onPty = descendants(child.pid).find((p) => {
+        try {
+          return /\/pts\/\d+$/.test(readlinkSync(`/proc/${p.pid}/fd/0`))
+        } catch {
+          return false
+        }
+      })
+      if (onPty) spawn('stty', ['-F', `/proc/${onPty.pid}/fd/0`, 'cols', String(cols), 'rows', String(rows)], {stdio: 'ignore'}).on('error', () => {})
+    },
+    resume: () => (child.stdout!.resume(), child.stderr!.resume()),
+    write: (bytes, drained) => (bytes === undefined ? (child.stdin!.end(), true) : child.stdin!.write(bytes, () => drained?.())),
+  }
+}
+
+const signal = (pid: number) => {
+  try {
+    process.kill(pid, 'SIGKILL')
+  } catch {}
+}
+
+const shellQuote = (arg: string) => (/^[\w./:=@%+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`)
 
 /** Resolves once `pid` has exited (gone, or a zombie), or after `ms`. */
 async function untilDead(pid: number, ms: number): Promise<void> {

@@ -5,6 +5,8 @@
 //   GET  /deals/:id/jobs/:job                     status
 //   POST /deals/:id/jobs/:job/stop                stop
 //   GET  /deals/:id/jobs/:job/logs?after=SEQ&tail=N&since=MS&stream=stdout|stderr&follow=1
+//   POST /deals/:id/jobs/:job/exec?cmd=…&tty=1…   run a command in a running job (HTTP Upgrade to
+//                                                 nectar-exec/1 framing, exec-protocol.ts); 409 once the job ended
 // Every /deals request is signed by the deal's consumer (auth.ts). Nothing of a body is read before
 // the request is known to be the renter's: the Content-Length is checked against the route's limit
 // (413 at once; 411 without one), then the signature headers, the signer against the deal, and the
@@ -18,6 +20,7 @@
 import http from 'node:http'
 import https from 'node:https'
 import {type AddressInfo} from 'node:net'
+import {type Duplex} from 'node:stream'
 
 import {type Address, isAddressEqual} from 'viem'
 
@@ -25,13 +28,15 @@ import {type Agent, jobExitStatus, type JobState, unfundedRefusal} from './agent
 import {AuthError, checkBody, checkReplay, readSignedHeaders, recoverSigner, ReplayCache} from './auth.js'
 import {type DealInfo, type DealSource} from './deals.js'
 import {NectarError} from '../core/errors.js'
+import {EXEC_PROTOCOL, FRAME, frame, FrameReader, parseExecQuery, readSize} from './exec-protocol.js'
+import {type ExecHandle} from './executor.js'
 import {dealLimits, grantRefusal} from './job-grants.js'
 import {jobSpecProblem, type JobSpec} from './job-spec.js'
 import {type LogRecord, type LogStore, type StreamName} from './log-store.js'
 
 export const AGENT_API_VERSION = 1
 /** Most bytes of body per route: a job spec (with its files), an empty stop, nothing on GET. */
-const BODY_LIMITS: Record<string, number> = {'GET job': 0, 'GET job/logs': 0, 'GET jobs': 0, 'POST job/stop': 1024, 'POST jobs': 32 << 20}
+const BODY_LIMITS: Record<string, number> = {'POST job/exec': 0, 'GET job': 0, 'GET job/logs': 0, 'GET jobs': 0, 'POST job/stop': 1024, 'POST jobs': 32 << 20}
 
 export interface ServerOptions {
   agent: Agent
@@ -96,6 +101,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const server = options.tls ? https.createServer({cert: options.tls.cert, key: options.tls.key}, handler) : http.createServer(handler)
   server.keepAliveTimeout = 5000
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => {})
+    handleUpgrade(req, socket, head).catch((error) => refuseUpgrade(socket, error))
+  })
   server.on('connection', (socket) => {
     sockets.add(socket)
     socket.setNoDelay(true)
@@ -109,7 +118,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       sendJson(res, 200, {agent: 'nectar provider agent', apiVersion: AGENT_API_VERSION, chainId: options.dealSource.chainId, executor: options.agent.options.executor.name, jobsRunning: options.agent.runningCount, supplier: options.supplier ?? null})
       return
     }
-    const match = /^\/deals\/(\d{1,78})\/jobs(?:\/(\d{1,12})(?:\/(stop|logs))?)?\/?$/.exec(url.pathname)
+    const match = /^\/deals\/(\d{1,78})\/jobs(?:\/(\d{1,12})(?:\/(stop|logs|exec))?)?\/?$/.exec(url.pathname)
     if (!match) throw new HttpError(404, 'NOT_FOUND', `No such endpoint: ${method} ${url.pathname}.`)
     const dealId = BigInt(match[1])
     const jobId = match[2]
@@ -117,13 +126,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const route = `${method} ${jobId ? (action ? `job/${action}` : 'job') : 'jobs'}`
     const limit = BODY_LIMITS[route]
     if (limit === undefined) throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}.`)
+    if (action === 'exec') throw new HttpError(426, 'UPGRADE_REQUIRED', `${url.pathname} runs a command over an upgraded connection (Upgrade: ${EXEC_PROTOCOL}); use \`nectar compute exec\`.`)
     const length = declaredLength(req, limit)
-    const signed = readSignedHeaders(req.headers, {bodyLength: length, dealId})
-    const signer = await recoverSigner(signed, {chainId: options.dealSource.chainId, dealId, method, path: url.pathname + url.search})
-    const deal = await options.dealSource.getDeal(dealId)
-    authorize(deal, dealId, signer, method === 'POST')
-    // Only the renter's nonces are kept, so a stranger's valid signatures cannot crowd them out.
-    checkReplay(replay, signer, signed.nonce)
+    const {deal, signed, signer} = await authenticate(req, url, dealId, length)
     const body = length > 0 ? await readBody(req, length) : new Uint8Array()
     checkBody(body, signed)
 
@@ -173,6 +178,106 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       throw new HttpError(410, 'LOG_PRUNED', `The log of job ${jobId} of deal ${dealId} was deleted${pruned ? ` on ${pruned.at}: ${pruned.reason}` : ''}.`)
     }
     await streamLogs(res, url.searchParams, job.state, store)
+  }
+
+  /** The signature, the signer against the deal, then the nonce: before anything of the request is read or run. */
+  async function authenticate(req: http.IncomingMessage, url: URL, dealId: bigint, length: number): Promise<{deal: DealInfo | undefined; signed: ReturnType<typeof readSignedHeaders>; signer: Address}> {
+    const method = req.method ?? 'GET'
+    const signed = readSignedHeaders(req.headers, {bodyLength: length, dealId})
+    const signer = await recoverSigner(signed, {chainId: options.dealSource.chainId, dealId, method, path: url.pathname + url.search})
+    const deal = await options.dealSource.getDeal(dealId)
+    authorize(deal, dealId, signer, method === 'POST')
+    // Only the renter's nonces are kept, so a stranger's valid signatures cannot crowd them out.
+    checkReplay(replay, signer, signed.nonce)
+    return {deal, signed, signer}
+  }
+
+  /**
+   * `compute exec` and `compute shell`: a signed POST …/exec with Upgrade: nectar-exec/1, checked like
+   * any request (signature, renter, open deal, nonce) before anything runs; then the job must be
+   * running. The 101 goes out once the command has started (a failure to start is still an HTTP
+   * error); from then on the connection carries frames only, and closing it kills the command.
+   */
+  async function handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://agent')
+    const method = req.method ?? 'GET'
+    const match = /^\/deals\/(\d{1,78})\/jobs\/(\d{1,12})\/exec\/?$/.exec(url.pathname)
+    if (!match) throw new HttpError(404, 'NOT_FOUND', `No such endpoint: ${method} ${url.pathname} (with Upgrade).`)
+    if (method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}.`)
+    if (String(req.headers.upgrade ?? '').toLowerCase() !== EXEC_PROTOCOL) throw new HttpError(400, 'UNSUPPORTED_UPGRADE', `${url.pathname} upgrades to ${EXEC_PROTOCOL} only, not ${JSON.stringify(req.headers.upgrade ?? '')}.`)
+    const dealId = BigInt(match[1])
+    const jobId = match[2]
+    await authenticate(req, url, dealId, declaredLength(req, 0))
+    const request = parseExecQuery(url.searchParams)
+    if (typeof request === 'string') throw new HttpError(400, 'INVALID_EXEC', `Invalid exec request: ${request}.`)
+    const job = options.agent.getJob(dealId, jobId)
+    if (!job) throw new HttpError(404, 'NO_SUCH_JOB', `Deal ${dealId} has no job ${jobId}.`)
+    if (job.state.status !== 'running') throw new HttpError(409, 'JOB_ENDED', `Job ${jobId} of deal ${dealId} has ended (${job.state.status}, exit status ${jobExitStatus(job.state)}): commands run only inside a running job.`)
+    if (!options.agent.options.executor.exec) throw new HttpError(501, 'EXEC_UNSUPPORTED', `This agent's ${options.agent.options.executor.name} executor cannot run commands in a job.`)
+
+    // Output that comes before the 101 is written waits for it.
+    let pending: Buffer[] | undefined = []
+    let last: Buffer | undefined
+    let handle: ExecHandle | undefined
+    const send = (bytes: Buffer) => {
+      if (pending) return void pending.push(bytes)
+      if (!socket.writable) return
+      if (!socket.write(bytes) && handle) {
+        const paused = handle
+        paused.pause()
+        socket.once('drain', () => paused.resume())
+      }
+    }
+    const finish = (bytes: Buffer) => {
+      if (pending) last = bytes
+      else if (socket.writable) socket.end(bytes)
+    }
+    try {
+      handle = await options.agent.exec(dealId, jobId, request, {
+        onExit: (code, signal, error) => finish(error ? frame(FRAME.error, JSON.stringify({code: 'EXEC_FAILED', message: `The command could not run: ${error}.`})) : frame(FRAME.exit, JSON.stringify({exitCode: code, signal}))),
+        onOutput: (stream, bytes) => send(frame(stream === 'stderr' ? FRAME.stderr : FRAME.stdout, bytes)),
+      })
+    } catch (error) {
+      throw new HttpError(409, 'EXEC_FAILED', `The command could not run in job ${jobId}: ${(error as Error).message}.`)
+    }
+    const running = handle
+    // The renter gone (its end closed: the server's sockets are half-open, so 'close' alone would wait) kills the command.
+    socket.on('error', () => running.kill())
+    socket.on('end', () => running.kill())
+    socket.on('close', () => running.kill())
+    if (!socket.writable) return running.kill()
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: ${EXEC_PROTOCOL}\r\n\r\n`)
+    const queued = pending
+    pending = undefined
+    for (const bytes of queued) send(bytes)
+    if (last) socket.end(last)
+    const reader = new FrameReader((kind, payload) => {
+      // A command that reads its stdin slowly holds the renter back (the socket pauses), not the agent's memory.
+      if (kind === FRAME.stdin && !running.write(payload, () => socket.resume())) socket.pause()
+      else if (kind === FRAME.stdinEnd) running.write(undefined)
+      else if (kind === FRAME.resize && payload.length === 4) {
+        const {cols, rows} = readSize(payload)
+        running.resize(cols, rows)
+      }
+    })
+    const take = (chunk: Buffer) => {
+      try {
+        reader.push(chunk)
+      } catch {
+        running.kill()
+        socket.destroy()
+      }
+    }
+    if (head.length > 0) take(head)
+    socket.on('data', take)
+  }
+
+  /** An HTTP error answer on a connection that asked to upgrade (its request had no body). */
+  function refuseUpgrade(socket: Duplex, error: unknown): void {
+    const e = error instanceof HttpError || error instanceof AuthError ? error : new HttpError(500, 'INTERNAL', (error as Error).message)
+    if (!socket.writable) return
+    const text = JSON.stringify({error: {code: e.code, message: e.message}})
+    socket.end(`HTTP/1.1 ${e.status} ${http.STATUS_CODES[e.status] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`)
   }
 
   function authorize(deal: DealInfo | undefined, dealId: bigint, signer: Address, write: boolean): void {
