@@ -2,8 +2,10 @@
 //   deals/<deal>/uploads/<sha256>.tar      an upload, kept once its hash checked (reused by later jobs)
 //   deals/<deal>/jobs/<job>/work/          the job's work dir (the upload is unpacked there first)
 //   deals/<deal>/jobs/<job>/results/<k>.tar  the job's outputs, packed once per set of paths
-// An upload streams to a part file while it is hashed; only a complete file whose sha256 is the
-// signed one is kept. A deal's uploads together stay under the provider's limit (the oldest unused
+// An upload streams to a part file while it is hashed and, at the same time, unpacked (safely) into
+// a staging directory; only a complete file whose sha256 is the signed one is kept, with its
+// unpacked copy, which the first job that names it takes over by a rename (later jobs unpack the
+// stored archive). An unsafe archive is refused while it arrives. A deal's uploads together stay under the provider's limit (the oldest unused
 // ones make room). Results are packed on the first pull after the job ends and then served from the
 // stored file, so a cut pull resumes with a Range request against the same bytes (the ETag is their
 // sha256). Everything of a deal is deleted once it has been closed for longer than the retention.
@@ -13,7 +15,7 @@ import path from 'node:path'
 import {type Readable, Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
-import {packTar, type PackRoot, unpackTar, type UnpackResult} from './archive.js'
+import {packTar, type PackRoot, unpackingTee, unpackTar, type UnpackResult} from './archive.js'
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 2 * 2 ** 30
 export const DEFAULT_RESULTS_RETENTION_MS = 7 * 24 * 3600 * 1000
@@ -106,6 +108,8 @@ export class JobFiles {
     for (const s of stored) {
       if (total <= limit) break
       rmSync(s.file, {force: true})
+      rmSync(`${s.file}.d`, {force: true, recursive: true})
+      rmSync(`${s.file}.json`, {force: true})
       total -= s.bytes
       this.log?.(`Deleted upload ${path.basename(s.file)} of deal ${dealId} to make room (per-deal limit ${limit} bytes).`)
     }
@@ -127,7 +131,9 @@ export class JobFiles {
   async receiveUpload(dealId: string, sha256: string, length: number, body: Readable): Promise<{bytes: number}> {
     const file = this.uploadFile(dealId, sha256)
     mkdirSync(path.dirname(file), {mode: 0o700, recursive: true})
-    const part = `${file}.part-${randomBytes(4).toString('hex')}`
+    const tag = randomBytes(4).toString('hex')
+    const part = `${file}.part-${tag}`
+    const staging = `${file}.d.part-${tag}`
     const hash = createHash('sha256')
     let bytes = 0
     const meter = new Transform({
@@ -137,15 +143,22 @@ export class JobFiles {
         cb(null, chunk)
       },
     })
+    const tee = unpackingTee(staging)
     try {
-      await pipeline(body, meter, createWriteStream(part, {mode: 0o600}))
+      await pipeline(body, meter, tee.stream, createWriteStream(part, {mode: 0o600}))
+      const counts = await tee.result
       if (bytes !== length) throw new JobFilesError(400, 'UPLOAD_INCOMPLETE', `The upload ended after ${bytes} of its ${length} bytes.`)
       const got = hash.digest('hex')
       if (got !== sha256) throw new JobFilesError(400, 'UPLOAD_HASH_MISMATCH', `The upload's sha256 is ${got}, not the ${sha256} it was signed with; nothing was kept.`)
+      rmSync(`${file}.d`, {force: true, recursive: true})
+      writeFileSync(`${file}.json`, JSON.stringify(counts))
+      renameSync(staging, `${file}.d`)
       renameSync(part, file)
       return {bytes}
     } catch (error) {
+      await tee.result.catch(() => {})
       rmSync(part, {force: true})
+      rmSync(staging, {force: true, recursive: true})
       throw error
     }
   }
@@ -156,6 +169,12 @@ export class JobFiles {
     if (!existsSync(file)) throw new JobFilesError(409, 'UPLOAD_MISSING', `This agent holds no upload ${sha256} for deal ${dealId} (never sent, or deleted to make room).`)
     const now = new Date()
     await fs.utimes(file, now, now) // the most recently used stays longest
+    // The copy unpacked on arrival goes to the first job; later jobs unpack the archive again.
+    const unpacked = `${file}.d`
+    if (existsSync(unpacked) && !existsSync(workDir)) {
+      renameSync(unpacked, workDir)
+      return JSON.parse(readFileSync(`${file}.json`, 'utf8')) as UnpackResult
+    }
     return unpackTar(createReadStream(file, {highWaterMark: 1 << 20}), workDir)
   }
 

@@ -13,7 +13,7 @@ import {existsSync, lstatSync} from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
 import path from 'node:path'
-import {Transform} from 'node:stream'
+import {type Readable, Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
 import {nectarError} from '../core/errors.js'
@@ -77,6 +77,8 @@ function archiveError(error: unknown) {
 }
 
 export interface SendUploadOptions {
+  /** The archive's bytes, when they are not packed from `roots` (tests send archives the CLI never makes). */
+  body?: () => Readable
   onProgress?: (bytes: number, total: number) => void
   signal?: AbortSignal
 }
@@ -129,7 +131,7 @@ export async function sendUpload(target: AgentTarget, upload: PreparedUpload, op
           } else cb()
         },
       })
-      pipeline(packTar(upload.roots), meter, request).catch((error) => {
+      pipeline(options.body?.() ?? packTar(upload.roots), meter, request).catch((error) => {
         if (changed || /size mismatch/.test((error as Error).message)) fail(nectarError('UPLOAD_CHANGED', 'The uploaded files changed while they were sent (the archive no longer has the hash it was signed with); nothing was kept.'))
         else if (!settled) fail(archiveError(error))
       })
