@@ -326,9 +326,19 @@ export class Agent {
         store.end()
         this.touchIdle(live)
         this.options.log?.(`Job ${state.dealId}/${state.id} ${state.status}${reason ? ` (${reason})` : ''}, exit ${jobExitStatus(state)}.`)
+        if ((state.spec.outputs?.length ?? 0) > 0 && !this.stopping) this.packResults(state)
       },
       onOutput: (stream, bytes) => store.append(stream, bytes),
     }
+  }
+
+  /** Packs a job's outputs once it ended, so the first pull finds the archive ready (a pull meanwhile waits for it). */
+  private packResults(state: JobState): void {
+    const started = Date.now()
+    this.files.results(this.jobDir(state.dealId, state.id), state.spec.outputs ?? []).then(
+      (archive) => this.options.log?.(`Job ${state.dealId}/${state.id}: packed its outputs (${archive.files} files, ${formatSize(BigInt(archive.bytes))}) in ${((Date.now() - started) / 1000).toFixed(1)} s.`),
+      (error: Error) => this.options.log?.(`Job ${state.dealId}/${state.id}: packing its outputs failed (retried at the first pull): ${error.message}`),
+    )
   }
 
   private save(state: JobState): void {

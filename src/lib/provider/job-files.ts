@@ -5,9 +5,10 @@
 // An upload streams to a part file while it is hashed and, at the same time, unpacked (safely) into
 // a staging directory; only a complete file whose sha256 is the signed one is kept, with its
 // unpacked copy, which the first job that names it takes over by a rename (later jobs unpack the
-// stored archive). An unsafe archive is refused while it arrives. A deal's uploads together stay under the provider's limit (the oldest unused
-// ones make room). Results are packed on the first pull after the job ends and then served from the
-// stored file, so a cut pull resumes with a Range request against the same bytes (the ETag is their
+// stored archive). An unsafe archive is refused while it arrives. A deal's uploads together stay
+// under the provider's limit (the oldest unused ones make room). A job's outputs are packed once
+// when it ends (or at the first pull, for another set of paths) and then served from the stored
+// file, so a cut pull resumes with a Range request against the same bytes (the ETag is their
 // sha256). Everything of a deal is deleted once it has been closed for longer than the retention.
 import {createHash, randomBytes} from 'node:crypto'
 import {createReadStream, createWriteStream, existsSync, mkdirSync, promises as fs, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
