@@ -163,13 +163,16 @@ describe('uploads', () => {
     const script = 'const fs=require("fs"),c=require("crypto");console.log(c.createHash("sha256").update(fs.readFileSync("data/nested/big.bin")).digest("hex"), fs.readFileSync("scene.txt","utf8").trim(), fs.readlinkSync("data/link"), fs.readFileSync("data/link","utf8").trim())'
     const job = await startJob(target(), {args: ['-e', script], command: node, upload: {sha256: upload.sha256, size: upload.bytes}})
     expect((await output(job.id)).stdout).toBe(`${sha(big)} scene notes.txt notes\n`)
+    // Each upload serves one job: the next one sends it again (and the agent takes it again).
+    await expect(startJob(target(), {command: 'true', upload: {sha256: upload.sha256, size: upload.bytes}})).rejects.toMatchObject({code: 'UPLOAD_MISSING'})
+    expect(await sendUpload(target(), upload)).toMatchObject({sent: upload.bytes, stored: false})
   })
 
   it('refuses a body that is not the archive its hash was signed for, and keeps nothing', async () => {
     const body = await rawTar([{content: 'hello', name: 'a.txt'}])
     const claimed = sha(Buffer.from('something else'))
     expect(await putRaw(body, claimed)).toMatchObject({code: 'UPLOAD_HASH_MISMATCH', status: 400})
-    expect(existsSync(path.join(dataDir, 'deals', String(dealId), 'uploads', `${claimed}.tar`))).toBe(false)
+    expect(existsSync(path.join(dataDir, 'deals', String(dealId), 'uploads', claimed))).toBe(false)
     expect(readdirSync(path.join(dataDir, 'deals', String(dealId), 'uploads')).filter((f) => f.includes('.part'))).toEqual([])
     // A job naming an upload the agent does not hold does not start.
     await expect(startJob(target(), {command: 'true', upload: {sha256: claimed, size: body.length}})).rejects.toMatchObject({code: 'UPLOAD_MISSING'})

@@ -514,8 +514,8 @@ export class Agent {
 
   /**
    * Starts a job for a deal (the caller has checked the consumer and the deal); returns its state. A
-   * job with an upload gets it unpacked into its work dir first: a missing or unsafe archive refuses
-   * the job (JobFilesError / UnsafeArchiveError) and leaves nothing of it behind.
+   * job with an upload takes its checked, unpacked files as its work dir first: a missing upload
+   * refuses the job (JobFilesError) and leaves nothing of it behind.
    */
   async startJob(dealId: bigint, consumer: Address, spec: JobSpec, dealInfo?: DealInfo): Promise<JobState> {
     if (this.stopping) throw new Error('the agent is shutting down')
@@ -525,8 +525,8 @@ export class Agent {
     mkdirSync(dir, {mode: 0o700, recursive: true})
     if (spec.upload) {
       try {
-        const unpacked = await this.files.unpackUpload(deal, spec.upload.sha256, path.join(dir, 'work'))
-        this.options.log?.(`Job ${deal}/${id}: unpacked upload ${spec.upload.sha256.slice(0, 12)}… (${unpacked.files} files, ${formatSize(BigInt(unpacked.bytes))}).`)
+        const unpacked = this.files.takeUpload(deal, spec.upload.sha256, path.join(dir, 'work'))
+        this.options.log?.(`Job ${deal}/${id}: took upload ${spec.upload.sha256.slice(0, 12)}… (${unpacked.files} files, ${formatSize(BigInt(unpacked.bytes))}).`)
       } catch (error) {
         rmSync(dir, {force: true, recursive: true})
         throw error
