@@ -178,6 +178,28 @@ describe('uploads', () => {
     await expect(startJob(target(), {command: 'true', upload: {sha256: claimed, size: body.length}})).rejects.toMatchObject({code: 'UPLOAD_MISSING'})
   })
 
+  it('drops an upload cut midway: nothing kept, its staging dir removed, and the same upload then goes through', async () => {
+    const body = await rawTar([{content: 'y'.repeat(2 ** 20), name: 'cut.bin'}])
+    const p = `/deals/${dealId}/uploads/${sha(body)}`
+    const headers = await signRequest(renter.account, {bodyHash: `0x${sha(body)}`, chainId: 31337, dealId, method: 'PUT', path: p})
+    await new Promise<void>((resolve) => {
+      const req = http.request(server.url + p, {agent: false, headers: {...headers, 'content-length': body.length, expect: '100-continue'}, method: 'PUT'})
+      req.on('continue', () => {
+        req.write(body.subarray(0, 600_000), () => setTimeout(() => {
+          req.destroy()
+          resolve()
+        }, 100))
+      })
+      req.on('error', () => {})
+      req.flushHeaders()
+    })
+    const uploads = path.join(dataDir, 'deals', String(dealId), 'uploads')
+    const left = () => readdirSync(uploads).filter((f) => f.startsWith(sha(body)))
+    for (let i = 0; i < 50 && left().length > 0; i++) await new Promise((r) => setTimeout(r, 100))
+    expect(left()).toEqual([])
+    expect(await sendUpload(target(), {bytes: body.length, roots: [], sha256: sha(body)}, {body: () => Readable.from([body])})).toMatchObject({stored: false})
+  })
+
   it('refuses an upload over the provider’s limit before its body is sent (the agent receives 0 body bytes)', async () => {
     writeFileSync(path.join(work, 'huge.bin'), randomBytes(LIMIT + 1024))
     const upload = await prepareUpload(uploadRoots({command: 'x'}, undefined, [path.join(work, 'huge.bin')]))
