@@ -517,7 +517,7 @@ export class Agent {
    * job with an upload takes its checked, unpacked files as its work dir first: a missing upload
    * refuses the job (JobFilesError) and leaves nothing of it behind.
    */
-  async startJob(dealId: bigint, consumer: Address, spec: JobSpec, dealInfo?: DealInfo): Promise<JobState> {
+  startJob(dealId: bigint, consumer: Address, spec: JobSpec, dealInfo?: DealInfo): JobState {
     if (this.stopping) throw new Error('the agent is shutting down')
     const deal = dealId.toString()
     const id = this.nextJobId(deal)

@@ -164,7 +164,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (refusal) throw new HttpError(400, 'UNSUPPORTED_JOB', refusal)
       const unfunded = await options.agent.unfunded(dealId)
       if (unfunded) throw new HttpError(402, 'DEAL_UNFUNDED', unfundedRefusal(unfunded))
-      const state = await options.agent.startJob(dealId, signer, spec as JobSpec, deal)
+      const state = options.agent.startJob(dealId, signer, spec as JobSpec, deal)
       sendJson(res, 201, {job: state})
       return
     }
