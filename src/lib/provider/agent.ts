@@ -7,7 +7,7 @@
 // ended jobs are deleted, oldest first; a running job's never). Logs are opened when first read, and
 // at most MAX_IDLE_STORES logs of ended jobs stay open, so a restart does not touch them.
 import {randomBytes} from 'node:crypto'
-import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {type Address} from 'viem'
@@ -20,6 +20,7 @@ import {nectarError} from '../core/errors.js'
 import {type GpuDevice} from './gpus.js'
 import {dealLimits, jobGpuCount} from './job-grants.js'
 import {formatSize} from '../market/units.js'
+import {DEFAULT_RESULTS_RETENTION_MS, JobFiles} from './job-files.js'
 import {type JobSpec, timeLimitMs} from './job-spec.js'
 import {LogStore, type LogStoreOptions} from './log-store.js'
 
@@ -66,6 +67,8 @@ export interface JobState {
   ports?: PublishedPort[]
   /** The job's log was deleted (retention or disk budget): when, why, and how many records it held. */
   logPruned?: {at: string; lastSeq: number; reason: string}
+  /** The job's work dir and results were deleted (the deal closed longer ago than the retention). */
+  filesPruned?: {at: string; reason: string}
   /** Why it ended, when it did not end on its own. */
   reason?: string
   signal: string | null
@@ -116,6 +119,10 @@ export interface AgentOptions {
   logPruneMs?: number
   /** Logs of jobs that ended longer ago are deleted; 0 keeps them until the budget needs room. Default 7 days. */
   logRetentionMs?: number
+  /** Most bytes of uploads a deal may hold at once (one upload over it is refused before its body). Default 2 GiB. */
+  maxUploadBytes?: number
+  /** A deal's uploads, work dirs and results are deleted this long after it closed. Default 7 days. */
+  resultsRetentionMs?: number
   market?: MarketDuties
   /** How often the market duties run (at most once per deal poll). Default 30 s. */
   marketPollMs?: number
@@ -161,7 +168,12 @@ export class Agent {
   /** Ended jobs whose log is open, least recently read first. */
   private readonly idleStores = new Map<string, LiveJob>()
 
-  private constructor(readonly options: AgentOptions) {}
+  /** Uploads, work dirs and results on disk. */
+  readonly files: JobFiles
+
+  private constructor(readonly options: AgentOptions) {
+    this.files = new JobFiles(options.dataDir, options.maxUploadBytes, options.log)
+  }
 
   get dataDir(): string {
     return this.options.dataDir
@@ -174,7 +186,7 @@ export class Agent {
     return agent
   }
 
-  private jobDir(dealId: string, jobId: string): string {
+  jobDir(dealId: string, jobId: string): string {
     return path.join(this.options.dataDir, 'deals', dealId, 'jobs', jobId)
   }
 
@@ -324,6 +336,7 @@ export class Agent {
         store.end()
         this.touchIdle(live)
         this.options.log?.(`Job ${state.dealId}/${state.id} ${state.status}${reason ? ` (${reason})` : ''}, exit ${jobExitStatus(state)}.`)
+        if ((state.spec.outputs?.length ?? 0) > 0 && !this.stopping) this.packResults(state)
       },
       onOutput: (stream, bytes) => store.append(stream, bytes),
       onPorts: (ports) => {
@@ -359,6 +372,15 @@ export class Agent {
     return picked
   }
 
+  /** Packs a job's outputs once it ended, so the first pull finds the archive ready (a pull meanwhile waits for it). */
+  private packResults(state: JobState): void {
+    const started = Date.now()
+    this.files.results(this.jobDir(state.dealId, state.id), state.spec.outputs ?? []).then(
+      (archive) => this.options.log?.(`Job ${state.dealId}/${state.id}: packed its outputs (${archive.files} files, ${formatSize(BigInt(archive.bytes))}) in ${((Date.now() - started) / 1000).toFixed(1)} s.`),
+      (error: Error) => this.options.log?.(`Job ${state.dealId}/${state.id}: packing its outputs failed (retried at the first pull): ${error.message}`),
+    )
+  }
+
   private save(state: JobState): void {
     const dir = this.jobDir(state.dealId, state.id)
     mkdirSync(dir, {mode: 0o700, recursive: true})
@@ -389,8 +411,9 @@ export class Agent {
         this.prunedAt = Date.now()
         try {
           this.pruneLogs()
+          await this.pruneDealFiles()
         } catch (error) {
-          this.options.log?.(`Pruning logs failed (retried next round): ${(error as Error).message}`)
+          this.options.log?.(`Pruning logs or results failed (retried next round): ${(error as Error).message}`)
         }
       }
       const deals = new Set<string>()
@@ -477,6 +500,42 @@ export class Agent {
     this.options.log?.(`Deleted the log of job ${state.dealId}/${state.id}: ${reason}.`)
   }
 
+  /**
+   * Deletes the uploads, work dirs and results of deals closed longer ago than the results retention
+   * (the close is noticed here and its time kept in deals/<id>/closed-at). Returns the deals pruned.
+   */
+  async pruneDealFiles(now = Date.now()): Promise<string[]> {
+    const retention = this.options.resultsRetentionMs ?? DEFAULT_RESULTS_RETENTION_MS
+    const dealsDir = path.join(this.options.dataDir, 'deals')
+    const pruned: string[] = []
+    for (const dealId of existsSync(dealsDir) ? readdirSync(dealsDir) : []) {
+      if (!/^\d+$/.test(dealId)) continue
+      const dir = path.join(dealsDir, dealId)
+      if (existsSync(path.join(dir, 'files-pruned'))) continue
+      const jobs = [...this.jobs.values()].filter((j) => j.state.dealId === dealId)
+      if (jobs.some((j) => j.state.status === 'running')) continue
+      const marker = path.join(dir, 'closed-at')
+      let closedAt = existsSync(marker) ? Number(readFileSync(marker, 'utf8')) : Number.NaN
+      if (!Number.isFinite(closedAt)) {
+        const deal = await this.options.dealSource.getDeal(BigInt(dealId))
+        if (deal && deal.status !== 'closed') continue
+        closedAt = now
+        writeFileSync(marker, `${now}\n`)
+      }
+      if (now - closedAt <= retention) continue
+      const reason = `deal ${dealId} closed more than ${formatDuration(BigInt(Math.round(retention / 1000)))} ago (results retention)`
+      this.files.pruneDeal(dealId, jobs.map((j) => this.jobDir(dealId, j.state.id)))
+      for (const job of jobs) {
+        job.state.filesPruned = {at: new Date(now).toISOString(), reason}
+        this.save(job.state)
+      }
+      writeFileSync(path.join(dir, 'files-pruned'), `${now}\n`)
+      this.options.log?.(`Deleted the uploads, work dirs and results of deal ${dealId}: ${reason}.`)
+      pruned.push(dealId)
+    }
+    return pruned
+  }
+
   killDealJobs(dealId: string, reason: string): number {
     let n = 0
     for (const job of this.jobs.values()) {
@@ -493,17 +552,31 @@ export class Agent {
     return this.options.market?.recheckFunding(dealId)
   }
 
-  /** Starts a job for a deal (the caller has checked the consumer and the deal); returns its state. */
+  /**
+   * Starts a job for a deal (the caller has checked the consumer and the deal); returns its state. A
+   * job with an upload takes its checked, unpacked files as its work dir first: a missing upload
+   * refuses the job (JobFilesError) and leaves nothing of it behind.
+   */
   startJob(dealId: bigint, consumer: Address, spec: JobSpec, dealInfo?: DealInfo): JobState {
     if (this.stopping) throw new Error('the agent is shutting down')
     const deal = dealId.toString()
     const id = this.nextJobId(deal)
-    const now = new Date().toISOString()
     const limits = dealLimits(dealInfo)
+    // GPUs first: a refusal (GPUS_BUSY) leaves nothing of the job behind, its upload still waiting.
     const gpus = this.pickGpus(deal, jobGpuCount(spec, limits)).map((g) => g.id)
-    const state: JobState = {consumer, createdAt: now, dealId: deal, exitCode: null, executor: this.options.executor.name, ...(gpus.length > 0 ? {gpus} : {}), id, limits, signal: null, spec, startedAt: now, status: 'running'}
     const dir = this.jobDir(deal, id)
     mkdirSync(dir, {mode: 0o700, recursive: true})
+    if (spec.upload) {
+      try {
+        const unpacked = this.files.takeUpload(deal, spec.upload.sha256, path.join(dir, 'work'))
+        this.options.log?.(`Job ${deal}/${id}: took upload ${spec.upload.sha256.slice(0, 12)}… (${unpacked.files} files, ${formatSize(BigInt(unpacked.bytes))}).`)
+      } catch (error) {
+        rmSync(dir, {force: true, recursive: true})
+        throw error
+      }
+    }
+    const now = new Date().toISOString()
+    const state: JobState = {consumer, createdAt: now, dealId: deal, exitCode: null, executor: this.options.executor.name, ...(gpus.length > 0 ? {gpus} : {}), id, limits, signal: null, spec, startedAt: now, status: 'running'}
     const live: LiveJob = {state}
     live.store = LogStore.open(this.logFile(state), this.storeOptions(live))
     this.jobs.set(key(deal, id), live)

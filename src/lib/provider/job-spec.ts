@@ -25,11 +25,17 @@ export interface JobSpec {
   /** GPUs for the job (container executor); default: all the deal bought. */
   gpus?: number
   image?: string
+  /** Renter-side files and directories (relative to the spec file), sent as `upload` by the CLI. */
+  inputs?: string[]
   name?: string
   /** Container ports to publish (the ask must have the incoming netflag). */
   ports?: Array<JobPort | number>
+  /** Paths in the work dir the renter may pull once the job ends. */
+  outputs?: string[]
   /** Seconds, or a duration string such as 10m. */
   timeLimit?: number | string
+  /** The archive unpacked into the work dir before the job starts (sent first, by its sha256). */
+  upload?: {sha256: string; size: number}
 }
 
 export interface JobPort {
@@ -70,6 +76,10 @@ export function jobSpecProblems(value: unknown): JobSpecProblem[] {
       if (seen.has(`${p.port}/${p.protocol}`)) problems.push({field: `/ports/${i}`, message: `port ${p.port}/${p.protocol} is listed twice`})
       seen.add(`${p.port}/${p.protocol}`)
     }
+    for (const [i, p] of (spec.outputs ?? []).entries()) {
+      const problem = filePathProblem(p, 'output path')
+      if (problem) problems.push({field: `/outputs/${i}`, message: problem})
+    }
     return problems
   }
   const errors = validate.errors ?? []
@@ -97,11 +107,11 @@ export function jobSpecProblems(value: unknown): JobSpecProblem[] {
   return [...byField.values()]
 }
 
-function filePathProblem(p: string): string | undefined {
-  if (p.includes('\0')) return 'a file path cannot contain NUL'
-  if (path.posix.isAbsolute(p)) return `file path ${JSON.stringify(p)} must be relative to the job's working directory`
+function filePathProblem(p: string, what = 'file path'): string | undefined {
+  if (p.includes('\0')) return `a ${what} cannot contain NUL`
+  if (path.posix.isAbsolute(p)) return `${what} ${JSON.stringify(p)} must be relative to the job's working directory`
   const normal = path.posix.normalize(p)
-  if (normal === '..' || normal.startsWith('../') || normal === '.') return `file path ${JSON.stringify(p)} leaves the job's working directory`
+  if (normal === '..' || normal.startsWith('../') || normal === '.' || normal === './') return `${what} ${JSON.stringify(p)} leaves the job's working directory`
   return undefined
 }
 
@@ -123,7 +133,7 @@ export function parseJobSpec(value: unknown, source = 'the job spec', lineOf?: (
     }
     throw nectarError('INVALID_JOB_SPEC', `${source}${at(first)}: ${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more, below)` : ''}.`, {
       details,
-      hint: 'A job spec has command, args, env, files, timeLimit (and image, for container executors) and nothing else.',
+      hint: 'A job spec has command, args, env, files, inputs, outputs, timeLimit (and image, gpus, ports, for container executors) and nothing else.',
     })
   }
   return value as JobSpec
