@@ -15,27 +15,15 @@ import {inject} from 'vitest'
 
 import {writeConfig} from '../../src/lib/config/store.js'
 import {type AgentTarget, openExec} from '../../src/lib/provider/client.js'
-import {connectEngine, resolveEngine} from '../../src/lib/provider/container-executor.js'
 import {descendants, probeSandbox} from '../../src/lib/provider/sandbox.js'
 import {type FreshAccount, freshAccount, sharedClient} from '../setup/chain.js'
+import {probeTestEngine, TEST_IMAGE} from '../setup/engine.js'
 import {cliEnv, type CliProcess, startCli, stopAll, until} from '../setup/cli.js'
 import {closeDeal, deployTestMarket, openDeal, type TestMarket} from '../setup/market.js'
 import {runInPty, screenLines} from '../setup/pty.js'
 
-const IMAGE = 'local/busybox'
-const engineAddress = resolveEngine()
-const engineProblem = await (async () => {
-  try {
-    const engine = await connectEngine(engineAddress)
-    await engine.ping()
-    await engine.getImage(IMAGE).inspect()
-    return undefined
-  } catch (error) {
-    return `${engineAddress.url}: ${(error as Error).message.split('\n')[0]}`
-  }
-})()
-const containersRequired = process.env.NECTAR_REQUIRE_CONTAINERS === '1'
-if (engineProblem && !containersRequired) console.log(`[compute-exec] container tests SKIPPED: no container engine with ${IMAGE} (${engineProblem}). Run scripts/ci-containers.sh and set DOCKER_HOST.`)
+const IMAGE = TEST_IMAGE
+const {problem: engineProblem, required: containersRequired} = await probeTestEngine('compute-exec')
 const sandboxed = probeSandbox().ok
 
 let dir: string

@@ -12,9 +12,9 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {writeConfig} from '../../src/lib/config/store.js'
 import {freePort} from '../../src/lib/devnet/anvil.js'
 import {profileContracts} from '../../src/lib/devnet/profile.js'
-import {listProviderAsks} from '../../src/lib/market/provider.js'
 import {type FreshAccount, freshAccount, type PrivateChain, privateChain} from '../setup/chain.js'
 import {cliEnv, type CliProcess, runCli, startCli, stopAll} from '../setup/cli.js'
+import {listedAsk} from '../setup/market.js'
 
 let chain: PrivateChain
 let provider: FreshAccount
@@ -53,19 +53,11 @@ afterAll(async () => {
   rmSync(dir, {force: true, recursive: true})
 })
 
-async function listedAsk(): Promise<bigint> {
-  const end = Date.now() + 20_000
-  for (;;) {
-    const [ask] = await listProviderAsks(chain.client, chain.deployment.contracts.market!, provider.address)
-    if (ask) return ask.id
-    if (Date.now() > end) throw new Error(`the agent placed no ask: ${agentLog()}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
+const agentAsk = () => listedAsk(chain.client, chain.deployment.contracts.market!, provider.address, agentLog)
 
 describe('compute order --job --upload --follow --pull', () => {
   it('rents, uploads, runs, streams the log and brings the outputs home byte-exact', async () => {
-    const askId = await listedAsk()
+    const askId = await agentAsk()
     const input = randomBytes(1024 * 1024)
     mkdirSync(path.join(dir, 'spec/data'), {recursive: true})
     writeFileSync(path.join(dir, 'spec/data/input.bin'), input)

@@ -13,9 +13,9 @@ import {writeConfig} from '../../src/lib/config/store.js'
 import {DEV_PRIVATE_KEYS} from '../../src/lib/devnet/accounts.js'
 import {freePort} from '../../src/lib/devnet/anvil.js'
 import {profileContracts} from '../../src/lib/devnet/profile.js'
-import {listProviderAsks} from '../../src/lib/market/provider.js'
 import {type FreshAccount, freshAccount, type PrivateChain, privateChain} from '../setup/chain.js'
 import {cliEnv, type CliProcess, runCli, startCli, stopAll} from '../setup/cli.js'
+import {listedAsk} from '../setup/market.js'
 
 const renter = privateKeyToAccount(DEV_PRIVATE_KEYS[8]).address
 let chain: PrivateChain
@@ -53,19 +53,11 @@ afterAll(async () => {
   rmSync(dir, {force: true, recursive: true})
 })
 
-async function listedAsk(): Promise<bigint> {
-  const end = Date.now() + 20_000
-  for (;;) {
-    const [ask] = await listProviderAsks(chain.client, chain.deployment.contracts.market!, provider.address)
-    if (ask) return ask.id
-    if (Date.now() > end) throw new Error(`the agent placed no ask: ${agentLog()}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
+const agentAsk = () => listedAsk(chain.client, chain.deployment.contracts.market!, provider.address, agentLog)
 
 describe('compute order --job --follow', () => {
   it('opens the deal, runs the job on the provider’s agent, prints its stdout and stderr apart and exits with its status', async () => {
-    const askId = await listedAsk()
+    const askId = await agentAsk()
     const job = path.join(dir, 'job.yaml')
     writeFileSync(job, `command: ${JSON.stringify(process.execPath)}\nargs: [run.js]\nfiles:\n  - path: run.js\n    content: |\n      console.log("hello from the job")\n      console.error("a warning")\n      console.log("done")\n      process.exitCode = 3\n`)
     const r = await nectar(['compute', 'order', String(askId), '--duration', '1h', '--job', job, '--follow', '--account', 'dev8', '--yes'])
@@ -81,7 +73,7 @@ describe('compute order --job --follow', () => {
     const first = (await nectar(['compute', 'deals', '--account', 'dev8', '--json'])).envelope.data.deals[0]
     const closed = await nectar(['compute', 'close', first.id, '--account', 'dev8', '--yes', '--json'])
     expect(closed.status, closed.stdout).toBe(0)
-    const askId = await listedAsk()
+    const askId = await agentAsk()
     expect(askId).not.toBe(BigInt(first.askId))
     const job = path.join(dir, 'job.json')
     writeFileSync(job, JSON.stringify({args: ['-e', 'console.log("out"); console.error("err")'], command: process.execPath}))

@@ -11,30 +11,16 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {inject} from 'vitest'
 
 import {writeConfig} from '../../src/lib/config/store.js'
-import {connectEngine, LABEL_AGENT, resolveEngine} from '../../src/lib/provider/container-executor.js'
+import {connectEngine, LABEL_AGENT} from '../../src/lib/provider/container-executor.js'
 import {type FreshAccount, freshAccount, sharedClient} from '../setup/chain.js'
+import {probeTestEngine, TEST_IMAGE} from '../setup/engine.js'
 import {cliEnv, type CliProcess, startCli, stopAll, until} from '../setup/cli.js'
 import {closeDeal, deployTestMarket, openDeal, type TestMarket} from '../setup/market.js'
 
-const IMAGE = 'local/busybox'
+const IMAGE = TEST_IMAGE
 const MiB = 1024n * 1024n
 
-// Is there an engine with the image? Decided before the suite is collected, so it can be skipped.
-const engineAddress = resolveEngine()
-const engineProblem = await (async () => {
-  try {
-    const engine = await connectEngine(engineAddress)
-    await engine.ping()
-    await engine.getImage(IMAGE).inspect()
-    return undefined
-  } catch (error) {
-    return `${engineAddress.url}: ${(error as Error).message.split('\n')[0]}`
-  }
-})()
-const required = process.env.NECTAR_REQUIRE_CONTAINERS === '1'
-if (engineProblem && !required) {
-  console.log(`[container-executor] SKIPPED: no container engine with ${IMAGE} (${engineProblem}). Run scripts/ci-containers.sh and set DOCKER_HOST; NECTAR_REQUIRE_CONTAINERS=1 makes this a failure.`)
-}
+const {address: engineAddress, problem: engineProblem, required} = await probeTestEngine('container-executor')
 
 let dir: string
 let baseEnv: NodeJS.ProcessEnv

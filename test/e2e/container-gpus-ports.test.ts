@@ -13,31 +13,20 @@ import {inject} from 'vitest'
 
 import {writeConfig} from '../../src/lib/config/store.js'
 import {agentRequest} from '../../src/lib/provider/client.js'
-import {connectEngine, LABEL_AGENT, resolveEngine} from '../../src/lib/provider/container-executor.js'
+import {connectEngine, LABEL_AGENT} from '../../src/lib/provider/container-executor.js'
 import {type FreshAccount, freshAccount, sharedClient} from '../setup/chain.js'
+import {probeTestEngine, TEST_IMAGE} from '../setup/engine.js'
 import {cliEnv, type CliProcess, startCli, stopAll, until} from '../setup/cli.js'
 import {closeDeal, deployTestMarket, openDeal, placeAsk, type TestMarket} from '../setup/market.js'
 
-const IMAGE = 'local/busybox'
+const IMAGE = TEST_IMAGE
 const MiB = 1024n * 1024n
 const CDI_DIR = '/var/run/cdi'
 // A kind of its own, so a parallel run or another agent on this machine never sees these as its GPUs.
 const KIND = `nectar-test-${process.pid}.example/gpu`
 const CDI_FILE = path.join(CDI_DIR, `nectar-test-${process.pid}.yaml`)
 
-const engineAddress = resolveEngine()
-const engineProblem = await (async () => {
-  try {
-    const engine = await connectEngine(engineAddress)
-    await engine.ping()
-    await engine.getImage(IMAGE).inspect()
-    return undefined
-  } catch (error) {
-    return `${engineAddress.url}: ${(error as Error).message.split('\n')[0]}`
-  }
-})()
-const required = process.env.NECTAR_REQUIRE_CONTAINERS === '1'
-if (engineProblem && !required) console.log(`[container-gpus-ports] SKIPPED: no container engine with ${IMAGE} (${engineProblem}). Run scripts/ci-containers.sh and set DOCKER_HOST.`)
+const {address: engineAddress, problem: engineProblem, required} = await probeTestEngine('container-gpus-ports')
 
 let dir: string
 let baseEnv: NodeJS.ProcessEnv

@@ -12,6 +12,7 @@ import {TxBatch} from '../../src/lib/devnet/deploy.js'
 import {deployMarket, type MarketDeployment} from '../../src/lib/devnet/deploy-market.js'
 import {dealOpenedId, orderPlacedId} from '../../src/lib/market/deals.js'
 import {ENDPOINT_ATTRIBUTE} from '../../src/lib/market/endpoints.js'
+import {listProviderAsks} from '../../src/lib/market/provider.js'
 
 // (No import from ./chain.js: that module needs the vitest runner, and the bench uses this file too.)
 export interface FreshAccount {
@@ -90,4 +91,15 @@ export async function closeDeal(m: TestMarket, consumer: FreshAccount, dealId: b
 
 export async function setEndpoint(m: TestMarket, provider: FreshAccount, url: string): Promise<void> {
   await send(m.client, provider.account, {abi: profileRegistryAbi, address: m.profileRegistry, args: [provider.address, ENDPOINT_ATTRIBUTE, stringToHex(url)], functionName: 'CreateCertificate'})
+}
+
+/** The id of the first ask `provider` lists, once its agent placed one (20 s at most; `log` explains a timeout). */
+export async function listedAsk(client: ChainClient, market: Address, provider: Address, log: () => string): Promise<bigint> {
+  const end = Date.now() + 20_000
+  for (;;) {
+    const [ask] = await listProviderAsks(client, market, provider)
+    if (ask) return ask.id
+    if (Date.now() > end) throw new Error(`the agent placed no ask: ${log()}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
 }
