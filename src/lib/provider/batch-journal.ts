@@ -1,0 +1,134 @@
+// The journal of a `compute batch`: an append-only, fsync'd JSON-lines file (chain/journal.ts) beside a
+// run lock (chain/run-lock.ts), keyed by a hash of what makes the batch: the chain, the signer, the
+// job spec, the task range and the deals. A job is journaled as started as soon as its agent answers,
+// and a task as done only once its outputs are home; a run killed at any point (SIGKILL included),
+// then run again with the same arguments, redoes no task journaled done and follows again the jobs it
+// had started rather than starting them anew.
+import {mkdirSync} from 'node:fs'
+import path from 'node:path'
+
+import {hashInput, journalPath} from '../chain/batch.js'
+import {Journal, now} from '../chain/journal.js'
+import {acquireRunLock, type RunLock} from '../chain/run-lock.js'
+import {nectarError} from '../core/errors.js'
+import {type JobSpec} from './job-spec.js'
+import {type TaskRange, taskName} from './task-range.js'
+
+export type BatchRecord =
+  | {at: string; chainId: number; deals: string[]; key: string; perTask: number; signer: string; tasks: string; type: 'header'}
+  | {at: string; deal: string; task: string; type: 'starting'}
+  | {at: string; attempt: number; deal: string; jobId: string; task: string; type: 'started'}
+  | {at: string; deal: string; exitCode: number | null; jobId: string | null; reason: string; task: string; type: 'attempt-failed'}
+  | {at: string; deal: string; jobId: string; pulled?: {bytes: number; files: number}; task: string; type: 'done'}
+  | {at: string; type: 'complete'}
+
+export type DoneRecord = Extract<BatchRecord, {type: 'done'}>
+
+export interface BatchIdentity {
+  chainId: number
+  /** Deal ids (their order does not matter). */
+  deals: readonly bigint[]
+  perTask: number
+  signer: string
+  spec: JobSpec
+  /** The --tasks text as given, normalised (FIRST-LAST). */
+  tasks: string
+}
+
+/** What an earlier run left of one task. */
+export interface TaskHistory {
+  /** Jobs started for it so far (every run). */
+  attempts: number
+  done?: DoneRecord
+  /** A job started and never seen to end: followed again before anything new is started. */
+  open?: {deal: string; jobId: string}
+  /**
+   * A job start sent, and the run killed before the agent's answer was journaled: the agent's jobs are
+   * searched for it (the same spec, not journaled for another task) before the task is started anew.
+   */
+  starting?: {at: string; deal: string}
+}
+
+/** The batch's key: the same arguments give the same journal. */
+export function batchKey(id: BatchIdentity): string {
+  const deals = [...new Set(id.deals.map(String))].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))
+  return hashInput(['compute-batch', String(id.chainId), id.signer.toLowerCase(), JSON.stringify(id.spec), id.tasks, String(id.perTask), deals.join(',')])
+}
+
+export const batchJournalFile = (journalDir: string, id: BatchIdentity): string => journalPath(journalDir, 'compute-batch', id.chainId, batchKey(id))
+
+export class BatchJournal {
+  private readonly journal: Journal<BatchRecord>
+  private constructor(
+    readonly file: string,
+    private readonly lock: RunLock,
+    readonly history: Map<string, TaskHistory>,
+    /** Every job the journal names, as DEAL/JOB. */
+    readonly knownJobs: Set<string>,
+    readonly resumed: boolean,
+  ) {
+    this.journal = new Journal<BatchRecord>(file)
+  }
+
+  /**
+   * Opens (or creates) the journal at `file` and takes its lock (another run of the same batch holds
+   * it: refused, naming its pid). A journal of another batch is refused before anything is written.
+   */
+  static async open(file: string, id: BatchIdentity, tasks: readonly TaskRange[]): Promise<BatchJournal> {
+    mkdirSync(path.dirname(file), {mode: 0o700, recursive: true})
+    const lock = await acquireRunLock(`${file}.lock`, {what: 'this batch'})
+    try {
+      const journal = new Journal<BatchRecord>(file)
+      const records = journal.read()
+      const key = batchKey(id)
+      const header = records.find((r) => r.type === 'header')
+      if (header && header.key !== key) {
+        throw nectarError('JOURNAL_OTHER_BATCH', `The journal ${file} is of another batch (tasks ${header.tasks}, ${header.perTask} per task, deals ${header.deals.join(', ')}, or another spec or account).`)
+      }
+      const history = replay(records, tasks)
+      const knownJobs = new Set(records.flatMap((r) => (r.type === 'started' ? [`${r.deal}/${r.jobId}`] : [])))
+      if (!header) {
+        journal.append({at: now(), chainId: id.chainId, deals: id.deals.map(String), key, perTask: id.perTask, signer: id.signer, tasks: id.tasks, type: 'header'})
+      }
+      journal.close()
+      return new BatchJournal(path.resolve(file), lock, history, knownJobs, Boolean(header))
+    } catch (error) {
+      lock.release()
+      throw error
+    }
+  }
+
+  append(record: BatchRecord): void {
+    this.journal.append(record)
+  }
+
+  close(): void {
+    this.journal.close()
+    this.lock.release()
+  }
+}
+
+/** Each task's history from the records (tasks the journal does not name have none). */
+function replay(records: readonly BatchRecord[], tasks: readonly TaskRange[]): Map<string, TaskHistory> {
+  const history = new Map<string, TaskHistory>(tasks.map((t) => [taskName(t), {attempts: 0}]))
+  for (const r of records) {
+    if (r.type === 'header' || r.type === 'complete') continue
+    const h = history.get(r.task)
+    if (!h) continue
+    if (r.type === 'starting') {
+      h.starting = {at: r.at, deal: r.deal}
+    } else if (r.type === 'started') {
+      h.attempts = Math.max(h.attempts, r.attempt)
+      h.open = {deal: r.deal, jobId: r.jobId}
+      h.starting = undefined
+    } else if (r.type === 'attempt-failed') {
+      if (h.open?.deal === r.deal && h.open.jobId === r.jobId) h.open = undefined
+      h.starting = undefined
+    } else if (r.type === 'done') {
+      h.done = r
+      h.open = undefined
+      h.starting = undefined
+    }
+  }
+  return history
+}
