@@ -73,7 +73,7 @@ export default class ComputeBatch extends BaseCommand<typeof ComputeBatch> {
       })
       bar.done()
     } finally {
-      journal.close()
+      await journal.close()
     }
     if (!this.jsonEnabled()) await this.show(report)
     if (report.failed > 0) process.exitCode = 1

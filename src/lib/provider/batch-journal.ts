@@ -5,6 +5,7 @@
 // then run again with the same arguments, redoes no task journaled done and follows again the jobs it
 // had started rather than starting them anew.
 import {mkdirSync} from 'node:fs'
+import {type FileHandle, open} from 'node:fs/promises'
 import path from 'node:path'
 
 import {hashInput, journalPath} from '../chain/batch.js'
@@ -15,7 +16,7 @@ import {type JobSpec} from './job-spec.js'
 import {type TaskRange, taskName} from './task-range.js'
 
 export type BatchRecord =
-  | {at: string; chainId: number; deals: string[]; key: string; perTask: number; signer: string; tasks: string; type: 'header'}
+  | {at: string; chainId: number; deals: string[]; key: string; perTask: number; signer: string; tasks: string; type: 'header' | 'resumed'}
   | {at: string; deal: string; task: string; type: 'starting'}
   | {at: string; attempt: number; deal: string; jobId: string; task: string; type: 'started'}
   | {at: string; deal: string; exitCode: number | null; jobId: string | null; reason: string; task: string; type: 'attempt-failed'}
@@ -57,18 +58,25 @@ export function batchKey(id: BatchIdentity): string {
 
 export const batchJournalFile = (journalDir: string, id: BatchIdentity): string => journalPath(journalDir, 'compute-batch', id.chainId, batchKey(id))
 
+/**
+ * Appends go through one queue with group commit: records that arrive while a write is under way are
+ * written and fsynced together next, off the event loop (a batch of many short tasks would otherwise
+ * spend its time blocked in fsync). `append` resolves once its record is durable; callers await it
+ * where the order on disk matters to a rerun (a job start is journaled before it is sent).
+ */
 export class BatchJournal {
-  private readonly journal: Journal<BatchRecord>
+  private queue: string[] = []
+  private writing?: Promise<void>
+  private failure?: Error
   private constructor(
     readonly file: string,
+    private readonly handle: FileHandle,
     private readonly lock: RunLock,
     readonly history: Map<string, TaskHistory>,
     /** Every job the journal names, as DEAL/JOB. */
     readonly knownJobs: Set<string>,
     readonly resumed: boolean,
-  ) {
-    this.journal = new Journal<BatchRecord>(file)
-  }
+  ) {}
 
   /**
    * Opens (or creates) the journal at `file` and takes its lock (another run of the same batch holds
@@ -81,30 +89,56 @@ export class BatchJournal {
       const journal = new Journal<BatchRecord>(file)
       const records = journal.read()
       const key = batchKey(id)
-      const header = records.find((r) => r.type === 'header')
+      const header = records.find((r): r is Extract<BatchRecord, {key: string}> => r.type === 'header')
       if (header && header.key !== key) {
         throw nectarError('JOURNAL_OTHER_BATCH', `The journal ${file} is of another batch (tasks ${header.tasks}, ${header.perTask} per task, deals ${header.deals.join(', ')}, or another spec or account).`)
       }
       const history = replay(records, tasks)
       const knownJobs = new Set(records.flatMap((r) => (r.type === 'started' ? [`${r.deal}/${r.jobId}`] : [])))
-      if (!header) {
-        journal.append({at: now(), chainId: id.chainId, deals: id.deals.map(String), key, perTask: id.perTask, signer: id.signer, tasks: id.tasks, type: 'header'})
-      }
+      // The header (and, on a resume, the newline that ends a line torn by a killed run) through the plain journal.
+      journal.append({at: now(), chainId: id.chainId, deals: id.deals.map(String), key, perTask: id.perTask, signer: id.signer, tasks: id.tasks, type: header ? 'resumed' : 'header'})
       journal.close()
-      return new BatchJournal(path.resolve(file), lock, history, knownJobs, Boolean(header))
+      const handle = await open(file, 'a', 0o600)
+      return new BatchJournal(path.resolve(file), handle, lock, history, knownJobs, Boolean(header))
     } catch (error) {
       lock.release()
       throw error
     }
   }
 
-  append(record: BatchRecord): void {
-    this.journal.append(record)
+  /** Queues a record; resolves once it is on disk (fsynced). */
+  append(record: BatchRecord): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure)
+    this.queue.push(JSON.stringify(record) + '\n')
+    return this.flush()
   }
 
-  close(): void {
-    this.journal.close()
-    this.lock.release()
+  /** Resolves when everything queued so far is on disk. */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing
+    if (this.failure) throw this.failure
+    if (this.queue.length === 0) return
+    const text = this.queue.join('')
+    this.queue = []
+    this.writing = (async () => {
+      await this.handle.write(text)
+      await this.handle.datasync()
+    })()
+      .catch((error: Error) => {
+        this.failure = nectarError('FILE_ACCESS', `Could not write the batch journal ${this.file}: ${error.message}.`, {hint: 'Check the free space and permissions of its directory, then run the same command again.'})
+      })
+      .finally(() => (this.writing = undefined))
+    await this.writing
+    if (this.failure) throw this.failure
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.flush()
+    } finally {
+      await this.handle.close()
+      this.lock.release()
+    }
   }
 }
 
@@ -112,7 +146,7 @@ export class BatchJournal {
 function replay(records: readonly BatchRecord[], tasks: readonly TaskRange[]): Map<string, TaskHistory> {
   const history = new Map<string, TaskHistory>(tasks.map((t) => [taskName(t), {attempts: 0}]))
   for (const r of records) {
-    if (r.type === 'header' || r.type === 'complete') continue
+    if (!('task' in r)) continue
     const h = history.get(r.task)
     if (!h) continue
     if (r.type === 'starting') {

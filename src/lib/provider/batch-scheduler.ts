@@ -6,7 +6,7 @@
 // relies on it, so a killed batch run again redoes no finished task.
 import {type NectarError} from '../core/errors.js'
 import {now} from '../chain/journal.js'
-import {type BatchJournal, type TaskHistory} from './batch-journal.js'
+import {type BatchJournal, type BatchRecord, type TaskHistory} from './batch-journal.js'
 import {type AgentTarget, type EndRecord, followLogs, listJobs, recordBytes, startJob} from './client.js'
 import {type JobSpec} from './job-spec.js'
 import {type TaskRange, taskName, taskSpec} from './task-range.js'
@@ -192,9 +192,12 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
     }
     pending.push({attempts: history.attempts, lastExit: null, open: history.open, range, runAttempts: 0, starting: history.starting, tried: new Set()})
   }
-  await adoptUnjournaledStarts(pending, deals, journal.knownJobs, options.spec, (t, deal, jobId) =>
-    journal.append({at: now(), attempt: ++t.attempts, deal, jobId, task: taskName(t.range), type: 'started'}),
-  )
+  /** A journal that cannot be written stops the batch: nothing more is started. */
+  let fatal: Error | undefined
+  const record = (r: BatchRecord) => {
+    journal.append(r).catch((error: Error) => (fatal ??= error))
+  }
+  await adoptUnjournaledStarts(pending, deals, journal.knownJobs, options.spec, (t, deal, jobId) => record({at: now(), attempt: ++t.attempts, deal, jobId, task: taskName(t.range), type: 'started'}))
   // Jobs an earlier run started first: they may be running, or done, already.
   pending.sort((a, b) => Number(Boolean(b.open)) - Number(Boolean(a.open)))
 
@@ -224,7 +227,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
 
   /** A failed attempt: journaled, then tried again elsewhere while the bound allows. */
   const attemptFailed = (t: TaskState, d: DealState, jobId: string | null, reason: string, exitCode: number | null, counted = true) => {
-    journal.append({at: now(), deal: d.id, exitCode, jobId, reason, task: taskName(t.range), type: 'attempt-failed'})
+    record({at: now(), deal: d.id, exitCode, jobId, reason, task: taskName(t.range), type: 'attempt-failed'})
     t.lastError = reason
     t.lastExit = exitCode
     t.lastDeal = d
@@ -251,7 +254,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
     for (let progress = true; progress; ) {
       progress = false
       for (const d of deals) {
-        if (!d.alive || d.running >= d.slots) continue
+        if (fatal || !d.alive || d.running >= d.slots) continue
         const i = pending.findIndex((t) => acceptable(t, d))
         if (i < 0) continue
         const [t] = pending.splice(i, 1)
@@ -262,10 +265,10 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
       }
     }
     if (running === 0) {
-      if (pending.length > 0 && !deals.some((d) => d.alive)) {
+      if (pending.length > 0 && !fatal && !deals.some((d) => d.alive)) {
         for (const t of pending.splice(0)) finalFail(t, `no deal left to run it${t.lastError ? ` (last error: ${t.lastError})` : ''}`)
       }
-      if (pending.length === 0) finish()
+      if (pending.length === 0 || fatal) finish()
     }
     changed()
   }
@@ -300,7 +303,16 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
     } else {
       t.runAttempts++
       t.attempts++
-      journal.append({at: now(), deal: d.id, task: name, type: 'starting'})
+      try {
+        // On disk before it is sent: a rerun looks for this job on the agent rather than starting it twice.
+        await journal.append({at: now(), deal: d.id, task: name, type: 'starting'})
+      } catch (error) {
+        fatal ??= error as Error
+        t.runAttempts--
+        t.attempts--
+        pending.unshift(t)
+        return
+      }
       try {
         jobId = (await startJob(d.target, taskSpec(options.spec, t.range))).id
       } catch (error) {
@@ -320,7 +332,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
         return
       }
       d.jobsStarted++
-      journal.append({at: now(), attempt: t.attempts, deal: d.id, jobId, task: name, type: 'started'})
+      record({at: now(), attempt: t.attempts, deal: d.id, jobId, task: name, type: 'started'})
     }
     t.lastJob = jobId
     t.lastDeal = d
@@ -376,7 +388,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
         return
       }
     }
-    journal.append({at: now(), deal: d.id, jobId, ...(pulled ? {pulled} : {}), task: name, type: 'done'})
+    record({at: now(), deal: d.id, jobId, ...(pulled ? {pulled} : {}), task: name, type: 'done'})
     d.tasksDone++
     doneCount++
     results.set(name, {attempts: t.attempts, dealId: d.dealId, end: t.range.end, exitCode: 0, jobId, ...(pulled ? {pulled} : {}), resumed: false, start: t.range.start, status: 'done', task: name})
@@ -384,7 +396,9 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
 
   schedule()
   await finished
-  if (failed === 0) journal.append({at: now(), type: 'complete'})
+  if (!fatal && failed === 0) record({at: now(), type: 'complete'})
+  await journal.flush().catch((error: Error) => (fatal ??= error))
+  if (fatal) throw fatal
   return {
     deals: deals.map(({dealId, endpoint, failedAttempts, jobsStarted, out, slots, tasksDone}) => ({dealId, endpoint, failedAttempts, jobsStarted, out, slots, tasksDone})),
     done: doneCount,
