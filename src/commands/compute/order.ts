@@ -14,6 +14,7 @@ export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
   static examples = [
     '<%= config.bin %> <%= command.id %> 3 --duration 2h',
     '<%= config.bin %> <%= command.id %> 3 --duration 2h --job job.yaml --follow',
+    '<%= config.bin %> <%= command.id %> 3 --duration 2h --job render.yaml --upload scene --follow --pull out',
     '<%= config.bin %> <%= command.id %> 5 --duration 0 --budget 48h --max-price 2usd/h --yes --json',
     '<%= config.bin %> <%= command.id %> 3 --duration 2d --rate-margin 20',
   ]
@@ -28,7 +29,9 @@ export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
     'max-price': Flags.string({description: 'Refuse if the offer costs more than this (0.5usd/h, 3snm/h)'}),
     'rate-margin': Flags.integer({description: 'Forward deal: percent over the oracle rate its whole cost is approved at (default 10)', max: 1000, min: 0}),
     prefix: Flags.boolean({dependsOn: ['follow'], description: 'With --follow: label each line with its stream, out| or err|'}),
+    pull: Flags.string({dependsOn: ['follow'], description: 'With --follow: once the job ends, pull its outputs into this directory'}),
     timestamps: Flags.boolean({dependsOn: ['follow'], description: 'With --follow: prefix each line with its time'}),
+    upload: Flags.string({dependsOn: ['job'], description: 'With --job: a file or directory to put in the job’s work dir before it starts; repeatable', multiple: true}),
   }
 
   /** Under --json a followed job's records are NDJSON, so the closing envelope is one line too. */
@@ -43,6 +46,8 @@ export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
     if ((this.args.ask === undefined || flags.duration === undefined) && !this.canAsk()) await this.refuseAsUsage({args: ['ask'], flags: ['duration']})
     let askId = this.args.ask === undefined ? undefined : parseOrderId(this.args.ask, 'Give an id from `nectar compute offers`.')
     const spec = flags.job === undefined ? undefined : (await import('../../lib/provider/job-spec.js')).loadJobSpecFile(flags.job) // checked before anything is sent
+    // The upload is packed (hashed) and --pull checked before the deal is rented: a bad path costs nothing.
+    const files = spec && flags.job ? await this.jobFiles(spec, flags.job, flags.upload, flags.pull) : {}
     const addresses = await this.marketAddresses(['oracle', 'snm', 'blacklist', 'profileRegistry'])
     const client = await this.client()
     let duration = flags.duration
@@ -67,9 +72,9 @@ export default class ComputeOrder extends BaseCommand<typeof ComputeOrder> {
     this.note(rentedOfferText(rented)) // stdout belongs to the job from here on
     const {runJob} = await import('../../lib/provider/renter.js')
     const target = await this.dealAgent(rented.deal.id)
-    const {end, job} = await runJob(target, {...this.jobOutput(rented.deal.id, flags), follow: flags.follow, spec})
+    const {end, job, pulled, upload} = await runJob(target, {...this.jobOutput(rented.deal.id, flags), ...files, follow: flags.follow, spec})
     if (!flags.follow && !this.jsonEnabled()) this.log(`Job ${job.id} started on deal ${rented.deal.id}. Follow it with: nectar compute logs ${rented.deal.id} ${job.id} --follow`)
     if (end) process.exitCode = end.exitStatus
-    return {...rentReport(rented), endpoint: target.endpoint, job, jobEnd: end}
+    return {...rentReport(rented), endpoint: target.endpoint, job, jobEnd: end, ...(pulled ? {pulled} : {}), ...(upload ? {upload} : {})}
   }
 }

@@ -246,6 +246,30 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     })
   }
 
+  /**
+   * A job's files before anything is sent: the upload (--upload and the spec's inputs:) packed once
+   * to learn its hash and size, with a progress bar on the way out; --pull only for a spec that
+   * declares outputs.
+   */
+  protected async jobFiles(spec: import('../provider/job-spec.js').JobSpec, specFile: string, uploads: string[] | undefined, pull: string | undefined) {
+    const {nectarError} = await import('../core/errors.js')
+    if (pull !== undefined && (spec.outputs ?? []).length === 0) throw nectarError('NO_OUTPUTS', `--pull ${pull}: the job spec ${specFile} declares no outputs to pull.`)
+    const {prepareUpload, uploadRoots} = await import('../provider/uploads.js')
+    const roots = uploadRoots(spec, specFile, uploads)
+    const upload = roots.length > 0 ? await prepareUpload(roots) : undefined
+    const {transferProgress} = await import('./progress.js')
+    const enabled = Boolean(process.stderr.isTTY) && !this.jsonEnabled()
+    const bars = {pull: transferProgress('Pulling', {enabled}), upload: transferProgress('Uploading', {enabled})}
+    return {
+      onTransfer: (what: 'pull' | 'upload', bytes: number, total?: number) => {
+        bars[what].update(bytes, total)
+        if (total !== undefined && bytes >= total) bars[what].done()
+      },
+      pull: pull === undefined ? undefined : {outDir: pull},
+      upload,
+    }
+  }
+
   protected canPrompt(): boolean {
     return Boolean(process.stdin.isTTY) && !this.jsonEnabled()
   }

@@ -74,3 +74,28 @@ export function createProgress(label: string, total: number, {enabled = Boolean(
     },
   }
 }
+
+/** A bar for a transfer whose size is known from its first progress report (bytes so far, of total). */
+export function transferProgress(label: string, options: ProgressOptions = {}): {done(message?: string): void; update(bytes: number, total?: number): void} {
+  let bar: Progress | undefined
+  let at = 0
+  return {
+    done(message) {
+      bar?.done(message)
+      bar = undefined
+    },
+    update(bytes, total) {
+      if (!bar && total && bytes < total) {
+        bar = createProgress(label, total, options)
+        at = 0
+      }
+      // A resumed transfer starts past 0; a restarted one goes back to 0 (a new bar).
+      if (bytes < at && total) {
+        bar = createProgress(label, total, options)
+        at = 0
+      }
+      bar?.tick(bytes - at)
+      at = bytes
+    },
+  }
+}

@@ -7,7 +7,7 @@
 // ended jobs are deleted, oldest first; a running job's never). Logs are opened when first read, and
 // at most MAX_IDLE_STORES logs of ended jobs stay open, so a restart does not touch them.
 import {randomBytes} from 'node:crypto'
-import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 
 import {type Address} from 'viem'
@@ -16,6 +16,7 @@ import {type DealInfo, type DealSource} from './deals.js'
 import {type Executor, type ExecutorCallbacks, type ExecutorHandle, type ExecutorJob, type JobLimits} from './executor.js'
 import {formatDuration} from '../core/durations.js'
 import {formatSize} from '../market/units.js'
+import {DEFAULT_RESULTS_RETENTION_MS, JobFiles} from './job-files.js'
 import {type JobSpec, timeLimitMs} from './job-spec.js'
 import {LogStore, type LogStoreOptions} from './log-store.js'
 
@@ -64,6 +65,8 @@ export interface JobState {
   pid?: number
   /** The job's log was deleted (retention or disk budget): when, why, and how many records it held. */
   logPruned?: {at: string; lastSeq: number; reason: string}
+  /** The job's work dir and results were deleted (the deal closed longer ago than the retention). */
+  filesPruned?: {at: string; reason: string}
   /** Why it ended, when it did not end on its own. */
   reason?: string
   signal: string | null
@@ -112,6 +115,10 @@ export interface AgentOptions {
   logPruneMs?: number
   /** Logs of jobs that ended longer ago are deleted; 0 keeps them until the budget needs room. Default 7 days. */
   logRetentionMs?: number
+  /** Most bytes of uploads a deal may hold at once (one upload over it is refused before its body). Default 2 GiB. */
+  maxUploadBytes?: number
+  /** A deal's uploads, work dirs and results are deleted this long after it closed. Default 7 days. */
+  resultsRetentionMs?: number
   market?: MarketDuties
   /** How often the market duties run (at most once per deal poll). Default 30 s. */
   marketPollMs?: number
@@ -155,7 +162,12 @@ export class Agent {
   /** Ended jobs whose log is open, least recently read first. */
   private readonly idleStores = new Map<string, LiveJob>()
 
-  private constructor(readonly options: AgentOptions) {}
+  /** Uploads, work dirs and results on disk. */
+  readonly files: JobFiles
+
+  private constructor(readonly options: AgentOptions) {
+    this.files = new JobFiles(options.dataDir, options.maxUploadBytes, options.log)
+  }
 
   get dataDir(): string {
     return this.options.dataDir
@@ -168,7 +180,7 @@ export class Agent {
     return agent
   }
 
-  private jobDir(dealId: string, jobId: string): string {
+  jobDir(dealId: string, jobId: string): string {
     return path.join(this.options.dataDir, 'deals', dealId, 'jobs', jobId)
   }
 
@@ -349,8 +361,9 @@ export class Agent {
         this.prunedAt = Date.now()
         try {
           this.pruneLogs()
+          await this.pruneDealFiles()
         } catch (error) {
-          this.options.log?.(`Pruning logs failed (retried next round): ${(error as Error).message}`)
+          this.options.log?.(`Pruning logs or results failed (retried next round): ${(error as Error).message}`)
         }
       }
       const deals = new Set<string>()
@@ -437,6 +450,42 @@ export class Agent {
     this.options.log?.(`Deleted the log of job ${state.dealId}/${state.id}: ${reason}.`)
   }
 
+  /**
+   * Deletes the uploads, work dirs and results of deals closed longer ago than the results retention
+   * (the close is noticed here and its time kept in deals/<id>/closed-at). Returns the deals pruned.
+   */
+  async pruneDealFiles(now = Date.now()): Promise<string[]> {
+    const retention = this.options.resultsRetentionMs ?? DEFAULT_RESULTS_RETENTION_MS
+    const dealsDir = path.join(this.options.dataDir, 'deals')
+    const pruned: string[] = []
+    for (const dealId of existsSync(dealsDir) ? readdirSync(dealsDir) : []) {
+      if (!/^\d+$/.test(dealId)) continue
+      const dir = path.join(dealsDir, dealId)
+      if (existsSync(path.join(dir, 'files-pruned'))) continue
+      const jobs = [...this.jobs.values()].filter((j) => j.state.dealId === dealId)
+      if (jobs.some((j) => j.state.status === 'running')) continue
+      const marker = path.join(dir, 'closed-at')
+      let closedAt = existsSync(marker) ? Number(readFileSync(marker, 'utf8')) : Number.NaN
+      if (!Number.isFinite(closedAt)) {
+        const deal = await this.options.dealSource.getDeal(BigInt(dealId))
+        if (deal && deal.status !== 'closed') continue
+        closedAt = now
+        writeFileSync(marker, `${now}\n`)
+      }
+      if (now - closedAt <= retention) continue
+      const reason = `deal ${dealId} closed more than ${formatDuration(BigInt(Math.round(retention / 1000)))} ago (results retention)`
+      this.files.pruneDeal(dealId, jobs.map((j) => this.jobDir(dealId, j.state.id)))
+      for (const job of jobs) {
+        job.state.filesPruned = {at: new Date(now).toISOString(), reason}
+        this.save(job.state)
+      }
+      writeFileSync(path.join(dir, 'files-pruned'), `${now}\n`)
+      this.options.log?.(`Deleted the uploads, work dirs and results of deal ${dealId}: ${reason}.`)
+      pruned.push(dealId)
+    }
+    return pruned
+  }
+
   killDealJobs(dealId: string, reason: string): number {
     let n = 0
     for (const job of this.jobs.values()) {
@@ -453,16 +502,29 @@ export class Agent {
     return this.options.market?.recheckFunding(dealId)
   }
 
-  /** Starts a job for a deal (the caller has checked the consumer and the deal); returns its state. */
-  startJob(dealId: bigint, consumer: Address, spec: JobSpec, dealInfo?: DealInfo): JobState {
+  /**
+   * Starts a job for a deal (the caller has checked the consumer and the deal); returns its state. A
+   * job with an upload gets it unpacked into its work dir first: a missing or unsafe archive refuses
+   * the job (JobFilesError / UnsafeArchiveError) and leaves nothing of it behind.
+   */
+  async startJob(dealId: bigint, consumer: Address, spec: JobSpec, dealInfo?: DealInfo): Promise<JobState> {
     if (this.stopping) throw new Error('the agent is shutting down')
     const deal = dealId.toString()
     const id = this.nextJobId(deal)
+    const dir = this.jobDir(deal, id)
+    mkdirSync(dir, {mode: 0o700, recursive: true})
+    if (spec.upload) {
+      try {
+        const unpacked = await this.files.unpackUpload(deal, spec.upload.sha256, path.join(dir, 'work'))
+        this.options.log?.(`Job ${deal}/${id}: unpacked upload ${spec.upload.sha256.slice(0, 12)}… (${unpacked.files} files, ${formatSize(BigInt(unpacked.bytes))}).`)
+      } catch (error) {
+        rmSync(dir, {force: true, recursive: true})
+        throw error
+      }
+    }
     const now = new Date().toISOString()
     const limits = dealLimits(dealInfo)
     const state: JobState = {consumer, createdAt: now, dealId: deal, exitCode: null, executor: this.options.executor.name, id, limits, signal: null, spec, startedAt: now, status: 'running'}
-    const dir = this.jobDir(deal, id)
-    mkdirSync(dir, {mode: 0o700, recursive: true})
     const live: LiveJob = {state}
     live.store = LogStore.open(this.logFile(state), this.storeOptions(live))
     this.jobs.set(key(deal, id), live)

@@ -47,10 +47,11 @@ export const bodyHash = (body: Uint8Array | string): Hex => keccak256(typeof bod
 /** Signs one request; returns the headers to send with it. */
 export async function signRequest(
   account: Pick<LocalAccount, 'signTypedData'>,
-  request: {body?: Uint8Array | string; chainId: number; dealId: bigint; method: string; now?: number; path: string},
+  request: {body?: Uint8Array | string; bodyHash?: Hex; chainId: number; dealId: bigint; method: string; now?: number; path: string},
 ): Promise<Record<string, string>> {
   const fields: SignedRequestFields = {
-    bodyHash: bodyHash(request.body ?? ''),
+    // A streamed body (an upload) is signed by the hash its sender computed first (its sha256).
+    bodyHash: request.bodyHash ?? bodyHash(request.body ?? ''),
     chainId: request.chainId,
     dealId: request.dealId,
     method: request.method.toUpperCase(),

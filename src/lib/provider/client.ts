@@ -75,7 +75,7 @@ function checkEndpoint(text: string, what: string): string {
   return text.replace(/\/+$/, '')
 }
 
-const unreachableHint = (endpoint: string) =>
+export const unreachableHint = (endpoint: string) =>
   `Check that the provider runs \`nectar provider serve\` and that ${endpoint} is reachable from here; pass --endpoint URL to try another address.`
 
 interface Opened {
@@ -97,14 +97,16 @@ function open(target: AgentTarget, method: string, path: string, headers: Record
   })
 }
 
-async function readAll(response: http.IncomingMessage): Promise<string> {
+export async function readAll(response: http.IncomingMessage): Promise<string> {
   const chunks: Buffer[] = []
   for await (const chunk of response) chunks.push(chunk as Buffer)
   return Buffer.concat(chunks).toString('utf8')
 }
 
+const FILE_CODES = new Set<ErrorCode>(['INVALID_UPLOAD', 'JOB_RUNNING', 'NO_OUTPUTS', 'PATH_NOT_DECLARED', 'RESULTS_PRUNED', 'UNSAFE_ARCHIVE', 'UPLOAD_HASH_MISMATCH', 'UPLOAD_INCOMPLETE', 'UPLOAD_MISSING', 'UPLOAD_TOO_LARGE'])
+
 /** Turns an agent's error answer into a NectarError with the agent's own reason. */
-function agentError(target: AgentTarget, status: number, text: string) {
+export function agentError(target: AgentTarget, status: number, text: string) {
   let remote = 'AGENT_ERROR'
   let message = text.slice(0, 300)
   try {
@@ -115,6 +117,8 @@ function agentError(target: AgentTarget, status: number, text: string) {
   // The agent's own code when it is one we know (agents of this version answer with catalogue codes).
   const code: ErrorCode = isErrorCode(remote) ? remote : 'AGENT_ERROR'
   const prefix = `The provider agent refused (HTTP ${status} ${remote}): ${message}`
+  // Upload and results refusals carry their own fix (the catalogue's hint).
+  if (FILE_CODES.has(code)) return nectarError(code, prefix)
   if (code === 'DEAL_UNFUNDED') return nectarError(code, prefix, {hint: `Fund the deal with \`nectar compute fund ${target.dealId} --hours N\` (it raises your SNM allowance to the Market), then start the job again.`})
   if (status === 400) return nectarError(code, prefix, {hint: 'Fix the job spec and run again.'})
   if (status === 404) return nectarError(code, prefix, {hint: 'List the deal’s jobs with `nectar compute jobs DEAL_ID`.'})
@@ -125,10 +129,10 @@ function agentError(target: AgentTarget, status: number, text: string) {
 }
 
 /** One signed request with a JSON answer. */
-export async function agentRequest<T>(target: AgentTarget, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+export async function agentRequest<T>(target: AgentTarget, method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs?: number): Promise<T> {
   const text = body === undefined ? undefined : JSON.stringify(body)
   const headers = await signRequest(target.account, {body: text ?? '', chainId: target.chainId, dealId: target.dealId, method, path})
-  const {response} = await open(target, method, path, headers, text ?? (method === 'POST' ? '' : undefined))
+  const {response} = await open(target, method, path, headers, text ?? (method === 'POST' ? '' : undefined), timeoutMs)
   const answer = await readAll(response)
   if ((response.statusCode ?? 500) >= 300) throw agentError(target, response.statusCode ?? 500, answer)
   try {
@@ -138,7 +142,8 @@ export async function agentRequest<T>(target: AgentTarget, method: 'GET' | 'POST
   }
 }
 
-export const startJob = async (target: AgentTarget, spec: JobSpec): Promise<JobState> => (await agentRequest<{job: JobState}>(target, 'POST', `/deals/${target.dealId}/jobs`, spec)).job
+/** Starts a job; one with an upload waits while the agent unpacks it (minutes for many GiB). */
+export const startJob = async (target: AgentTarget, spec: JobSpec): Promise<JobState> => (await agentRequest<{job: JobState}>(target, 'POST', `/deals/${target.dealId}/jobs`, spec, spec.upload ? 30 * 60_000 : undefined)).job
 export const listJobs = async (target: AgentTarget): Promise<JobView[]> => (await agentRequest<{jobs: JobView[]}>(target, 'GET', `/deals/${target.dealId}/jobs`)).jobs
 export const getJob = async (target: AgentTarget, jobId: string): Promise<JobView> => (await agentRequest<{job: JobView}>(target, 'GET', `/deals/${target.dealId}/jobs/${jobId}`)).job
 export const stopJob = async (target: AgentTarget, jobId: string): Promise<{job: JobState; stopping: boolean}> => agentRequest(target, 'POST', `/deals/${target.dealId}/jobs/${jobId}/stop`)

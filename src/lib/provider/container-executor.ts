@@ -224,7 +224,8 @@ export class ContainerExecutor implements Executor {
 
   private createOptions(job: ExecutorJob, imageUser?: string): import('dockerode').ContainerCreateOptions {
     const {spec, limits = {}} = job
-    const hasFiles = (spec.files?.length ?? 0) > 0
+    // An upload is unpacked into the job's directory on the host, and outputs are packed from it.
+    const hasFiles = hostWorkDir(spec)
     const tmpfs: Record<string, string> = {'/tmp': `rw,nosuid,nodev,size=${this.tmpfsSize},mode=1777`}
     if (!hasFiles) tmpfs[JOB_WORKDIR] = `rw,nosuid,nodev,size=${this.tmpfsSize},mode=1777`
     const cpus = limits.cpuCores ? Math.min(limits.cpuCores, os.availableParallelism()) : 0
@@ -289,7 +290,7 @@ export class ContainerExecutor implements Executor {
   /** @internal */
   prepare(job: ExecutorJob): Promise<import('dockerode').ContainerCreateOptions> {
     return this.ensureImage(job.spec.image!).then(({user}) => {
-      if ((job.spec.files?.length ?? 0) > 0) {
+      if (hostWorkDir(job.spec)) {
         writeFiles(job)
         chmodSync(job.workDir, 0o1777)
       } else mkdirSync(job.workDir, {recursive: true})
@@ -302,6 +303,9 @@ export class ContainerExecutor implements Executor {
     return this.killGraceMs
   }
 }
+
+/** Whether the job's work dir lives on the host (files, an upload, or outputs to bring back), else a tmpfs. */
+const hostWorkDir = (spec: ExecutorJob['spec']): boolean => (spec.files?.length ?? 0) > 0 || spec.upload !== undefined || (spec.outputs?.length ?? 0) > 0
 
 /** One job's container, from create (or adopt) to removal. */
 class ContainerRun {

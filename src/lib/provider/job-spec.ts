@@ -23,9 +23,15 @@ export interface JobSpec {
   env?: Record<string, string>
   files?: JobFile[]
   image?: string
+  /** Renter-side files and directories (relative to the spec file), sent as `upload` by the CLI. */
+  inputs?: string[]
   name?: string
+  /** Paths in the work dir the renter may pull once the job ends. */
+  outputs?: string[]
   /** Seconds, or a duration string such as 10m. */
   timeLimit?: number | string
+  /** The archive unpacked into the work dir before the job starts (sent first, by its sha256). */
+  upload?: {sha256: string; size: number}
 }
 
 export interface JobSpecProblem {
@@ -51,6 +57,10 @@ export function jobSpecProblems(value: unknown): JobSpecProblem[] {
     for (const [i, file] of (spec.files ?? []).entries()) {
       const problem = filePathProblem(file.path)
       if (problem) problems.push({field: `/files/${i}/path`, message: problem})
+    }
+    for (const [i, p] of (spec.outputs ?? []).entries()) {
+      const problem = filePathProblem(p, 'output path')
+      if (problem) problems.push({field: `/outputs/${i}`, message: problem})
     }
     return problems
   }
@@ -79,11 +89,11 @@ export function jobSpecProblems(value: unknown): JobSpecProblem[] {
   return [...byField.values()]
 }
 
-function filePathProblem(p: string): string | undefined {
-  if (p.includes('\0')) return 'a file path cannot contain NUL'
-  if (path.posix.isAbsolute(p)) return `file path ${JSON.stringify(p)} must be relative to the job's working directory`
+function filePathProblem(p: string, what = 'file path'): string | undefined {
+  if (p.includes('\0')) return `a ${what} cannot contain NUL`
+  if (path.posix.isAbsolute(p)) return `${what} ${JSON.stringify(p)} must be relative to the job's working directory`
   const normal = path.posix.normalize(p)
-  if (normal === '..' || normal.startsWith('../') || normal === '.') return `file path ${JSON.stringify(p)} leaves the job's working directory`
+  if (normal === '..' || normal.startsWith('../') || normal === '.' || normal === './') return `${what} ${JSON.stringify(p)} leaves the job's working directory`
   return undefined
 }
 
@@ -105,7 +115,7 @@ export function parseJobSpec(value: unknown, source = 'the job spec', lineOf?: (
     }
     throw nectarError('INVALID_JOB_SPEC', `${source}${at(first)}: ${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more, below)` : ''}.`, {
       details,
-      hint: 'A job spec has command, args, env, files, timeLimit (and image, for container executors) and nothing else.',
+      hint: 'A job spec has command, args, env, files, inputs, outputs, timeLimit (and image, for container executors) and nothing else.',
     })
   }
   return value as JobSpec

@@ -38,11 +38,13 @@ export interface ServeFlags {
   'log-retention': string
   'market-poll': number
   'max-log-bytes': string
+  'max-upload': string
   'on-log-quota': string
   plan: string
   poll: number
   port: number
   pull: string
+  'results-retention': string
   'tls-cert'?: string
   'tls-key'?: string
   /** Seconds (default 10 min). */
@@ -66,10 +68,13 @@ export interface AgentSetup {
   logRetentionMs: number
   marketPollMs: number
   maxLogBytes: number
+  /** Bytes of uploads a deal may hold at once. */
+  maxUploadBytes: number
   onLogQuota: 'drop' | 'stop'
   plan: string
   port: number
   pull: PullPolicy
+  resultsRetentionMs: number
   /** The process executor's sandbox, probed once at start. */
   sandbox?: SandboxProbe
   tls?: {cert: string; key: string}
@@ -120,10 +125,12 @@ export function prepareAgent(
     logRetentionMs: Number(parseDurationMs(flags['log-retention'], {allowZero: true, label: '--log-retention'})),
     marketPollMs: flags['market-poll'],
     maxLogBytes,
+    maxUploadBytes: Number(parseSize(flags['max-upload'], '--max-upload')),
     onLogQuota: flags['on-log-quota'] as 'drop' | 'stop',
     plan: flags.plan,
     port: flags.port,
     pull: flags.pull as PullPolicy,
+    resultsRetentionMs: Number(parseDurationMs(flags['results-retention'], {allowZero: true, label: '--results-retention'})),
     sandbox,
     tls,
     unfundedGraceMs: flags['unfunded-grace'] === undefined ? DEFAULT_UNFUNDED_GRACE_MS : Number(flags['unfunded-grace']) * 1000,
@@ -181,10 +188,12 @@ export async function launchAgent(client: ChainClient, options: LaunchAgentParam
     logDiskBudget: options.logDiskBudget,
     logRetentionMs: options.logRetentionMs,
     maxLogBytes: options.maxLogBytes,
+    maxUploadBytes: options.maxUploadBytes,
     onLogQuota: options.onLogQuota,
     market: new ChainMarketDuties({account, billIntervalSeconds: options.billIntervalSeconds, client, log, market: options.market, oracle: options.oracle}),
     marketPollMs: options.marketPollMs,
     plan: options.plan,
+    resultsRetentionMs: options.resultsRetentionMs,
     supplier,
     unfundedGraceMs: options.unfundedGraceMs,
   })

@@ -1,4 +1,5 @@
 // The renter's side of jobs: the agent of a deal, starting a job on it, reading and following its log.
+import path from 'node:path'
 import {type Writable} from 'node:stream'
 
 import {type Address, type LocalAccount} from 'viem'
@@ -12,6 +13,9 @@ import {type AgentTarget, type EndRecord, followLogs, type JobView, listJobs, re
 import {chainDealSource, chainEndpointSource} from './deals.js'
 import {type JobSpec} from './job-spec.js'
 import {logWriter} from './log-output.js'
+import {formatSize} from '../market/units.js'
+import {pullResults, type PullResult} from './results.js'
+import {type PreparedUpload, sendUpload} from './uploads.js'
 
 export function parseJobId(text: string): string {
   if (!/^\d{1,12}$/.test(text)) throw nectarError('INVALID_JOB_ID', `Job id ${JSON.stringify(text)} is not a job number.`, {hint: 'See the deal’s jobs with `nectar compute jobs DEAL_ID`.'})
@@ -76,7 +80,13 @@ export interface LogOutput {
 
 export interface RunJobOptions extends LogOutput {
   follow: boolean
+  /** Progress of the upload and the pull (archive bytes). */
+  onTransfer?: (what: 'pull' | 'upload', bytes: number, total?: number) => void
+  /** With follow: once the job ended, pull its outputs into this directory. */
+  pull?: {outDir: string; paths?: string[]}
   spec: JobSpec
+  /** Files packed (prepareUpload) to send before the job: the job starts only once the agent has them. */
+  upload?: PreparedUpload
 }
 
 /** What a follow does while its connection is lost: one status line, updated per attempt. */
@@ -130,8 +140,18 @@ function writer(options: LogOutput) {
  * Starts a job on a deal's agent and, with `follow`, writes its stdout to `stdout` and its stderr to
  * `stderr` until it ends: what `compute run` and `compute order --job` both do.
  */
-export async function runJob(target: AgentTarget, options: RunJobOptions): Promise<{end: EndRecord | null; job: JobState}> {
+export async function runJob(target: AgentTarget, options: RunJobOptions): Promise<{end: EndRecord | null; job: JobState; pulled?: PullResult & {outDir: string}; upload?: UploadReport}> {
   const {note} = options
+  // The renter's own paths (inputs:) stay here; the agent gets the archive's hash in the signed spec.
+  const {inputs: _inputs, ...spec} = options.spec
+  let upload: UploadReport | undefined
+  if (options.upload) {
+    const {bytes, sha256} = options.upload
+    const sent = await sendUpload(target, options.upload, {onProgress: (n, total) => options.onTransfer?.('upload', n, total)})
+    upload = {bytes, sha256, stored: sent.stored}
+    note(sent.stored ? `The agent already holds this upload (${formatSize(BigInt(bytes))}, sha256 ${sha256.slice(0, 12)}…): nothing sent.` : `Uploaded ${formatSize(BigInt(bytes))} (sha256 ${sha256.slice(0, 12)}…) to deal ${target.dealId}.`)
+    spec.upload = {sha256, size: bytes}
+  }
   const {job, logs} = await submitAndFollow(target, {
     follow: options.follow,
     ...reconnecting(target, options),
@@ -140,12 +160,25 @@ export async function runJob(target: AgentTarget, options: RunJobOptions): Promi
       note(`Started job ${started.id} on deal ${target.dealId} (${target.endpoint}).`)
       if (options.follow) options.onFollowing?.(started.id)
     },
-    spec: options.spec,
+    spec,
   })
   const end = logs?.end ?? null
   if (end) note(endNote(job.id, end))
-  return {end, job}
+  if (!end || !options.pull) return {end, job, upload}
+  const pulled = await pullResults(target, job.id, {onProgress: (n, total) => options.onTransfer?.('pull', n, total), outDir: options.pull.outDir, paths: options.pull.paths})
+  note(pulledNote(pulled, options.pull.outDir))
+  return {end, job, pulled: {...pulled, outDir: path.resolve(options.pull.outDir)}, upload}
 }
+
+/** What was sent before a job. */
+export interface UploadReport {
+  bytes: number
+  sha256: string
+  /** The agent already held it; nothing was sent. */
+  stored: boolean
+}
+
+export const pulledNote = (pulled: PullResult, outDir: string): string => `Pulled ${pulled.files} file${pulled.files === 1 ? '' : 's'} (${formatSize(BigInt(pulled.bytes))}) into ${outDir}.`
 
 export interface JobLogsOptions extends LogOutput {
   follow: boolean
@@ -199,6 +232,18 @@ export interface RunJobReport {
   end: EndRecord | null
   endpoint: string
   job: JobState
+  pulled?: PullResult & {outDir: string}
+  upload?: UploadReport
+}
+
+/** `compute pull`'s result. */
+export interface PullReport {
+  /** Bytes of the files unpacked. */
+  bytes: number
+  dealId: bigint
+  files: number
+  jobId: string
+  outDir: string
 }
 
 /** `compute jobs`'s result. */
@@ -220,4 +265,6 @@ export interface RentAndRunReport extends RentReport {
   endpoint: string
   job: JobState
   jobEnd: EndRecord | null
+  pulled?: PullResult & {outDir: string}
+  upload?: UploadReport
 }

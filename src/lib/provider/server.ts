@@ -5,31 +5,42 @@
 //   GET  /deals/:id/jobs/:job                     status
 //   POST /deals/:id/jobs/:job/stop                stop
 //   GET  /deals/:id/jobs/:job/logs?after=SEQ&tail=N&since=MS&stream=stdout|stderr&follow=1
+//   PUT  /deals/:id/uploads/:sha256               an archive for later jobs (body: tar; signed body hash = its sha256)
+//   GET  /deals/:id/jobs/:job/results?path=P      the job's outputs as a tar archive (Range, If-Range, ETag = sha256)
 // Every /deals request is signed by the deal's consumer (auth.ts). Nothing of a body is read before
 // the request is known to be the renter's: the Content-Length is checked against the route's limit
 // (413 at once; 411 without one), then the signature headers, the signer against the deal, and the
 // signer's nonce; only then is the body read (never past its declared length) and its hash compared.
-// A refused request's connection is closed, so its body is not read either. A job start on a deal whose
+// A refused request's connection is closed, so its body is not read either. A client that sends
+// `Expect: 100-continue` gets the 100 only once all that passed (and, for an upload, once it fits the
+// provider's per-deal limit), so a refused upload's body is never sent at all. An upload streams to
+// disk while its sha256 is computed; it is kept only when that is the signed hash, and a job that
+// names it is started only after it was unpacked into the job's work dir. A job start on a deal whose
 // Bill reverts (unfunded) is refused with 402 DEAL_UNFUNDED.
 // Logs stream as NDJSON, one record per line written as soon as it is appended, heartbeats while idle,
 // and a final record: {"end":true,...} when the job has ended, or {"eof":true,...} (no follow, job
 // still running). A record of stream "agent" is a note by the agent (the log-quota marker); a log
 // deleted by retention or the disk budget answers 410.
+import {createReadStream} from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
 import {type AddressInfo} from 'node:net'
+import {pipeline} from 'node:stream/promises'
 
 import {type Address, isAddressEqual} from 'viem'
 
 import {type Agent, jobExitStatus, type JobState, unfundedRefusal} from './agent.js'
 import {AuthError, checkBody, checkReplay, readSignedHeaders, recoverSigner, ReplayCache} from './auth.js'
+import {UnsafeArchiveError} from './archive.js'
 import {type DealInfo, type DealSource} from './deals.js'
+import {isDeclaredOutput, JobFilesError} from './job-files.js'
 import {jobSpecProblem, type JobSpec} from './job-spec.js'
+import {formatSize} from '../market/units.js'
 import {type LogRecord, type LogStore, type StreamName} from './log-store.js'
 
 export const AGENT_API_VERSION = 1
 /** Most bytes of body per route: a job spec (with its files), an empty stop, nothing on GET. */
-const BODY_LIMITS: Record<string, number> = {'GET job': 0, 'GET job/logs': 0, 'GET jobs': 0, 'POST job/stop': 1024, 'POST jobs': 32 << 20}
+const BODY_LIMITS: Record<string, number> = {'GET job': 0, 'GET job/logs': 0, 'GET job/results': 0, 'GET jobs': 0, 'POST job/stop': 1024, 'POST jobs': 32 << 20, 'PUT upload': Number.MAX_SAFE_INTEGER}
 
 export interface ServerOptions {
   agent: Agent
@@ -86,7 +97,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const sockets = new Set<import('node:net').Socket>()
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     handle(req, res).catch((error) => {
-      const e = error instanceof HttpError || error instanceof AuthError ? error : new HttpError(500, 'INTERNAL', (error as Error).message)
+      const e =
+        error instanceof HttpError || error instanceof AuthError || error instanceof JobFilesError
+          ? error
+          : error instanceof UnsafeArchiveError
+            ? new HttpError(400, 'UNSAFE_ARCHIVE', `The upload was refused: ${error.message}; the job did not start.`)
+            : new HttpError(500, 'INTERNAL', (error as Error).message)
       // A body left unread is not read at all: the connection closes after the answer.
       if (!res.headersSent) sendJson(res, e.status, {error: {code: e.code, message: e.message}}, !req.complete)
       else res.destroy()
@@ -94,6 +110,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const server = options.tls ? https.createServer({cert: options.tls.cert, key: options.tls.key}, handler) : http.createServer(handler)
   server.keepAliveTimeout = 5000
+  // Expect: 100-continue comes here instead of 'request': the 100 is sent only once the request passed.
+  server.on('checkContinue', handler)
   server.on('connection', (socket) => {
     sockets.add(socket)
     socket.setNoDelay(true)
@@ -107,21 +125,29 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       sendJson(res, 200, {agent: 'nectar provider agent', apiVersion: AGENT_API_VERSION, chainId: options.dealSource.chainId, executor: options.agent.options.executor.name, jobsRunning: options.agent.runningCount, supplier: options.supplier ?? null})
       return
     }
-    const match = /^\/deals\/(\d{1,78})\/jobs(?:\/(\d{1,12})(?:\/(stop|logs))?)?\/?$/.exec(url.pathname)
+    const match = /^\/deals\/(\d{1,78})\/(?:uploads\/([0-9a-f]{64})|jobs(?:\/(\d{1,12})(?:\/(stop|logs|results))?)?)\/?$/.exec(url.pathname)
     if (!match) throw new HttpError(404, 'NOT_FOUND', `No such endpoint: ${method} ${url.pathname}.`)
     const dealId = BigInt(match[1])
-    const jobId = match[2]
-    const action = match[3]
-    const route = `${method} ${jobId ? (action ? `job/${action}` : 'job') : 'jobs'}`
+    const upload = match[2]
+    const jobId = match[3]
+    const action = match[4]
+    const route = `${method} ${upload ? 'upload' : jobId ? (action ? `job/${action}` : 'job') : 'jobs'}`
     const limit = BODY_LIMITS[route]
     if (limit === undefined) throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}.`)
     const length = declaredLength(req, limit)
+    const {files} = options.agent
+    if (upload && length > files.maxUploadBytes) throw new JobFilesError(413, 'UPLOAD_TOO_LARGE', `The upload is ${formatSize(BigInt(length))} (${length} bytes); this provider takes at most ${formatSize(BigInt(files.maxUploadBytes))} of uploads per deal.`)
     const signed = readSignedHeaders(req.headers, {bodyLength: length, dealId})
     const signer = await recoverSigner(signed, {chainId: options.dealSource.chainId, dealId, method, path: url.pathname + url.search})
     const deal = await options.dealSource.getDeal(dealId)
-    authorize(deal, dealId, signer, method === 'POST')
+    authorize(deal, dealId, signer, method !== 'GET')
     // Only the renter's nonces are kept, so a stranger's valid signatures cannot crowd them out.
     checkReplay(replay, signer, signed.nonce)
+    if (upload) {
+      await receiveUpload(req, res, dealId, upload, length, signed.bodyHash)
+      return
+    }
+    if (length > 0 && req.headers.expect?.toLowerCase() === '100-continue') res.writeContinue()
     const body = length > 0 ? await readBody(req, length) : new Uint8Array()
     checkBody(body, signed)
 
@@ -138,7 +164,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (refusal) throw new HttpError(400, 'UNSUPPORTED_JOB', refusal)
       const unfunded = await options.agent.unfunded(dealId)
       if (unfunded) throw new HttpError(402, 'DEAL_UNFUNDED', unfundedRefusal(unfunded))
-      const state = options.agent.startJob(dealId, signer, spec as JobSpec, deal)
+      const state = await options.agent.startJob(dealId, signer, spec as JobSpec, deal)
       sendJson(res, 201, {job: state})
       return
     }
@@ -152,6 +178,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       sendJson(res, 200, {job: {...job.state, lastSeq: options.agent.lastSeqOf(dealId, jobId!)}})
       return
     }
+    if (route === 'GET job/results') {
+      await sendResults(req, res, url.searchParams, dealId, job.state)
+      return
+    }
     if (route === 'POST job/stop') {
       const stopped = options.agent.stopJob(dealId, jobId!, 'stopped by the renter')
       sendJson(res, 200, {job: job.state, stopping: stopped})
@@ -163,6 +193,59 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       throw new HttpError(410, 'LOG_PRUNED', `The log of job ${jobId} of deal ${dealId} was deleted${pruned ? ` on ${pruned.at}: ${pruned.reason}` : ''}.`)
     }
     await streamLogs(res, url.searchParams, job.state, store)
+  }
+
+  /** An upload, once its sender is the renter: stored already (nothing read), refused over the limit, or streamed to disk and checked. */
+  async function receiveUpload(req: http.IncomingMessage, res: http.ServerResponse, dealId: bigint, sha256: string, length: number, signedHash: string): Promise<void> {
+    const {files} = options.agent
+    // The signature covers the body's sha256 as its body hash; the path names the same hash.
+    if (signedHash !== `0x${sha256}`) throw new HttpError(400, 'INVALID_UPLOAD', `The upload's signed body hash ${signedHash} is not the sha256 its path names (${sha256}).`)
+    const deal = dealId.toString()
+    if (files.hasUpload(deal, sha256)) {
+      sendJson(res, 200, {upload: {sha256, size: length, stored: true}}, !req.complete)
+      return
+    }
+    const release = files.reserve(deal, length)
+    try {
+      if (req.headers.expect?.toLowerCase() === '100-continue') res.writeContinue()
+      const {bytes} = await files.receiveUpload(deal, sha256, length, req)
+      options.agent.options.log?.(`Deal ${deal}: received upload ${sha256.slice(0, 12)}… (${formatSize(BigInt(bytes))}).`)
+      sendJson(res, 201, {upload: {sha256, size: bytes, stored: false}})
+    } finally {
+      release()
+    }
+  }
+
+  /** A job's outputs as a stored tar archive; `Range: bytes=N-` with a matching If-Range continues a cut download. */
+  async function sendResults(req: http.IncomingMessage, res: http.ServerResponse, query: URLSearchParams, dealId: bigint, state: JobState): Promise<void> {
+    if (state.status === 'running') throw new HttpError(409, 'JOB_RUNNING', `Job ${state.id} of deal ${dealId} is still running; its results can be pulled once it ends.`)
+    if (state.filesPruned) throw new HttpError(410, 'RESULTS_PRUNED', `The results of job ${state.id} of deal ${dealId} were deleted on ${state.filesPruned.at}: ${state.filesPruned.reason}.`)
+    const outputs = state.spec.outputs ?? []
+    if (outputs.length === 0) throw new HttpError(400, 'NO_OUTPUTS', `Job ${state.id} of deal ${dealId} declared no outputs: there is nothing to pull.`)
+    const paths = query.getAll('path')
+    for (const p of paths) {
+      if (!isDeclaredOutput(outputs, p)) throw new HttpError(400, 'PATH_NOT_DECLARED', `${JSON.stringify(p)} is not among the outputs job ${state.id} declared (${outputs.map((o) => JSON.stringify(o)).join(', ')}).`)
+    }
+    const archive = await options.agent.files.results(options.agent.jobDir(state.dealId, state.id), outputs, paths)
+    const etag = `"${archive.sha256}"`
+    const range = /^bytes=(\d{1,15})-$/.exec(String(req.headers.range ?? ''))
+    const ifRange = req.headers['if-range']
+    let start = range && (ifRange === undefined || ifRange === etag) ? Number(range[1]) : 0
+    if (start >= archive.bytes) start = 0
+    const headers: http.OutgoingHttpHeaders = {
+      'accept-ranges': 'bytes',
+      'cache-control': 'no-store',
+      'content-length': archive.bytes - start,
+      'content-type': 'application/x-tar',
+      etag,
+      'x-nectar-results-bytes': archive.bytes,
+      'x-nectar-results-files': archive.files,
+      'x-nectar-results-missing': encodeURIComponent(JSON.stringify(archive.missing)),
+    }
+    if (start > 0) headers['content-range'] = `bytes ${start}-${archive.bytes - 1}/${archive.bytes}`
+    res.writeHead(start > 0 ? 206 : 200, headers)
+    // A reader that goes away ends the stream; the next pull continues from what it kept.
+    await pipeline(createReadStream(archive.file, {highWaterMark: 1 << 20, start}), res).catch(() => res.destroy())
   }
 
   function authorize(deal: DealInfo | undefined, dealId: bigint, signer: Address, write: boolean): void {
