@@ -4,7 +4,7 @@
 // SIGKILLed midway has its tasks redone elsewhere; a batch SIGKILLed midway and run again redoes no
 // finished task; bad ranges and deals that are not the renter's (or not open) are refused before any
 // job starts.
-import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -102,6 +102,23 @@ describe('compute batch', () => {
       const i = deals.findIndex((d) => String(d) === t.dealId)
       expect(await stdoutOf(i, t.jobId)).toBe(`frames ${t.start}..${t.end}\n`)
     }
+  })
+
+  it('pulls every task’s declared outputs into one --out directory, and refuses a spec with outputs but no --out', async () => {
+    const script = 'const fs = require("fs"); fs.mkdirSync("frames", {recursive: true}); for (let f = +process.env.TASK_START; f <= +process.env.TASK_END; f++) fs.writeFileSync(`frames/frame-${f}.txt`, `frame ${f}\\n`)'
+    const job = path.join(dir, 'frames.json')
+    writeFileSync(job, JSON.stringify({args: ['-e', script], command: process.execPath, outputs: ['frames']}))
+    const out = path.join(dir, 'frames-out')
+    const result = await batch(['--job', job, '--tasks', '1-9', '--per-task', '2', ...dealFlags(), '--out', out, '--json']).done
+    expect(result.status, result.stdout + result.stderr).toBe(0)
+    expect(result.envelope.data).toMatchObject({done: 5, failed: 0, out})
+    expect(result.envelope.data.tasks.map((t: {pulled: {files: number}}) => t.pulled.files)).toEqual([2, 2, 2, 2, 1])
+    expect(readdirSync(path.join(out, 'frames')).sort()).toEqual(Array.from({length: 9}, (_, i) => `frame-${i + 1}.txt`).sort())
+    for (let f = 1; f <= 9; f++) expect(readFileSync(path.join(out, 'frames', `frame-${f}.txt`), 'utf8')).toBe(`frame ${f}\n`)
+    expect(readdirSync(out)).toEqual(['frames']) // no part files left behind
+    const noOut = await batch(['--job', job, '--tasks', '1-9', ...dealFlags(), '--json']).done
+    expect(noOut.status).toBe(2)
+    expect(noOut.envelope.error).toMatchObject({code: 'USAGE', hint: expect.stringContaining('--out DIR')})
   })
 
   it('retries a task that fails on one agent on another deal, and a task that fails everywhere fails for good (exit 1)', async () => {

@@ -24,7 +24,7 @@ export default class ComputeBatch extends BaseCommand<typeof ComputeBatch> {
     tasks: Flags.string({description: 'Frames to render: FIRST-LAST (e.g. 1-240), or one frame', required: true}),
   }
 
-  public async run(): Promise<BatchReport> {
+  public async run(): Promise<BatchReport & {out: string | null}> {
     const {flags} = this
     const path = await import('node:path')
     const {parseTaskRange} = await import('../../lib/provider/task-range.js')
@@ -34,7 +34,7 @@ export default class ComputeBatch extends BaseCommand<typeof ComputeBatch> {
     const tasks = parseTaskRange(flags.tasks, flags['per-task'])
     const dealIds = [...new Set(flags.deal.map((d) => parseDealId(d)))]
     const spec = loadJobSpecFile(flags.job)
-    const outputs = (spec as {outputs?: unknown[]}).outputs ?? []
+    const outputs = spec.outputs ?? []
     if (outputs.length > 0 && !flags.out) throw (await import('../../lib/core/errors.js')).nectarError('USAGE', `${flags.job} declares outputs, but no --out directory was given for them.`, {hint: 'Pass --out DIR: every task’s outputs are pulled into it.'})
 
     const settings = this.settings()
@@ -67,7 +67,7 @@ export default class ComputeBatch extends BaseCommand<typeof ComputeBatch> {
           this.note(message)
         },
         onChange: ({done, failed, running}) => bar.update(done, [running > 0 ? `${running} running` : '', failed > 0 ? `${failed} failed` : ''].filter(Boolean).join(' · ')),
-        pull: undefined,
+        pull: outputs.length > 0 ? await this.pullStep(flags.out!) : undefined,
         spec,
         tasks,
       })
@@ -75,12 +75,26 @@ export default class ComputeBatch extends BaseCommand<typeof ComputeBatch> {
     } finally {
       await journal.close()
     }
-    if (!this.jsonEnabled()) await this.show(report)
+    if (!this.jsonEnabled()) await this.show(report, outputs.length > 0 ? flags.out : undefined)
     if (report.failed > 0) process.exitCode = 1
-    return report
+    return {...report, out: outputs.length > 0 ? path.resolve(flags.out!) : null}
   }
 
-  private async show(report: BatchReport): Promise<void> {
+  /**
+   * Each task's outputs into `outDir`, one pull at a time: the archives unpack into the same directory,
+   * and two unpacks making the same subdirectory at once would trip over each other.
+   */
+  private async pullStep(outDir: string): Promise<import('../../lib/provider/batch-scheduler.js').PullStep> {
+    const {pullResults} = await import('../../lib/provider/results.js')
+    let queue: Promise<unknown> = Promise.resolve()
+    return (target, jobId) => {
+      const pulled = queue.then(() => pullResults(target, jobId, {outDir}))
+      queue = pulled.catch(() => {})
+      return pulled
+    }
+  }
+
+  private async show(report: BatchReport, out?: string): Promise<void> {
     const {renderTable} = await import('../../lib/cli/render.js')
     this.log(
       renderTable(
@@ -93,6 +107,11 @@ export default class ComputeBatch extends BaseCommand<typeof ComputeBatch> {
     if (failed.length > 10) this.log(`… and ${failed.length - 10} more failed tasks (--json lists them all).`)
     const resumed = report.resumed > 0 ? ` (${report.resumed} from an earlier run)` : ''
     this.log(`${report.done} of ${report.total} tasks done${resumed}, ${report.failed} failed, in ${(report.wallMs / 1000).toFixed(1)} s.`)
+    if (out) {
+      const pulled = report.tasks.reduce((sum, t) => ({bytes: sum.bytes + (t.pulled?.bytes ?? 0), files: sum.files + (t.pulled?.files ?? 0)}), {bytes: 0, files: 0})
+      const {formatSize} = await import('../../lib/market/units.js')
+      this.log(`Outputs are in ${out}: ${pulled.files} file(s), ${formatSize(BigInt(pulled.bytes))}${report.resumed > 0 ? ' this run' : ''}.`)
+    }
     if (report.failed > 0) this.log(`Run the same command again to retry the failed tasks; the done ones are not redone.`)
   }
 }

@@ -202,6 +202,8 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
   pending.sort((a, b) => Number(Boolean(b.open)) - Number(Boolean(a.open)))
 
   let running = 0
+  /** Attempts not yet over: running, or pulling their outputs after freeing their slot. */
+  let active = 0
   let retries = 0
   let failed = 0
   let doneCount = resumed
@@ -261,10 +263,11 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
         progress = true
         d.running++
         running++
+        active++
         void attempt(t, d)
       }
     }
-    if (running === 0) {
+    if (active === 0) {
       if (pending.length > 0 && !fatal && !deals.some((d) => d.alive)) {
         for (const t of pending.splice(0)) finalFail(t, `no deal left to run it${t.lastError ? ` (last error: ${t.lastError})` : ''}`)
       }
@@ -289,6 +292,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
       attemptFailed(t, d, null, (error as Error).message, null)
     } finally {
       release()
+      active--
       schedule()
     }
   }
