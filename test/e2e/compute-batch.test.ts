@@ -102,6 +102,12 @@ describe('compute batch', () => {
       const i = deals.findIndex((d) => String(d) === t.dealId)
       expect(await stdoutOf(i, t.jobId)).toBe(`frames ${t.start}..${t.end}\n`)
     }
+    // Run again for a person: everything is found done (nothing starts), in a table that fits 80 columns.
+    const human = await startCli(['compute', 'batch', '--job', job, '--tasks', '1-23', '--per-task', '2', ...dealFlags()], {env: {...envFor(renter), COLUMNS: '80'}}).done
+    expect(human.status, human.stderr).toBe(0)
+    expect(human.stdout).toMatch(/^12 of 12 tasks done \(12 from an earlier run\), 0 failed, in \d+\.\d s\.$/m)
+    expect(human.stdout.split('\n').filter((l) => l.length > 80)).toEqual([])
+    expect(human.stdout).toContain(agents[1].url)
   })
 
   it('pulls every task’s declared outputs into one --out directory, and refuses a spec with outputs but no --out', async () => {
