@@ -187,6 +187,10 @@ describe('compute batch', () => {
         return false
       }
     }, 20_000, 'five tasks done')
+    // A second run of the same batch meanwhile is refused: one run at a time.
+    const second = await batch(args).done
+    expect(second.status).toBe(1)
+    expect(second.envelope.error).toMatchObject({code: 'RUN_LOCKED', hint: expect.stringContaining('--wait'), message: expect.stringContaining(`pid ${first.child.pid}`)})
     first.kill('SIGKILL')
     await first.done
     const finished = new Set(doneIn())

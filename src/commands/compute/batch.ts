@@ -22,6 +22,7 @@ export default class ComputeBatch extends BaseCommand<typeof ComputeBatch> {
     'per-task': Flags.integer({default: 1, description: 'Frames per task'}),
     slots: Flags.integer({description: 'Tasks at once per deal (default: the deal’s cpuCores)', max: 1024, min: 1}),
     tasks: Flags.string({description: 'Frames to render: FIRST-LAST (e.g. 1-240), or one frame', required: true}),
+    wait: Flags.boolean({description: 'When another run of the same batch is going, wait for it to finish instead of refusing'}),
   }
 
   public async run(): Promise<BatchReport & {out: string | null}> {
@@ -50,7 +51,7 @@ export default class ComputeBatch extends BaseCommand<typeof ComputeBatch> {
     const {BatchJournal, batchJournalFile} = await import('../../lib/provider/batch-journal.js')
     const identity = {chainId: settings.network.chainId, deals: dealIds, perTask: flags['per-task'], signer: signer.address, spec, tasks: `${tasks[0].start}-${tasks.at(-1)!.end}`}
     const file = flags.journal ?? batchJournalFile(path.join(this.dataDir, 'journals'), identity)
-    const journal = await BatchJournal.open(file, identity, tasks)
+    const journal = await BatchJournal.open(file, identity, tasks, {wait: flags.wait})
     this.onInterruptTell(['Jobs already started keep running on their agents.', 'Run the same command again: finished tasks are not redone, and started ones are followed again.'])
     const tty = Boolean(process.stderr.isTTY) && !this.jsonEnabled()
     const {runBatch} = await import('../../lib/provider/batch-scheduler.js')

@@ -80,11 +80,11 @@ export class BatchJournal {
 
   /**
    * Opens (or creates) the journal at `file` and takes its lock (another run of the same batch holds
-   * it: refused, naming its pid). A journal of another batch is refused before anything is written.
+   * it: refused, naming its pid; or, with `wait`, waited for). A journal of another batch is refused before anything is written.
    */
-  static async open(file: string, id: BatchIdentity, tasks: readonly TaskRange[]): Promise<BatchJournal> {
+  static async open(file: string, id: BatchIdentity, tasks: readonly TaskRange[], {wait = false} = {}): Promise<BatchJournal> {
     mkdirSync(path.dirname(file), {mode: 0o700, recursive: true})
-    const lock = await acquireRunLock(`${file}.lock`, {what: 'this batch'})
+    const lock = await acquireRunLock(`${file}.lock`, {wait, what: 'this batch'})
     try {
       const journal = new Journal<BatchRecord>(file)
       const records = journal.read()
