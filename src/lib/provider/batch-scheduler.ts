@@ -4,6 +4,9 @@
 // tried again on another deal, up to a bound; an agent that stops answering is taken out of rotation
 // and its tasks go elsewhere. Everything that happens is journaled (batch-journal.ts) before the run
 // relies on it, so a killed batch run again redoes no finished task.
+import http from 'node:http'
+import https from 'node:https'
+
 import {type NectarError} from '../core/errors.js'
 import {now} from '../chain/journal.js'
 import {type BatchJournal, type BatchRecord, type TaskHistory} from './batch-journal.js'
@@ -145,14 +148,18 @@ interface DealState extends DealReport {
 }
 
 /** The agent answers GET /status within `timeoutMs` (the open endpoint: no signature needed). */
-async function agentAnswers(endpoint: string, timeoutMs = 1500): Promise<boolean> {
-  try {
-    const response = await fetch(`${endpoint}/status`, {signal: AbortSignal.timeout(timeoutMs)})
-    await response.arrayBuffer()
-    return response.ok
-  } catch {
-    return false
-  }
+function agentAnswers(endpoint: string, timeoutMs = 1500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const url = new URL(`${endpoint}/status`)
+    // A connection of its own, closed after the answer: nothing kept alive past the batch.
+    const request = (url.protocol === 'https:' ? https : http).get(url, {agent: false, timeout: timeoutMs}, (response) => {
+      response.resume()
+      response.on('end', () => resolve(response.statusCode === 200))
+      response.on('error', () => resolve(false))
+    })
+    request.on('timeout', () => request.destroy())
+    request.on('error', () => resolve(false))
+  })
 }
 
 /** An agent's refusal that will not change on a retry (not the renter's, closed, unfunded, a spec it cannot run). */
