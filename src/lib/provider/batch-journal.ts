@@ -4,7 +4,7 @@
 // and a task as done only once its outputs are home; a run killed at any point (SIGKILL included),
 // then run again with the same arguments, redoes no task journaled done and follows again the jobs it
 // had started rather than starting them anew.
-import {mkdirSync} from 'node:fs'
+import {mkdirSync, readFileSync, truncateSync} from 'node:fs'
 import {type FileHandle, open} from 'node:fs/promises'
 import path from 'node:path'
 
@@ -86,6 +86,7 @@ export class BatchJournal {
     mkdirSync(path.dirname(file), {mode: 0o700, recursive: true})
     const lock = await acquireRunLock(`${file}.lock`, {wait, what: 'this batch'})
     try {
+      dropTornLine(file)
       const journal = new Journal<BatchRecord>(file)
       const records = journal.read()
       const key = batchKey(id)
@@ -140,6 +141,26 @@ export class BatchJournal {
       this.lock.release()
     }
   }
+}
+
+/**
+ * A line cut short by a killed run was never durable: it is cut off, so that it does not end up in the
+ * middle of the journal once this run appends (where reading it again would be an error).
+ */
+function dropTornLine(file: string): void {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch {
+    return
+  }
+  if (text === '' || text.endsWith('\n')) return
+  const cut = text.lastIndexOf('\n') + 1
+  try {
+    JSON.parse(text.slice(cut))
+    return // whole, only its newline is missing: the journal adds it
+  } catch {}
+  truncateSync(file, Buffer.byteLength(text.slice(0, cut)))
 }
 
 /** Each task's history from the records (tasks the journal does not name have none). */

@@ -142,10 +142,16 @@ interface DealState extends DealReport {
   gone: Promise<never>
   id: string
   kill: (reason: string) => void
+  /** Times it came back into rotation after its agent stopped answering. */
+  returns: number
   running: number
   strikes: number
   target: AgentTarget
 }
+
+/** How often an agent that stopped answering is asked again, and how many times it may come back. */
+const RETURN_PROBE_MS = 2000
+const MAX_RETURNS = 2
 
 /** The agent answers GET /status within `timeoutMs` (the open endpoint: no signature needed). */
 function agentAnswers(endpoint: string, timeoutMs = 1500): Promise<boolean> {
@@ -180,12 +186,16 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
   const started = Date.now()
   const {journal, maxAttempts} = options
   const deadAfterMs = options.deadAfterMs ?? 3000
-  const deals: DealState[] = options.deals.map((d) => {
+  /** A deal's `gone`: a promise that rejects when it is taken out of rotation (made again if it comes back). */
+  const arm = (d: Omit<DealState, 'gone' | 'kill'> & Partial<DealState>): DealState => {
     let kill!: (reason: string) => void
     const gone = new Promise<never>((_, reject) => (kill = (reason) => reject(new Error(reason))))
     gone.catch(() => {})
-    return {alive: true, dealId: d.dealId, endpoint: d.target.endpoint, failedAttempts: 0, gone, id: d.dealId.toString(), jobsStarted: 0, kill, out: null, running: 0, slots: Math.max(1, d.slots), strikes: 0, target: d.target, tasksDone: 0}
-  })
+    return Object.assign(d, {gone, kill})
+  }
+  const deals: DealState[] = options.deals.map((d) =>
+    arm({alive: true, dealId: d.dealId, endpoint: d.target.endpoint, failedAttempts: 0, id: d.dealId.toString(), jobsStarted: 0, out: null, returns: 0, running: 0, slots: Math.max(1, d.slots), strikes: 0, target: d.target, tasksDone: 0}),
+  )
   const results = new Map<string, TaskResult>()
   const pending: TaskState[] = []
   let resumed = 0
@@ -226,6 +236,31 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
     d.kill(reason)
     const others = deals.filter((x) => x.alive).map((x) => x.id)
     options.note?.(`Deal ${d.id} is out of rotation: ${reason}.${d.running > 0 ? ` Its ${d.running} running task(s) go to ${others.length > 0 ? `deal ${others.join(', ')}` : 'no other deal: none is left'}.` : ''}`)
+  }
+
+  /**
+   * An agent that stopped answering (not one that refused): asked again every few seconds while the
+   * batch runs, and back in rotation if it answers (an agent restarted, a network blip), at most twice.
+   */
+  let over = false
+  const lost = (d: DealState, reason: string) => {
+    if (!d.alive) return
+    takeOut(d, reason)
+    if (d.returns >= MAX_RETURNS) return
+    const timer = setInterval(() => {
+      if (over) return clearInterval(timer)
+      void agentAnswers(d.endpoint).then((up) => {
+        if (!up || over || d.alive) return
+        clearInterval(timer)
+        arm(d)
+        d.alive = true
+        d.out = null
+        d.returns++
+        options.note?.(`Deal ${d.id}'s agent answers again: it is back in rotation.`)
+        schedule()
+      })
+    }, RETURN_PROBE_MS)
+    timer.unref()
   }
 
   const finalFail = (t: TaskState, error: string) => {
@@ -331,7 +366,8 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
         const code = (error as NectarError).code
         if (status !== undefined || code === 'AGENT_UNREACHABLE') {
           // The deal, not the task: it goes out of rotation, and the task's try does not count.
-          takeOut(d, code === 'AGENT_UNREACHABLE' ? `its agent at ${d.endpoint} does not answer` : (error as Error).message.replace(/\.$/, ''))
+          if (code === 'AGENT_UNREACHABLE') lost(d, `its agent at ${d.endpoint} does not answer`)
+          else takeOut(d, (error as Error).message.replace(/\.$/, ''))
           t.runAttempts--
           t.attempts--
           t.tried.add(d.id)
@@ -357,7 +393,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
         jobId,
         onReconnect: (n) => {
           // A dropped stream: if the agent itself is gone, say so at once rather than after the reconnect window.
-          if (n === 1) void agentAnswers(d.endpoint).then((up) => up || takeOut(d, `its agent at ${d.endpoint} stopped answering`))
+          if (n === 1) void agentAnswers(d.endpoint).then((up) => up || lost(d, `its agent at ${d.endpoint} stopped answering`))
         },
         onRecords: (records) => {
           for (const r of records) stderrTail = (stderrTail + recordBytes(r).toString('utf8')).slice(-400)
@@ -374,7 +410,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
         pending.unshift(t)
         return
       }
-      if (d.alive && !(await agentAnswers(d.endpoint))) takeOut(d, `its agent at ${d.endpoint} stopped answering`)
+      if (d.alive && !(await agentAnswers(d.endpoint))) lost(d, `its agent at ${d.endpoint} stopped answering`)
       attemptFailed(t, d, jobId, reason, null)
       return
     }
@@ -394,7 +430,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
       try {
         pulled = await options.pull(d.target, jobId, t.range)
       } catch (error) {
-        if (d.alive && !(await agentAnswers(d.endpoint))) takeOut(d, `its agent at ${d.endpoint} stopped answering`)
+        if (d.alive && !(await agentAnswers(d.endpoint))) lost(d, `its agent at ${d.endpoint} stopped answering`)
         attemptFailed(t, d, jobId, `its outputs could not be pulled: ${(error as Error).message}`, 0)
         return
       }
@@ -407,6 +443,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
 
   schedule()
   await finished
+  over = true
   if (!fatal && failed === 0) record({at: now(), type: 'complete'})
   await journal.flush().catch((error: Error) => (fatal ??= error))
   if (fatal) throw fatal
