@@ -8,6 +8,7 @@ import http from 'node:http'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import {Readable} from 'node:stream'
 
 import * as tar from 'tar-stream'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -31,7 +32,7 @@ let agent: Agent
 let server: RunningServer
 let dataDir: string
 let work: string
-/** Body bytes the agent's sockets received past the request heads, per connection, in order. */
+/** Bytes the agent received past the first request head of each connection (the tests' requests use one connection each). */
 let received = 0
 
 const LIMIT = 4 * 2 ** 20
@@ -62,7 +63,7 @@ async function putRaw(body: Buffer, signedSha = sha(body)): Promise<{code?: stri
   const p = `/deals/${dealId}/uploads/${signedSha}`
   const headers = await signRequest(renter.account, {bodyHash: `0x${signedSha}`, chainId: 31337, dealId, method: 'PUT', path: p})
   return new Promise((resolve, reject) => {
-    const req = http.request(server.url + p, {headers: {...headers, 'content-length': body.length}, method: 'PUT'}, (res) => {
+    const req = http.request(server.url + p, {agent: false, headers: {...headers, 'content-length': body.length}, method: 'PUT'}, (res) => {
       let text = ''
       res.on('data', (c) => (text += c))
       res.on('end', () => resolve({code: (JSON.parse(text) as {error?: {code: string}}).error?.code, status: res.statusCode!}))
@@ -162,16 +163,41 @@ describe('uploads', () => {
     const script = 'const fs=require("fs"),c=require("crypto");console.log(c.createHash("sha256").update(fs.readFileSync("data/nested/big.bin")).digest("hex"), fs.readFileSync("scene.txt","utf8").trim(), fs.readlinkSync("data/link"), fs.readFileSync("data/link","utf8").trim())'
     const job = await startJob(target(), {args: ['-e', script], command: node, upload: {sha256: upload.sha256, size: upload.bytes}})
     expect((await output(job.id)).stdout).toBe(`${sha(big)} scene notes.txt notes\n`)
+    // Each upload serves one job: the next one sends it again (and the agent takes it again).
+    await expect(startJob(target(), {command: 'true', upload: {sha256: upload.sha256, size: upload.bytes}})).rejects.toMatchObject({code: 'UPLOAD_MISSING'})
+    expect(await sendUpload(target(), upload)).toMatchObject({sent: upload.bytes, stored: false})
   })
 
   it('refuses a body that is not the archive its hash was signed for, and keeps nothing', async () => {
     const body = await rawTar([{content: 'hello', name: 'a.txt'}])
     const claimed = sha(Buffer.from('something else'))
     expect(await putRaw(body, claimed)).toMatchObject({code: 'UPLOAD_HASH_MISMATCH', status: 400})
-    expect(existsSync(path.join(dataDir, 'deals', String(dealId), 'uploads', `${claimed}.tar`))).toBe(false)
+    expect(existsSync(path.join(dataDir, 'deals', String(dealId), 'uploads', claimed))).toBe(false)
     expect(readdirSync(path.join(dataDir, 'deals', String(dealId), 'uploads')).filter((f) => f.includes('.part'))).toEqual([])
     // A job naming an upload the agent does not hold does not start.
     await expect(startJob(target(), {command: 'true', upload: {sha256: claimed, size: body.length}})).rejects.toMatchObject({code: 'UPLOAD_MISSING'})
+  })
+
+  it('drops an upload cut midway: nothing kept, its staging dir removed, and the same upload then goes through', async () => {
+    const body = await rawTar([{content: 'y'.repeat(2 ** 20), name: 'cut.bin'}])
+    const p = `/deals/${dealId}/uploads/${sha(body)}`
+    const headers = await signRequest(renter.account, {bodyHash: `0x${sha(body)}`, chainId: 31337, dealId, method: 'PUT', path: p})
+    await new Promise<void>((resolve) => {
+      const req = http.request(server.url + p, {agent: false, headers: {...headers, 'content-length': body.length, expect: '100-continue'}, method: 'PUT'})
+      req.on('continue', () => {
+        req.write(body.subarray(0, 600_000), () => setTimeout(() => {
+          req.destroy()
+          resolve()
+        }, 100))
+      })
+      req.on('error', () => {})
+      req.flushHeaders()
+    })
+    const uploads = path.join(dataDir, 'deals', String(dealId), 'uploads')
+    const left = () => readdirSync(uploads).filter((f) => f.startsWith(sha(body)))
+    for (let i = 0; i < 50 && left().length > 0; i++) await new Promise((r) => setTimeout(r, 100))
+    expect(left()).toEqual([])
+    expect(await sendUpload(target(), {bytes: body.length, roots: [], sha256: sha(body)}, {body: () => Readable.from([body])})).toMatchObject({stored: false})
   })
 
   it('refuses an upload over the provider’s limit before its body is sent (the agent receives 0 body bytes)', async () => {
@@ -187,7 +213,7 @@ describe('uploads', () => {
     const headers = await signRequest(renter.account, {bodyHash: `0x${upload.sha256}`, chainId: 31337, dealId, method: 'PUT', path: p})
     const wire = await new Promise<{continued: boolean; status: number}>((resolve, reject) => {
       let continued = false
-      const req = http.request(server.url + p, {headers: {...headers, 'content-length': upload.bytes, expect: '100-continue'}, method: 'PUT'})
+      const req = http.request(server.url + p, {agent: false, headers: {...headers, 'content-length': upload.bytes, expect: '100-continue'}, method: 'PUT'})
       req.on('continue', () => (continued = true))
       req.on('response', (res) => {
         res.resume()
@@ -209,14 +235,16 @@ describe('uploads', () => {
     ['a symlink then a write through it', [{linkname: '.', name: 'loop', type: 'symlink'}, {linkname: 'loop/..', name: 'up', type: 'symlink'}, {content: 'x', name: 'up/escaped-through.txt'}], 'symlink'],
     ['a device', [{name: 'dev', type: 'character-device'}], 'character-device'],
     ['a fifo', [{name: 'pipe', type: 'fifo'}], 'fifo'],
-  ] as Array<[string, Array<{content?: string} & tar.Headers>, string]>)('refuses an archive with %s: the job does not start and nothing is written outside', async (_what, entries, why) => {
+  ] as Array<[string, Array<{content?: string} & tar.Headers>, string]>)('refuses an archive with %s as it arrives: nothing is kept, no job can start on it, nothing is written outside', async (_what, entries, why) => {
     const body = await rawTar([{content: 'fine', name: 'ok.txt'}, ...entries])
-    expect(await putRaw(body)).toMatchObject({status: 201})
     const jobsDir = path.join(dataDir, 'deals', String(dealId), 'jobs')
     const jobCount = () => (existsSync(jobsDir) ? readdirSync(jobsDir).length : 0)
     const jobsBefore = jobCount()
-    const error = await startJob(target(), {command: 'true', upload: {sha256: sha(body), size: body.length}}).catch((e) => e)
-    expect(error).toMatchObject({code: 'UNSAFE_ARCHIVE', message: expect.stringContaining(why)})
+    const error = await sendUpload(target(), {bytes: body.length, roots: [], sha256: sha(body)}, {body: () => Readable.from([body])}).catch((e) => e)
+    expect(error).toMatchObject({code: 'UNSAFE_ARCHIVE', kind: 'usage', message: expect.stringContaining(why)})
+    const uploads = path.join(dataDir, 'deals', String(dealId), 'uploads')
+    expect(readdirSync(uploads).filter((f) => f.startsWith(sha(body)))).toEqual([])
+    await expect(startJob(target(), {command: 'true', upload: {sha256: sha(body), size: body.length}})).rejects.toMatchObject({code: 'UPLOAD_MISSING'})
     // No job (its directory removed), and nothing next to or above the job dirs.
     expect(jobCount()).toBe(jobsBefore)
     for (const name of ['escaped-dotdot.txt', 'escaped-link', 'escaped-through.txt']) {

@@ -3,7 +3,7 @@
 // `nectar compute …`, real HTTP, real deals on the test anvil, jobs in the local/busybox image.
 // Without an engine these tests are SKIPPED with a notice; with NECTAR_REQUIRE_CONTAINERS=1 a missing
 // engine fails the run.
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -249,4 +249,21 @@ describe.skipIf(Boolean(engineProblem) && !required)('container executor, end to
     agent.child.kill('SIGTERM')
     expect((await agent.child.done).status).toBe(0)
   }, 120_000)
+
+  it('a container job sees its upload in /work and its outputs come home byte-exact with compute pull', async () => {
+    const agent = await startAgent(0)
+    try {
+      mkdirSync(path.join(dir, 'in/sub'), {recursive: true})
+      writeFileSync(path.join(dir, 'in/sub/data.txt'), 'from the renter\n')
+      const job = jobFile('cat in/sub/data.txt; mkdir out; cat in/sub/data.txt in/sub/data.txt > out/twice.txt; echo made > out/note', {outputs: ['out']})
+      const r = await nectar(['compute', 'run', String(dealId), '--job', job, '--upload', path.join(dir, 'in'), '--follow', '--pull', path.join(dir, 'home'), '--endpoint', agent.url]).done
+      expect(r.status, r.stdout + r.stderr + agent.stderr()).toBe(0)
+      expect(r.stdout).toBe('from the renter\n')
+      expect(readFileSync(path.join(dir, 'home/out/twice.txt'), 'utf8')).toBe('from the renter\nfrom the renter\n')
+      expect(readFileSync(path.join(dir, 'home/out/note'), 'utf8')).toBe('made\n')
+    } finally {
+      agent.child.kill('SIGTERM')
+      await agent.child.done
+    }
+  }, 60_000)
 })

@@ -326,9 +326,19 @@ export class Agent {
         store.end()
         this.touchIdle(live)
         this.options.log?.(`Job ${state.dealId}/${state.id} ${state.status}${reason ? ` (${reason})` : ''}, exit ${jobExitStatus(state)}.`)
+        if ((state.spec.outputs?.length ?? 0) > 0 && !this.stopping) this.packResults(state)
       },
       onOutput: (stream, bytes) => store.append(stream, bytes),
     }
+  }
+
+  /** Packs a job's outputs once it ended, so the first pull finds the archive ready (a pull meanwhile waits for it). */
+  private packResults(state: JobState): void {
+    const started = Date.now()
+    this.files.results(this.jobDir(state.dealId, state.id), state.spec.outputs ?? []).then(
+      (archive) => this.options.log?.(`Job ${state.dealId}/${state.id}: packed its outputs (${archive.files} files, ${formatSize(BigInt(archive.bytes))}) in ${((Date.now() - started) / 1000).toFixed(1)} s.`),
+      (error: Error) => this.options.log?.(`Job ${state.dealId}/${state.id}: packing its outputs failed (retried at the first pull): ${error.message}`),
+    )
   }
 
   private save(state: JobState): void {
@@ -504,10 +514,10 @@ export class Agent {
 
   /**
    * Starts a job for a deal (the caller has checked the consumer and the deal); returns its state. A
-   * job with an upload gets it unpacked into its work dir first: a missing or unsafe archive refuses
-   * the job (JobFilesError / UnsafeArchiveError) and leaves nothing of it behind.
+   * job with an upload takes its checked, unpacked files as its work dir first: a missing upload
+   * refuses the job (JobFilesError) and leaves nothing of it behind.
    */
-  async startJob(dealId: bigint, consumer: Address, spec: JobSpec, dealInfo?: DealInfo): Promise<JobState> {
+  startJob(dealId: bigint, consumer: Address, spec: JobSpec, dealInfo?: DealInfo): JobState {
     if (this.stopping) throw new Error('the agent is shutting down')
     const deal = dealId.toString()
     const id = this.nextJobId(deal)
@@ -515,8 +525,8 @@ export class Agent {
     mkdirSync(dir, {mode: 0o700, recursive: true})
     if (spec.upload) {
       try {
-        const unpacked = await this.files.unpackUpload(deal, spec.upload.sha256, path.join(dir, 'work'))
-        this.options.log?.(`Job ${deal}/${id}: unpacked upload ${spec.upload.sha256.slice(0, 12)}… (${unpacked.files} files, ${formatSize(BigInt(unpacked.bytes))}).`)
+        const unpacked = this.files.takeUpload(deal, spec.upload.sha256, path.join(dir, 'work'))
+        this.options.log?.(`Job ${deal}/${id}: took upload ${spec.upload.sha256.slice(0, 12)}… (${unpacked.files} files, ${formatSize(BigInt(unpacked.bytes))}).`)
       } catch (error) {
         rmSync(dir, {force: true, recursive: true})
         throw error

@@ -8,7 +8,7 @@
 import {createHash} from 'node:crypto'
 import {constants, createReadStream, promises as fs} from 'node:fs'
 import path from 'node:path'
-import {type Readable, Transform, Writable} from 'node:stream'
+import {PassThrough, type Readable, Transform, Writable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
 import * as tar from 'tar-stream'
@@ -260,4 +260,49 @@ export async function unpackTar(source: Readable, dir: string): Promise<UnpackRe
     }
   }
   return {bytes, files: files.size}
+}
+
+/**
+ * A pass-through stream that also unpacks what flows through it into `dir` (unpackTar's checks), at
+ * the pace of the slower of the two. `result` settles once the stream ended and the unpacker
+ * finished; an unsafe entry fails the stream too, with the UnsafeArchiveError.
+ */
+export function unpackingTee(dir: string): {result: Promise<UnpackResult>; stream: Transform} {
+  const feed = new PassThrough({highWaterMark: 1 << 20})
+  const stream = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      if (feed.write(chunk)) cb(null, chunk)
+      else feed.once('drain', () => cb(null, chunk))
+    },
+    flush(cb) {
+      feed.end()
+      cb()
+    },
+  })
+  const result = unpackTar(feed, dir)
+  result.catch((error: Error) => stream.destroy(error))
+  stream.on('close', () => {
+    if (!stream.writableFinished) feed.destroy(new Error('the archive was cut short'))
+  })
+  return {result, stream}
+}
+
+/**
+ * Moves what the directory `from` holds into the directory `to`, entry by entry: a file or link
+ * replaces what is there (never followed), a directory merges into a directory, and nothing is
+ * moved through a symlink. Used to put a checked download in place.
+ */
+export async function moveInto(from: string, to: string): Promise<void> {
+  for (const name of await fs.readdir(from)) {
+    const src = path.join(from, name)
+    const dst = path.join(to, name)
+    const [s, d] = await Promise.all([fs.lstat(src), fs.lstat(dst).catch(() => undefined)])
+    if (s.isDirectory() && d?.isDirectory()) {
+      await moveInto(src, dst)
+      continue
+    }
+    if (d?.isDirectory()) throw new UnsafeArchiveError(`entry ${JSON.stringify(name)} would replace the directory ${dst}`)
+    if (s.isDirectory() && d) await fs.unlink(dst)
+    await fs.rename(src, dst)
+  }
 }

@@ -1,19 +1,21 @@
 // The agent's side of a job's inputs and results, on disk in the data dir:
-//   deals/<deal>/uploads/<sha256>.tar      an upload, kept once its hash checked (reused by later jobs)
+//   deals/<deal>/uploads/<sha256>/          an upload, unpacked, kept once its hash checked, until a job takes it
 //   deals/<deal>/jobs/<job>/work/          the job's work dir (the upload is unpacked there first)
 //   deals/<deal>/jobs/<job>/results/<k>.tar  the job's outputs, packed once per set of paths
-// An upload streams to a part file while it is hashed; only a complete file whose sha256 is the
-// signed one is kept. A deal's uploads together stay under the provider's limit (the oldest unused
-// ones make room). Results are packed on the first pull after the job ends and then served from the
-// stored file, so a cut pull resumes with a Range request against the same bytes (the ETag is their
+// An upload is unpacked (safely) into a staging directory while it arrives and is hashed; it is
+// kept only when it is complete and its sha256 is the signed one, until the job that names it takes
+// it over by a rename. An unsafe archive is refused while it arrives. A deal's waiting uploads stay
+// under the provider's limit (the oldest unused ones make room). A job's outputs are packed once
+// when it ends (or at the first pull, for another set of paths) and then served from the stored
+// file, so a cut pull resumes with a Range request against the same bytes (the ETag is their
 // sha256). Everything of a deal is deleted once it has been closed for longer than the retention.
 import {createHash, randomBytes} from 'node:crypto'
-import {createReadStream, createWriteStream, existsSync, mkdirSync, promises as fs, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {createWriteStream, existsSync, mkdirSync, promises as fs, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
-import {type Readable, Transform} from 'node:stream'
+import {type Readable, Transform, Writable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
-import {packTar, type PackRoot, unpackTar, type UnpackResult} from './archive.js'
+import {packTar, type PackRoot, unpackingTee, type UnpackResult} from './archive.js'
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 2 * 2 ** 30
 export const DEFAULT_RESULTS_RETENTION_MS = 7 * 24 * 3600 * 1000
@@ -68,32 +70,36 @@ export class JobFiles {
     return path.join(this.dataDir, 'deals', dealId, 'uploads')
   }
 
-  uploadFile(dealId: string, sha256: string): string {
+  /** Where a checked upload waits, unpacked, for the job that names it (and its sizes beside it, .json). */
+  uploadDir(dealId: string, sha256: string): string {
     if (!isSha256(sha256)) throw new JobFilesError(400, 'INVALID_UPLOAD', `${JSON.stringify(sha256)} is not a sha256 in hex.`)
-    return path.join(this.uploadsDir(dealId), `${sha256}.tar`)
+    return path.join(this.uploadsDir(dealId), sha256)
   }
 
   hasUpload(dealId: string, sha256: string): boolean {
-    return existsSync(this.uploadFile(dealId, sha256))
+    const dir = this.uploadDir(dealId, sha256)
+    return existsSync(`${dir}.json`) && existsSync(dir)
   }
 
-  /** The stored uploads of a deal, oldest use first. */
-  private stored(dealId: string): Array<{bytes: number; file: string; usedAt: number}> {
+  /** The uploads of a deal waiting for a job, oldest first, with their archive sizes. */
+  private stored(dealId: string): Array<{bytes: number; dir: string; at: number}> {
     const dir = this.uploadsDir(dealId)
     if (!existsSync(dir)) return []
     return readdirSync(dir)
-      .filter((name) => name.endsWith('.tar'))
+      .filter((name) => name.endsWith('.json'))
       .map((name) => {
-        const stat = statSync(path.join(dir, name))
-        return {bytes: stat.size, file: path.join(dir, name), usedAt: stat.mtimeMs}
+        const file = path.join(dir, name)
+        const bytes = Number((JSON.parse(readFileSync(file, 'utf8')) as {archiveBytes?: number}).archiveBytes) || 0
+        return {at: statSync(file).mtimeMs, bytes, dir: file.slice(0, -'.json'.length)}
       })
-      .sort((a, b) => a.usedAt - b.usedAt)
+      .sort((a, b) => a.at - b.at)
   }
 
   /**
    * Makes room for an upload of `length` bytes before its body is read: refused (413) when it alone
-   * is over the limit, or when the uploads in flight leave no room; else the oldest stored uploads of
-   * the deal are deleted until it fits. Returns a release function (call it when the upload ends).
+   * is over the limit, or when the uploads in flight leave no room; else the oldest uploads of the
+   * deal still waiting for a job are deleted until it fits. Returns a release function (call it when
+   * the upload ends).
    */
   reserve(dealId: string, length: number): () => void {
     const limit = this.maxUploadBytes
@@ -105,9 +111,10 @@ export class JobFiles {
     for (const s of stored) total += s.bytes
     for (const s of stored) {
       if (total <= limit) break
-      rmSync(s.file, {force: true})
+      rmSync(`${s.dir}.json`, {force: true})
+      rmSync(s.dir, {force: true, recursive: true})
       total -= s.bytes
-      this.log?.(`Deleted upload ${path.basename(s.file)} of deal ${dealId} to make room (per-deal limit ${limit} bytes).`)
+      this.log?.(`Deleted upload ${path.basename(s.dir)} of deal ${dealId}, which no job took, to make room (per-deal limit ${limit} bytes).`)
     }
     this.inFlight.set(dealId, flying + length)
     let released = false
@@ -121,13 +128,15 @@ export class JobFiles {
   }
 
   /**
-   * Streams an upload's body to a part file while hashing it; keeps it only when it has the declared
-   * length and the signed sha256 (else 400 UPLOAD_HASH_MISMATCH, nothing kept).
+   * Unpacks an upload's body as it arrives (unpackTar's checks: an unsafe entry stops it at once)
+   * into a staging directory while hashing it; keeps it only when it has the declared length and the
+   * signed sha256 (else 400 UPLOAD_HASH_MISMATCH, nothing kept). The archive itself is not stored:
+   * writing it too would double the disk traffic of an upload.
    */
   async receiveUpload(dealId: string, sha256: string, length: number, body: Readable): Promise<{bytes: number}> {
-    const file = this.uploadFile(dealId, sha256)
-    mkdirSync(path.dirname(file), {mode: 0o700, recursive: true})
-    const part = `${file}.part-${randomBytes(4).toString('hex')}`
+    const dir = this.uploadDir(dealId, sha256)
+    mkdirSync(path.dirname(dir), {mode: 0o700, recursive: true})
+    const staging = `${dir}.part-${randomBytes(4).toString('hex')}`
     const hash = createHash('sha256')
     let bytes = 0
     const meter = new Transform({
@@ -137,26 +146,41 @@ export class JobFiles {
         cb(null, chunk)
       },
     })
+    const tee = unpackingTee(staging)
+    const drop = new Writable({
+      write(_chunk, _enc, cb) {
+        cb()
+      },
+    })
     try {
-      await pipeline(body, meter, createWriteStream(part, {mode: 0o600}))
+      await pipeline(body, meter, tee.stream, drop)
+      const counts = await tee.result
       if (bytes !== length) throw new JobFilesError(400, 'UPLOAD_INCOMPLETE', `The upload ended after ${bytes} of its ${length} bytes.`)
       const got = hash.digest('hex')
-      if (got !== sha256) throw new JobFilesError(400, 'UPLOAD_HASH_MISMATCH', `The upload's sha256 is ${got}, not the ${sha256} it was signed with; nothing was kept.`)
-      renameSync(part, file)
+      if (got !== sha256) throw new JobFilesError(400, 'UPLOAD_HASH_MISMATCH', `The upload's sha256 is ${got}, not the ${sha256} it was signed with (did a file change while it was sent?); nothing was kept.`)
+      rmSync(dir, {force: true, recursive: true})
+      renameSync(staging, dir)
+      writeFileSync(`${dir}.json`, JSON.stringify({...counts, archiveBytes: bytes}))
       return {bytes}
     } catch (error) {
-      rmSync(part, {force: true})
+      await tee.result.catch(() => {})
+      rmSync(staging, {force: true, recursive: true})
       throw error
     }
   }
 
-  /** Unpacks a stored upload into a job's work dir (refusing unsafe entries); 409 when it is not stored. */
-  async unpackUpload(dealId: string, sha256: string, workDir: string): Promise<UnpackResult> {
-    const file = this.uploadFile(dealId, sha256)
-    if (!existsSync(file)) throw new JobFilesError(409, 'UPLOAD_MISSING', `This agent holds no upload ${sha256} for deal ${dealId} (never sent, or deleted to make room).`)
-    const now = new Date()
-    await fs.utimes(file, now, now) // the most recently used stays longest
-    return unpackTar(createReadStream(file, {highWaterMark: 1 << 20}), workDir)
+  /**
+   * Gives a checked upload to a job: its unpacked files become the job's work dir (a rename). Each
+   * upload serves one job; 409 UPLOAD_MISSING when the agent holds none (never sent, taken by an
+   * earlier job, or deleted to make room): the renter's CLI sends it again for each job.
+   */
+  takeUpload(dealId: string, sha256: string, workDir: string): UnpackResult {
+    const dir = this.uploadDir(dealId, sha256)
+    if (!this.hasUpload(dealId, sha256)) throw new JobFilesError(409, 'UPLOAD_MISSING', `This agent holds no upload ${sha256} for deal ${dealId} (never sent, taken by an earlier job, or deleted to make room).`)
+    const counts = JSON.parse(readFileSync(`${dir}.json`, 'utf8')) as UnpackResult
+    rmSync(`${dir}.json`, {force: true})
+    renameSync(dir, workDir)
+    return {bytes: counts.bytes, files: counts.files}
   }
 
   /**

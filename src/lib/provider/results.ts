@@ -2,7 +2,9 @@
 // (ETag = its sha256); the pull keeps what it received in a part file in the output directory and,
 // after a cut connection, asks for the rest with `Range: bytes=N-` + `If-Range: ETAG` (here, a few
 // times with backoff; and on the next run of the same pull). Only a complete archive whose sha256 is
-// the ETag is unpacked, safely (archive.ts), into the output directory.
+// the ETag is unpacked, safely (archive.ts), into the output directory. A download that runs through
+// in one go is hashed and unpacked (into a staging directory) as it arrives, and moved in place once
+// its hash checks; a resumed one is hashed and unpacked from the part file at the end.
 import {createHash} from 'node:crypto'
 import {createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import http from 'node:http'
@@ -12,7 +14,7 @@ import {Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
 import {nectarError} from '../core/errors.js'
-import {UnsafeArchiveError, unpackTar} from './archive.js'
+import {moveInto, UnsafeArchiveError, unpackingTee, unpackTar} from './archive.js'
 import {signRequest} from './auth.js'
 import {type AgentTarget, agentError, readAll, unreachableHint} from './client.js'
 
@@ -39,7 +41,13 @@ class Broke extends Error {}
 function partFiles(target: AgentTarget, jobId: string, outDir: string, paths: string[]) {
   const key = paths.length === 0 ? 'all' : createHash('sha256').update(JSON.stringify([...paths].sort())).digest('hex').slice(0, 12)
   const base = path.join(outDir, `.nectar-pull-${target.dealId}-${jobId}-${key}`)
-  return {meta: `${base}.json`, part: `${base}.tar.part`}
+  return {meta: `${base}.json`, part: `${base}.tar.part`, staging: `${base}.d`}
+}
+
+/** A download that ran through in one go: its hash, and its files unpacked in the staging dir. */
+interface Streamed {
+  sha256: string
+  unpacked: PullResult
 }
 
 /**
@@ -50,7 +58,7 @@ export async function pullResults(target: AgentTarget, jobId: string, options: P
   const paths = options.paths ?? []
   const outDir = path.resolve(options.outDir)
   mkdirSync(outDir, {recursive: true})
-  const {meta, part} = partFiles(target, jobId, outDir, paths)
+  const {meta, part, staging} = partFiles(target, jobId, outDir, paths)
   const query = new URLSearchParams()
   for (const p of paths) query.append('path', p)
   const urlPath = `/deals/${target.dealId}/jobs/${jobId}/results${query.size > 0 ? `?${query}` : ''}`
@@ -66,13 +74,14 @@ export async function pullResults(target: AgentTarget, jobId: string, options: P
   let failures = 0
   let delay = 200
   let etag: string | undefined
+  let streamed: Streamed | undefined
   for (;;) {
     const {etag: tag, total} = known()
     etag = tag
     const have = etag ? statSync(part).size : 0
     if (etag && total !== undefined && have === total) break
     try {
-      await fetchRange(target, urlPath, have, etag, options, part)
+      streamed = await fetchRange(target, urlPath, have, etag, options, part, staging)
       failures = 0
       delay = 200
     } catch (error) {
@@ -82,23 +91,27 @@ export async function pullResults(target: AgentTarget, jobId: string, options: P
       delay = Math.min(delay * 2, 5000)
     }
   }
-  // Byte-exact or nothing: a wrong archive is discarded before a file of it is written.
-  const sha256 = (await fileSha256(part)).toLowerCase()
-  if (`"${sha256}"` !== etag) {
-    rmSync(part, {force: true})
-    rmSync(meta, {force: true})
-    throw nectarError('RESULTS_HASH_MISMATCH', `The results archive's sha256 is ${sha256}, not the ${etag} the agent announced; it was discarded.`)
-  }
+  // Byte-exact or nothing: a wrong archive is discarded before a file of it is put in place.
+  const sha256 = streamed?.sha256 ?? (await fileSha256(part))
   try {
-    const result = await unpackTar(createReadStream(part, {highWaterMark: 1 << 20}), outDir)
-    return result
+    if (`"${sha256}"` !== etag) throw nectarError('RESULTS_HASH_MISMATCH', `The results archive's sha256 is ${sha256}, not the ${etag} the agent announced; it was discarded.`)
+    if (streamed) {
+      await moveInto(staging, outDir)
+      return streamed.unpacked
+    }
+    return await unpackTar(createReadStream(part, {highWaterMark: 1 << 20}), outDir)
   } catch (error) {
-    if (error instanceof UnsafeArchiveError) throw nectarError('UNSAFE_ARCHIVE', `The results archive was refused: ${error.message}; nothing was written outside ${outDir}.`)
-    throw error
+    throw unsafe(error, outDir)
   } finally {
     rmSync(part, {force: true})
     rmSync(meta, {force: true})
+    rmSync(staging, {force: true, recursive: true})
   }
+}
+
+function unsafe(error: unknown, outDir: string) {
+  if (error instanceof UnsafeArchiveError) return nectarError('UNSAFE_ARCHIVE', `The results archive was refused: ${error.message}; nothing was written outside ${outDir}.`)
+  return error
 }
 
 async function fileSha256(file: string): Promise<string> {
@@ -108,7 +121,7 @@ async function fileSha256(file: string): Promise<string> {
 }
 
 /** One request: the archive from `have` on (or from 0 when the agent's archive changed), appended to `part`. */
-async function fetchRange(target: AgentTarget, urlPath: string, have: number, etag: string | undefined, options: PullOptions, part: string): Promise<void> {
+async function fetchRange(target: AgentTarget, urlPath: string, have: number, etag: string | undefined, options: PullOptions, part: string, staging: string): Promise<Streamed | undefined> {
   const headers: Record<string, string> = await signRequest(target.account, {body: '', chainId: target.chainId, dealId: target.dealId, method: 'GET', path: urlPath})
   if (have > 0 && etag) {
     headers.range = `bytes=${have}-`
@@ -148,11 +161,34 @@ async function fetchRange(target: AgentTarget, urlPath: string, have: number, et
     writeFileSync(part, '')
     writeFileSync(part.replace(/\.tar\.part$/, '.json'), JSON.stringify({etag: newTag, total}))
   }
+  // From the first byte: hashed and unpacked on the way (into the staging dir, moved in place once checked).
+  const hash = resumed ? undefined : createHash('sha256')
+  rmSync(staging, {force: true, recursive: true})
+  const tee = resumed ? undefined : unpackingTee(staging)
+  const stages: NodeJS.ReadWriteStream[] = tee ? [tee.stream] : []
+  if (hash) {
+    stages.unshift(new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        hash.update(chunk)
+        cb(null, chunk)
+      },
+    }))
+  }
   try {
-    await pipeline(response, meter, createWriteStream(part, {flags: 'a'}))
+    await pipeline(response, meter, ...(stages as [Transform]), createWriteStream(part, {flags: 'a'}))
   } catch (error) {
+    await tee?.result.catch(() => {})
+    rmSync(staging, {force: true, recursive: true})
+    if (error instanceof UnsafeArchiveError) {
+      rmSync(part, {force: true})
+      rmSync(part.replace(/\.tar\.part$/, '.json'), {force: true})
+      throw unsafe(error, path.dirname(part))
+    }
     if ((error as Error).name === 'AbortError' || options.signal?.aborted) throw nectarError('INTERRUPTED', 'The pull was interrupted; run it again to continue.')
     throw new Broke((error as NodeJS.ErrnoException).code ?? (error as Error).message)
   }
   if (received !== total) throw new Broke(`the connection closed after ${received} of ${total} bytes`)
+  if (!tee || !hash) return undefined
+  const unpacked = await tee.result
+  return {sha256: hash.digest('hex'), unpacked}
 }

@@ -164,7 +164,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (refusal) throw new HttpError(400, 'UNSUPPORTED_JOB', refusal)
       const unfunded = await options.agent.unfunded(dealId)
       if (unfunded) throw new HttpError(402, 'DEAL_UNFUNDED', unfundedRefusal(unfunded))
-      const state = await options.agent.startJob(dealId, signer, spec as JobSpec, deal)
+      const state = options.agent.startJob(dealId, signer, spec as JobSpec, deal)
       sendJson(res, 201, {job: state})
       return
     }
@@ -245,7 +245,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (start > 0) headers['content-range'] = `bytes ${start}-${archive.bytes - 1}/${archive.bytes}`
     res.writeHead(start > 0 ? 206 : 200, headers)
     // A reader that goes away ends the stream; the next pull continues from what it kept.
-    await pipeline(createReadStream(archive.file, {highWaterMark: 1 << 20, start}), res).catch(() => res.destroy())
+    await pipeline(createReadStream(archive.file, {highWaterMark: 256 * 1024, start}), res).catch(() => res.destroy())
   }
 
   function authorize(deal: DealInfo | undefined, dealId: bigint, signer: Address, write: boolean): void {

@@ -3,17 +3,16 @@
 // The archive is packed twice rather than spooled to a temporary file: once to learn its sha256 and
 // size (which the request signature covers, so the agent can refuse it before reading a byte), then
 // again while it is sent. Packing is deterministic, so both passes give the same bytes unless a file
-// changes in between; the second pass is hashed too, and a change aborts the upload (the agent would
-// refuse it anyway). This costs a second read of the files (from the page cache, for most), never a
+// changes in between: a changed size stops the upload here, a changed content is refused by the
+// agent's hash check (nothing kept). This costs a second read of the files (from the page cache, for most), never a
 // second copy of several GiB on the renter's disk, and memory stays at a few buffers either way.
 // The request says `Expect: 100-continue`: an agent that refuses it (over its limit, wrong signer,
 // closed deal) or already holds that archive answers before a byte of the body is sent.
-import {createHash} from 'node:crypto'
 import {existsSync, lstatSync} from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
 import path from 'node:path'
-import {Transform} from 'node:stream'
+import {type Readable, Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
 import {nectarError} from '../core/errors.js'
@@ -77,6 +76,8 @@ function archiveError(error: unknown) {
 }
 
 export interface SendUploadOptions {
+  /** The archive's bytes, when they are not packed from `roots` (tests send archives the CLI never makes). */
+  body?: () => Readable
   onProgress?: (bytes: number, total: number) => void
   signal?: AbortSignal
 }
@@ -113,23 +114,21 @@ export async function sendUpload(target: AgentTarget, upload: PreparedUpload, op
       else fail(nectarError('AGENT_UNREACHABLE', `The provider agent at ${target.endpoint} did not take the upload (${error.code ?? error.message}).`, {cause: error, hint: unreachableHint(target.endpoint)}))
     })
     request.on('continue', () => {
-      const hash = createHash('sha256')
       const meter = new Transform({
         transform(chunk: Buffer, _enc, cb) {
-          hash.update(chunk)
           sent += chunk.length
           options.onProgress?.(sent, upload.bytes)
           cb(null, chunk)
         },
         flush(cb) {
-          // The files changed since the first pass: stop before the agent gets a wrong archive.
-          if (hash.digest('hex') !== upload.sha256 || sent !== upload.bytes) {
+          // A file grew or shrank since the first pass: stop before the agent gets a wrong archive.
+          if (sent !== upload.bytes) {
             changed = true
             cb(new Error('changed'))
           } else cb()
         },
       })
-      pipeline(packTar(upload.roots), meter, request).catch((error) => {
+      pipeline(options.body?.() ?? packTar(upload.roots), meter, request).catch((error) => {
         if (changed || /size mismatch/.test((error as Error).message)) fail(nectarError('UPLOAD_CHANGED', 'The uploaded files changed while they were sent (the archive no longer has the hash it was signed with); nothing was kept.'))
         else if (!settled) fail(archiveError(error))
       })
