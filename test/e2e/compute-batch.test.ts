@@ -262,7 +262,8 @@ describe('compute batch', () => {
     const r1 = await batch(['--job', job, '--tasks', '1-4', ...dealFlags(), '--deal', String(notMine), '--json']).done
     expect(r1.status).toBe(1)
     expect(r1.envelope.error).toMatchObject({code: 'NOT_CONSUMER', hint: expect.stringContaining(`--deal ${notMine}`), message: expect.stringContaining(`Deal ${notMine} is not yours`)})
-    const closed = await openDeal(m, suppliers[0], renter, 0n)
+    // (A supplier of its own: one whose agent runs would send transactions of its own meanwhile.)
+    const closed = await openDeal(m, supplier, renter, 0n)
     await closeDeal(m, renter, closed)
     const r2 = await batch(['--job', job, '--tasks', '1-4', ...dealFlags(), '--deal', String(closed), '--json']).done
     expect(r2.status).toBe(1)

@@ -22,11 +22,11 @@ describe('BatchJournal', () => {
     const first = await BatchJournal.open(file, id, tasks)
     expect(first.resumed).toBe(false)
     await Promise.all([
-      first.append({at, deal: '7', task: '1-2', type: 'starting'}),
+      first.append({at, deal: '7', nonce: 'n1', task: '1-2', type: 'starting'}),
       first.append({at, attempt: 1, deal: '7', jobId: '1', task: '1-2', type: 'started'}),
       first.append({at, deal: '7', jobId: '1', task: '1-2', type: 'done'}),
       first.append({at, attempt: 1, deal: '8', jobId: '4', task: '3-4', type: 'started'}),
-      first.append({at, deal: '8', task: '5-6', type: 'starting'}),
+      first.append({at, deal: '8', nonce: 'n2', task: '5-6', type: 'starting'}),
     ])
     await first.close()
     // Killed mid-write: half a record at the end.
@@ -36,9 +36,9 @@ describe('BatchJournal', () => {
       expect(again.resumed).toBe(true)
       expect(again.history.get('1-2')).toMatchObject({attempts: 1, done: {jobId: '1'}})
       expect(again.history.get('3-4')).toMatchObject({attempts: 1, open: {deal: '8', jobId: '4'}})
-      expect(again.history.get('5-6')).toMatchObject({attempts: 0, starting: {deal: run === 0 ? '8' : '7'}})
+      expect(again.history.get('5-6')).toMatchObject({attempts: 0, starting: run === 0 ? {deal: '8', nonce: 'n2'} : {deal: '7', nonce: 'n3'}})
       expect([...again.knownJobs].sort()).toEqual(['7/1', '8/4'])
-      await again.append({at, deal: '7', task: '5-6', type: 'starting'})
+      await again.append({at, deal: '7', nonce: 'n3', task: '5-6', type: 'starting'})
       await again.close()
     }
     expect(readFileSync(file, 'utf8')).not.toContain('"jobId":"9"')

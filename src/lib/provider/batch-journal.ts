@@ -17,7 +17,8 @@ import {type TaskRange, taskName} from './task-range.js'
 
 export type BatchRecord =
   | {at: string; chainId: number; deals: string[]; key: string; perTask: number; signer: string; tasks: string; type: 'header' | 'resumed'}
-  | {at: string; deal: string; task: string; type: 'starting'}
+  /** `nonce` is in the name of the job about to start (see batchJobName): a rerun finds that very job by it. */
+  | {at: string; deal: string; nonce: string; task: string; type: 'starting'}
   | {at: string; attempt: number; deal: string; jobId: string; task: string; type: 'started'}
   | {at: string; deal: string; exitCode: number | null; jobId: string | null; reason: string; task: string; type: 'attempt-failed'}
   | {at: string; deal: string; jobId: string; pulled?: {bytes: number; files: number}; task: string; type: 'done'}
@@ -47,13 +48,22 @@ export interface TaskHistory {
    * A job start sent, and the run killed before the agent's answer was journaled: the agent's jobs are
    * searched for it (the same spec, not journaled for another task) before the task is started anew.
    */
-  starting?: {at: string; deal: string}
+  starting?: {deal: string; nonce: string}
 }
 
 /** The batch's key: the same arguments give the same journal. */
 export function batchKey(id: BatchIdentity): string {
   const deals = [...new Set(id.deals.map(String))].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))
   return hashInput(['compute-batch', String(id.chainId), id.signer.toLowerCase(), JSON.stringify(id.spec), id.tasks, String(id.perTask), deals.join(',')])
+}
+
+/**
+ * The name a batch gives a task's job (the spec's own name first): the batch, the task and a nonce
+ * journaled before the start, so a rerun tells the job it started from any other (another batch's job
+ * may have the very same spec).
+ */
+export function batchJobName(specName: string | undefined, key: string, task: string, nonce: string): string {
+  return `${specName ? `${specName.slice(0, 160)} ` : ''}(batch ${key.slice(0, 12)}, task ${task}, start ${nonce})`
 }
 
 export const batchJournalFile = (journalDir: string, id: BatchIdentity): string => journalPath(journalDir, 'compute-batch', id.chainId, batchKey(id))
@@ -69,6 +79,8 @@ export class BatchJournal {
   private writing?: Promise<void>
   private failure?: Error
   private constructor(
+    /** The batch's key (batchKey). */
+    readonly key: string,
     readonly file: string,
     private readonly handle: FileHandle,
     private readonly lock: RunLock,
@@ -100,7 +112,7 @@ export class BatchJournal {
       journal.append({at: now(), chainId: id.chainId, deals: id.deals.map(String), key, perTask: id.perTask, signer: id.signer, tasks: id.tasks, type: header ? 'resumed' : 'header'})
       journal.close()
       const handle = await open(file, 'a', 0o600)
-      return new BatchJournal(path.resolve(file), handle, lock, history, knownJobs, Boolean(header))
+      return new BatchJournal(key, path.resolve(file), handle, lock, history, knownJobs, Boolean(header))
     } catch (error) {
       lock.release()
       throw error
@@ -171,7 +183,7 @@ function replay(records: readonly BatchRecord[], tasks: readonly TaskRange[]): M
     const h = history.get(r.task)
     if (!h) continue
     if (r.type === 'starting') {
-      h.starting = {at: r.at, deal: r.deal}
+      h.starting = {deal: r.deal, nonce: r.nonce}
     } else if (r.type === 'started') {
       h.attempts = Math.max(h.attempts, r.attempt)
       h.open = {deal: r.deal, jobId: r.jobId}

@@ -4,12 +4,13 @@
 // tried again on another deal, up to a bound; an agent that stops answering is taken out of rotation
 // and its tasks go elsewhere. Everything that happens is journaled (batch-journal.ts) before the run
 // relies on it, so a killed batch run again redoes no finished task.
+import {randomBytes} from 'node:crypto'
 import http from 'node:http'
 import https from 'node:https'
 
 import {type NectarError} from '../core/errors.js'
 import {now} from '../chain/journal.js'
-import {type BatchJournal, type BatchRecord, type TaskHistory} from './batch-journal.js'
+import {batchJobName, type BatchJournal, type BatchRecord, type TaskHistory} from './batch-journal.js'
 import {type AgentTarget, type EndRecord, followLogs, listJobs, recordBytes, startJob} from './client.js'
 import {type JobSpec} from './job-spec.js'
 import {type TaskRange, taskName, taskSpec} from './task-range.js'
@@ -76,7 +77,7 @@ export interface BatchReport {
 }
 
 export interface RunBatchOptions {
-  /** How long an agent may stay unreachable mid-job before it is taken out of rotation, ms. Default 3000. */
+  /** How long a job's log stream may stay lost before the attempt counts as failed, ms. Default 10000 (an agent that refuses connections is out at once). */
   deadAfterMs?: number
   deals: readonly BatchDeal[]
   journal: BatchJournal
@@ -102,19 +103,16 @@ interface TaskState {
   range: TaskRange
   /** Attempts in this run (the bound applies per run: a rerun gives failed tasks a fresh chance). */
   runAttempts: number
-  starting?: {at: string; deal: string}
+  starting?: {deal: string; nonce: string}
   tried: Set<string>
 }
 
-/** How far the agent's clock may be behind ours when matching a job to a journaled start. */
-const CLOCK_SKEW_MS = 5 * 60_000
-
 /**
  * Tasks whose start was sent by a killed run before the agent's answer was journaled: their deal's
- * agent is asked for its jobs, and a job with the task's very spec that the journal names for no task
- * is the one that run started (followed again, not started twice).
+ * agent is asked for its jobs, and the one named with the journaled start's nonce (batchJobName) is
+ * the job that run started: followed again, not started twice.
  */
-async function adoptUnjournaledStarts(pending: TaskState[], deals: readonly DealState[], known: Set<string>, spec: JobSpec, adopt: (t: TaskState, deal: string, jobId: string) => void): Promise<void> {
+async function adoptUnjournaledStarts(pending: TaskState[], deals: readonly DealState[], key: string, known: Set<string>, spec: JobSpec, adopt: (t: TaskState, deal: string, jobId: string) => void): Promise<void> {
   const waiting = pending.filter((t) => t.starting && !t.open)
   const byDeal = new Map<string, TaskState[]>()
   for (const t of waiting) byDeal.set(t.starting!.deal, [...(byDeal.get(t.starting!.deal) ?? []), t])
@@ -124,9 +122,8 @@ async function adoptUnjournaledStarts(pending: TaskState[], deals: readonly Deal
       if (!deal) return
       const jobs = await listJobs(deal.target).catch(() => [])
       for (const t of tasks) {
-        const wanted = JSON.stringify(taskSpec(spec, t.range))
-        const since = Date.parse(t.starting!.at) - CLOCK_SKEW_MS
-        const job = jobs.find((j) => !known.has(`${dealId}/${j.id}`) && Date.parse(j.createdAt) >= since && JSON.stringify(j.spec) === wanted)
+        const name = batchJobName(spec.name, key, taskName(t.range), t.starting!.nonce)
+        const job = jobs.find((j) => j.spec.name === name && !known.has(`${dealId}/${j.id}`))
         if (!job) continue
         known.add(`${dealId}/${job.id}`)
         t.open = {deal: dealId, jobId: job.id}
@@ -153,18 +150,26 @@ interface DealState extends DealReport {
 const RETURN_PROBE_MS = 2000
 const MAX_RETURNS = 2
 
-/** The agent answers GET /status within `timeoutMs` (the open endpoint: no signature needed). */
-function agentAnswers(endpoint: string, timeoutMs = 1500): Promise<boolean> {
+/**
+ * Whether the agent answers GET /status (the open endpoint: no signature needed): 'up'; 'down' when the
+ * connection is refused or reset or the answer is not 200; 'slow' when nothing came within `timeoutMs`
+ * (a loaded machine is not a dead one).
+ */
+function probeAgent(endpoint: string, timeoutMs = 1500): Promise<'down' | 'slow' | 'up'> {
   return new Promise((resolve) => {
     const url = new URL(`${endpoint}/status`)
+    let timedOut = false
     // A connection of its own, closed after the answer: nothing kept alive past the batch.
     const request = (url.protocol === 'https:' ? https : http).get(url, {agent: false, timeout: timeoutMs}, (response) => {
       response.resume()
-      response.on('end', () => resolve(response.statusCode === 200))
-      response.on('error', () => resolve(false))
+      response.on('end', () => resolve(response.statusCode === 200 ? 'up' : 'down'))
+      response.on('error', () => resolve('down'))
     })
-    request.on('timeout', () => request.destroy())
-    request.on('error', () => resolve(false))
+    request.on('timeout', () => {
+      timedOut = true
+      request.destroy()
+    })
+    request.on('error', () => resolve(timedOut ? 'slow' : 'down'))
   })
 }
 
@@ -185,7 +190,7 @@ function endReason(end: EndRecord, stderrTail: string): string {
 export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
   const started = Date.now()
   const {journal, maxAttempts} = options
-  const deadAfterMs = options.deadAfterMs ?? 3000
+  const deadAfterMs = options.deadAfterMs ?? 10_000
   /** A deal's `gone`: a promise that rejects when it is taken out of rotation (made again if it comes back). */
   const arm = (d: Omit<DealState, 'gone' | 'kill'> & Partial<DealState>): DealState => {
     let kill!: (reason: string) => void
@@ -214,7 +219,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
   const record = (r: BatchRecord) => {
     journal.append(r).catch((error: Error) => (fatal ??= error))
   }
-  await adoptUnjournaledStarts(pending, deals, journal.knownJobs, options.spec, (t, deal, jobId) => record({at: now(), attempt: ++t.attempts, deal, jobId, task: taskName(t.range), type: 'started'}))
+  await adoptUnjournaledStarts(pending, deals, journal.key, journal.knownJobs, options.spec, (t, deal, jobId) => record({at: now(), attempt: ++t.attempts, deal, jobId, task: taskName(t.range), type: 'started'}))
   // Jobs an earlier run started first: they may be running, or done, already.
   pending.sort((a, b) => Number(Boolean(b.open)) - Number(Boolean(a.open)))
 
@@ -249,8 +254,8 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
     if (d.returns >= MAX_RETURNS) return
     const timer = setInterval(() => {
       if (over) return clearInterval(timer)
-      void agentAnswers(d.endpoint).then((up) => {
-        if (!up || over || d.alive) return
+      void probeAgent(d.endpoint).then((state) => {
+        if (state !== 'up' || over || d.alive) return
         clearInterval(timer)
         arm(d)
         d.alive = true
@@ -349,9 +354,10 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
     } else {
       t.runAttempts++
       t.attempts++
+      const nonce = randomBytes(6).toString('hex')
       try {
         // On disk before it is sent: a rerun looks for this job on the agent rather than starting it twice.
-        await journal.append({at: now(), deal: d.id, task: name, type: 'starting'})
+        await journal.append({at: now(), deal: d.id, nonce, task: name, type: 'starting'})
       } catch (error) {
         fatal ??= error as Error
         t.runAttempts--
@@ -360,7 +366,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
         return
       }
       try {
-        jobId = (await startJob(d.target, taskSpec(options.spec, t.range))).id
+        jobId = (await startJob(d.target, {...taskSpec(options.spec, t.range), name: batchJobName(options.spec.name, journal.key, name, nonce)})).id
       } catch (error) {
         const status = refusalStatus(error)
         const code = (error as NectarError).code
@@ -386,33 +392,49 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
     changed()
 
     let stderrTail = ''
+    let lastSeq = 0
     let end: EndRecord | undefined
-    try {
-      const follow = followLogs(d.target, {
-        follow: true,
-        jobId,
-        onReconnect: (n) => {
-          // A dropped stream: if the agent itself is gone, say so at once rather than after the reconnect window.
-          if (n === 1) void agentAnswers(d.endpoint).then((up) => up || lost(d, `its agent at ${d.endpoint} stopped answering`))
-        },
-        onRecords: (records) => {
-          for (const r of records) stderrTail = (stderrTail + recordBytes(r).toString('utf8')).slice(-400)
-        },
-        reconnectForMs: deadAfterMs,
-        stream: 'stderr',
-      })
-      follow.catch(() => {})
-      end = (await Promise.race([follow, d.gone])).end
-    } catch (error) {
-      const reason = d.alive ? (error as Error).message : `its agent is out of rotation (${d.out})`
-      // An earlier run's job that this agent does not know (another data dir): start it anew, no try lost.
-      if (reattached && /HTTP 404 /.test((error as Error).message)) {
-        pending.unshift(t)
+    for (let follows = 1; ; follows++) {
+      const {gone} = d
+      try {
+        const follow = followLogs(d.target, {
+          after: lastSeq > 0 ? lastSeq : undefined,
+          follow: true,
+          jobId,
+          onReconnect: (n) => {
+            // The deal left rotation, or the batch is over: this follower stops trying.
+            if (!d.alive || over) throw new Error(`deal ${d.id} is out of rotation`)
+            // A dropped stream: an agent that refuses connections is gone, said at once rather than after the window.
+            if (n === 1) void probeAgent(d.endpoint).then((state) => state === 'down' && lost(d, `its agent at ${d.endpoint} stopped answering`))
+          },
+          onRecords: (records) => {
+            for (const r of records) {
+              stderrTail = (stderrTail + recordBytes(r).toString('utf8')).slice(-400)
+              lastSeq = r.seq
+            }
+          },
+          reconnectForMs: deadAfterMs,
+          stream: 'stderr',
+        })
+        follow.catch(() => {})
+        end = (await Promise.race([follow, gone])).end
+        break
+      } catch (error) {
+        const message = (error as Error).message
+        // An earlier run's job that this agent does not know (another data dir): start it anew, no try lost.
+        if (reattached && /HTTP 404 /.test(message)) {
+          pending.unshift(t)
+          return
+        }
+        if (d.alive && !/\(HTTP 4\d\d /.test(message)) {
+          // An agent that answers, or is only slow (a loaded machine), still has the job: follow it again.
+          const state = await probeAgent(d.endpoint)
+          if (state !== 'down' && follows < 3 && d.alive) continue
+          if (state !== 'up') lost(d, state === 'down' ? `its agent at ${d.endpoint} stopped answering` : `its agent at ${d.endpoint} answers too slowly`)
+        }
+        attemptFailed(t, d, jobId, d.alive ? message : `its agent is out of rotation (${d.out})`, null)
         return
       }
-      if (d.alive && !(await agentAnswers(d.endpoint))) lost(d, `its agent at ${d.endpoint} stopped answering`)
-      attemptFailed(t, d, jobId, reason, null)
-      return
     }
     if (!end) {
       attemptFailed(t, d, jobId, 'the log ended before the job did', null)
@@ -430,7 +452,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
       try {
         pulled = await options.pull(d.target, jobId, t.range)
       } catch (error) {
-        if (d.alive && !(await agentAnswers(d.endpoint))) lost(d, `its agent at ${d.endpoint} stopped answering`)
+        if (d.alive && (await probeAgent(d.endpoint)) === 'down') lost(d, `its agent at ${d.endpoint} stopped answering`)
         attemptFailed(t, d, jobId, `its outputs could not be pulled: ${(error as Error).message}`, 0)
         return
       }
