@@ -17,6 +17,7 @@ import {type AgentTarget, followLogs, listJobs, recordBytes} from '../../src/lib
 import {type FreshAccount, freshAccount, sharedClient} from '../setup/chain.js'
 import {cliEnv, type CliProcess, startCli, stopAll, until} from '../setup/cli.js'
 import {closeDeal, deployTestMarket, openDeal, type TestMarket} from '../setup/market.js'
+import {runInPty, screenLines, widestLine} from '../setup/pty.js'
 
 let dir: string
 let configDir: string
@@ -147,8 +148,14 @@ describe('compute batch', () => {
     expect(five.error).toMatch(/failed 2 time\(s\)/)
     // A rerun retries only the failed task (with a fresh budget): the 7 done ones are not run again.
     const jobsBefore = await allJobs()
-    const again = await batch(['--job', job, '--tasks', '1-8', ...dealFlags(), '--attempts', '1', '--json']).done
-    expect(again.envelope.data).toMatchObject({done: 7, failed: 1, resumed: 7})
+    // (Run for a person, at a terminal: one progress bar, then the summary, all within 80 columns.)
+    const again = await runInPty(['compute', 'batch', '--job', job, '--tasks', '1-8', ...dealFlags(), '--attempts', '1'], {env: envFor(renter)}).done
+    expect(again.status, again.raw).toBe(1)
+    const screen = screenLines(again.raw).join('\n')
+    expect(screen).toMatch(/^Tasks \[#{18}-{2}\] 7\/8 .* · 1 failed$/m)
+    expect(screen).toMatch(/^Task 5 failed: failed 1 time\(s\); last on deal \d+: /m)
+    expect(screen).toContain('7 of 8 tasks done (7 from an earlier run), 1 failed, in ')
+    expect(widestLine(again.raw).width).toBeLessThanOrEqual(80)
     const after = await allJobs()
     expect(after.length).toBe(jobsBefore.length + 1)
     expect(after.filter((j) => j.start === '5').length).toBe(jobsBefore.filter((j) => j.start === '5').length + 1)

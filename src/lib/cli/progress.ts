@@ -50,11 +50,11 @@ export function createProgress(label: string, total: number, {enabled = Boolean(
   let current = 0
   let suffix = ''
   let last = 0
-  const draw = (force = false, finished = force) => {
+  const draw = (force = false) => {
     const now = Date.now()
     if (!force && now - last < 100) return
     last = now
-    process.stderr.write(`\r\u001B[K${progressLine(label, current, total, now - start(), finished)}${suffix ? ` · ${suffix}` : ''}`)
+    process.stderr.write(`\r\u001B[K${progressLine(label, current, total, now - start(), force)}${suffix ? ` · ${suffix}` : ''}`)
   }
   return {
     done(message) {
@@ -66,11 +66,9 @@ export function createProgress(label: string, total: number, {enabled = Boolean(
       draw()
     },
     update(n, text = '') {
-      // New words (a task failed) are drawn at once; a new count alone waits for the redraw interval.
-      const changed = text !== suffix
       current = n
       suffix = text
-      draw(changed, false)
+      draw()
     },
   }
 }

@@ -284,7 +284,7 @@ export async function runBatch(options: RunBatchOptions): Promise<BatchReport> {
     if (counted) d.failedAttempts++
     if (t.runAttempts >= maxAttempts) {
       finalFail(t, `failed ${t.runAttempts} time(s); last on deal ${d.id}: ${reason}`)
-      options.note?.(`Task ${taskName(t.range)} failed for good after ${t.runAttempts} attempt(s): ${reason}.`)
+      options.note?.(`Task ${taskName(t.range)} failed for good after ${t.runAttempts} attempt(s): ${reason.replace(/\.$/, '')}.`)
       return
     }
     if (counted) retries++
