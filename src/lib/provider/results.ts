@@ -149,9 +149,12 @@ async function fetchRange(target: AgentTarget, urlPath: string, have: number, et
   if (resumed && !String(response.headers['content-range'] ?? '').startsWith(`bytes ${have}-`)) throw nectarError('AGENT_BAD_RESPONSE', `The agent at ${target.endpoint} answered a different range than asked for.`)
   let received = resumed ? have : 0
   options.onProgress?.(received, total)
+  // From the first byte: hashed and unpacked on the way (into the staging dir, moved in place once checked).
+  const hash = resumed ? undefined : createHash('sha256')
   const meter = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       received += chunk.length
+      hash?.update(chunk)
       options.onProgress?.(received, total)
       cb(null, chunk)
     },
@@ -161,21 +164,11 @@ async function fetchRange(target: AgentTarget, urlPath: string, have: number, et
     writeFileSync(part, '')
     writeFileSync(part.replace(/\.tar\.part$/, '.json'), JSON.stringify({etag: newTag, total}))
   }
-  // From the first byte: hashed and unpacked on the way (into the staging dir, moved in place once checked).
-  const hash = resumed ? undefined : createHash('sha256')
   rmSync(staging, {force: true, recursive: true})
   const tee = resumed ? undefined : unpackingTee(staging)
-  const stages: NodeJS.ReadWriteStream[] = tee ? [tee.stream] : []
-  if (hash) {
-    stages.unshift(new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        hash.update(chunk)
-        cb(null, chunk)
-      },
-    }))
-  }
+  const file = createWriteStream(part, {flags: 'a', highWaterMark: 1 << 20})
   try {
-    await pipeline(response, meter, ...(stages as [Transform]), createWriteStream(part, {flags: 'a'}))
+    await (tee ? pipeline(response, meter, tee.stream, file) : pipeline(response, meter, file))
   } catch (error) {
     await tee?.result.catch(() => {})
     rmSync(staging, {force: true, recursive: true})
