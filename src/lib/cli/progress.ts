@@ -1,9 +1,12 @@
 import {type ProgressBar} from '../chain/batch.js'
 
-/** The progress bar the batch actions take (chain/batch), drawn here. */
-export type Progress = ProgressBar
+/**
+ * The progress bar the batch actions take (chain/batch), drawn here; `update` sets the count at once
+ * and a few words after the bar (a compute batch's running and failed tasks).
+ */
+export type Progress = ProgressBar & {update(current: number, suffix?: string): void}
 
-const silent: Progress = {done() {}, tick() {}}
+const silent: Progress = {done() {}, tick() {}, update() {}}
 
 export interface ProgressOptions {
   enabled?: boolean
@@ -45,12 +48,13 @@ export function createProgress(label: string, total: number, {enabled = Boolean(
   const created = Date.now()
   const start = () => Math.max(created, startedAt?.() ?? 0)
   let current = 0
+  let suffix = ''
   let last = 0
   const draw = (force = false) => {
     const now = Date.now()
     if (!force && now - last < 100) return
     last = now
-    process.stderr.write(`\r\u001B[K${progressLine(label, current, total, now - start(), force)}`)
+    process.stderr.write(`\r\u001B[K${progressLine(label, current, total, now - start(), force)}${suffix ? ` · ${suffix}` : ''}`)
   }
   return {
     done(message) {
@@ -59,6 +63,11 @@ export function createProgress(label: string, total: number, {enabled = Boolean(
     },
     tick(n = 1) {
       current += n
+      draw()
+    },
+    update(n, text = '') {
+      current = n
+      suffix = text
       draw()
     },
   }
