@@ -72,7 +72,9 @@ describe('without a terminal', () => {
       runCli(['init', '--json'], {env}),
     ])
     expect(order.status).toBe(2)
-    expect(order.envelope.error).toMatchObject({code: 'USAGE', details: ['ask  Id of the offer (ASK order) to take'], message: 'Missing 1 required arg:'})
+    // oclif adds a note on --upload (several values after one flag) below the missing argument.
+    expect(order.envelope.error).toMatchObject({code: 'USAGE', message: 'Missing 1 required arg:'})
+    expect(order.envelope.error.details[0]).toBe('ask  Id of the offer (ASK order) to take')
     expect(create.status).toBe(2)
     expect(create.stderr).toContain('Missing required flag plan')
     expect(simulate.envelope.error.code).toBe('MISSING_FEES')
