@@ -10,7 +10,6 @@ import os from 'node:os'
 import path from 'node:path'
 import {Readable} from 'node:stream'
 
-import * as tar from 'tar-stream'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {Agent} from '../../src/lib/provider/agent.js'
@@ -23,6 +22,7 @@ import {type RunningServer, startServer} from '../../src/lib/provider/server.js'
 import {prepareUpload, sendUpload, uploadRoots} from '../../src/lib/provider/uploads.js'
 import {type FreshAccount, freshAccount, sharedClient} from '../setup/chain.js'
 import {closeDeal, deployTestMarket, openDeal, type TestMarket} from '../setup/market.js'
+import {rawTar, type TarEntry} from '../setup/tar.js'
 
 let m: TestMarket
 let supplier: FreshAccount
@@ -44,18 +44,6 @@ async function output(jobId: string): Promise<{end: unknown; stdout: string}> {
   const records: WireRecord[] = []
   const result = await followLogs(target(), {follow: true, jobId, onRecords: (r) => void records.push(...r)})
   return {end: result.end, stdout: Buffer.concat(records.filter((r) => r.stream === 'stdout').map(recordBytes)).toString()}
-}
-
-/** A tar archive with the given entries (for archives the CLI would never make). */
-async function rawTar(entries: Array<{content?: string} & tar.Headers>): Promise<Buffer> {
-  const pack = tar.pack()
-  const chunks: Buffer[] = []
-  pack.on('data', (c: Buffer) => chunks.push(c))
-  const done = new Promise((r) => pack.on('end', r))
-  for (const {content, ...header} of entries) await new Promise<void>((resolve, reject) => pack.entry(header, content ?? '', (e) => (e ? reject(e) : resolve())))
-  pack.finalize()
-  await done
-  return Buffer.concat(chunks)
 }
 
 /** PUTs raw bytes as an upload, signed over their sha256. */
@@ -235,7 +223,7 @@ describe('uploads', () => {
     ['a symlink then a write through it', [{linkname: '.', name: 'loop', type: 'symlink'}, {linkname: 'loop/..', name: 'up', type: 'symlink'}, {content: 'x', name: 'up/escaped-through.txt'}], 'symlink'],
     ['a device', [{name: 'dev', type: 'character-device'}], 'character-device'],
     ['a fifo', [{name: 'pipe', type: 'fifo'}], 'fifo'],
-  ] as Array<[string, Array<{content?: string} & tar.Headers>, string]>)('refuses an archive with %s as it arrives: nothing is kept, no job can start on it, nothing is written outside', async (_what, entries, why) => {
+  ] as Array<[string, TarEntry[], string]>)('refuses an archive with %s as it arrives: nothing is kept, no job can start on it, nothing is written outside', async (_what, entries, why) => {
     const body = await rawTar([{content: 'fine', name: 'ok.txt'}, ...entries])
     const jobsDir = path.join(dataDir, 'deals', String(dealId), 'jobs')
     const jobCount = () => (existsSync(jobsDir) ? readdirSync(jobsDir).length : 0)

@@ -7,27 +7,16 @@ import os from 'node:os'
 import path from 'node:path'
 import {Readable} from 'node:stream'
 
-import * as tar from 'tar-stream'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {hashStream, packTar, UnsafeArchiveError, unpackTar} from '../../src/lib/provider/archive.js'
+import {rawTar, type TarEntry} from '../setup/tar.js'
 
 let dir: string
 beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'nectar-archive-'))
 })
 afterAll(() => rmSync(dir, {force: true, recursive: true}))
-
-async function rawTar(entries: Array<{content?: string} & tar.Headers>): Promise<Buffer> {
-  const pack = tar.pack()
-  const chunks: Buffer[] = []
-  pack.on('data', (c: Buffer) => chunks.push(c))
-  const done = new Promise((r) => pack.on('end', r))
-  for (const {content, ...header} of entries) await new Promise<void>((resolve, reject) => pack.entry(header, content ?? '', (e) => (e ? reject(e) : resolve())))
-  pack.finalize()
-  await done
-  return Buffer.concat(chunks)
-}
 
 describe('archive', () => {
   it('packs the same files to the same bytes twice, and unpacks them byte-exact with their modes and links', async () => {
@@ -64,7 +53,7 @@ describe('archive', () => {
     ['symlink chain left dangling out', [{linkname: '.', name: 'loop', type: 'symlink'}, {linkname: 'loop/..', name: 'up', type: 'symlink'}]],
     ['device', [{name: 'dev', type: 'block-device'}]],
     ['fifo', [{name: 'pipe', type: 'fifo'}]],
-  ] as Array<[string, Array<{content?: string} & tar.Headers>]>)('refuses %s and writes nothing outside', async (what, entries) => {
+  ] as Array<[string, TarEntry[]]>)('refuses %s and writes nothing outside', async (what, entries) => {
     const box = path.join(dir, `box-${what.replaceAll(/\W/g, '_')}`)
     mkdirSync(box)
     const error = await unpackTar(Readable.from([await rawTar([{content: 'ok', name: 'ok.txt'}, ...entries])]), path.join(box, 'work')).catch((e) => e)

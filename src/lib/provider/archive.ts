@@ -101,18 +101,29 @@ function add(pack: tar.Pack, header: tar.Headers): Promise<void> {
   return new Promise((resolve, reject) => pack.entry(header, (error) => (error ? reject(error) : resolve())))
 }
 
+/** A pass-through that counts the bytes flowing through it and hashes them (sha256, unless `hash` is false). */
+export function hashingMeter({hash = true, onBytes}: {hash?: boolean; onBytes?: (total: number) => void} = {}): {bytes: () => number; sha256: () => string; stream: Transform} {
+  const digest = hash ? createHash('sha256') : undefined
+  let bytes = 0
+  const stream = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      digest?.update(chunk)
+      bytes += chunk.length
+      onBytes?.(bytes)
+      cb(null, chunk)
+    },
+  })
+  return {bytes: () => bytes, sha256: () => digest!.digest('hex'), stream}
+}
+
+/** Takes whatever reaches it: the end of a pipeline that is read only for what passed through it. */
+export const discard = (): Writable => new Writable({write: (_chunk, _enc, cb) => cb()})
+
 /** sha256 (hex) and size of a stream's bytes, read to the end. */
 export async function hashStream(source: Readable): Promise<{bytes: number; sha256: string}> {
-  const hash = createHash('sha256')
-  let bytes = 0
-  await pipeline(source, new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      hash.update(chunk)
-      bytes += chunk.length
-      cb()
-    },
-  }))
-  return {bytes, sha256: hash.digest('hex')}
+  const meter = hashingMeter()
+  await pipeline(source, meter.stream, discard())
+  return {bytes: meter.bytes(), sha256: meter.sha256()}
 }
 
 export interface UnpackResult {

@@ -12,10 +12,10 @@
 import {createHash, randomBytes} from 'node:crypto'
 import {createWriteStream, existsSync, mkdirSync, promises as fs, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
-import {type Readable, Transform, Writable} from 'node:stream'
+import {type Readable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
-import {packTar, type PackRoot, unpackingTee, type UnpackResult} from './archive.js'
+import {discard, hashingMeter, packTar, type PackRoot, unpackingTee, type UnpackResult} from './archive.js'
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 2 * 2 ** 30
 export const DEFAULT_RESULTS_RETENTION_MS = 7 * 24 * 3600 * 1000
@@ -137,26 +137,14 @@ export class JobFiles {
     const dir = this.uploadDir(dealId, sha256)
     mkdirSync(path.dirname(dir), {mode: 0o700, recursive: true})
     const staging = `${dir}.part-${randomBytes(4).toString('hex')}`
-    const hash = createHash('sha256')
-    let bytes = 0
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        hash.update(chunk)
-        bytes += chunk.length
-        cb(null, chunk)
-      },
-    })
+    const meter = hashingMeter()
     const tee = unpackingTee(staging)
-    const drop = new Writable({
-      write(_chunk, _enc, cb) {
-        cb()
-      },
-    })
     try {
-      await pipeline(body, meter, tee.stream, drop)
+      await pipeline(body, meter.stream, tee.stream, discard())
       const counts = await tee.result
+      const bytes = meter.bytes()
       if (bytes !== length) throw new JobFilesError(400, 'UPLOAD_INCOMPLETE', `The upload ended after ${bytes} of its ${length} bytes.`)
-      const got = hash.digest('hex')
+      const got = meter.sha256()
       if (got !== sha256) throw new JobFilesError(400, 'UPLOAD_HASH_MISMATCH', `The upload's sha256 is ${got}, not the ${sha256} it was signed with (did a file change while it was sent?); nothing was kept.`)
       rmSync(dir, {force: true, recursive: true})
       renameSync(staging, dir)
@@ -217,24 +205,16 @@ export class JobFiles {
       else missing.push(p)
     }
     const part = `${file}.part-${randomBytes(4).toString('hex')}`
-    const hash = createHash('sha256')
-    let bytes = 0
     let files = 0
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        hash.update(chunk)
-        bytes += chunk.length
-        cb(null, chunk)
-      },
-    })
+    const meter = hashingMeter()
     try {
-      await pipeline(packTar(roots, {onFile: () => files++, outsideLinks: 'skip'}), meter, createWriteStream(part, {mode: 0o600}))
+      await pipeline(packTar(roots, {onFile: () => files++, outsideLinks: 'skip'}), meter.stream, createWriteStream(part, {mode: 0o600}))
     } catch (error) {
       rmSync(part, {force: true})
       throw error
     }
     renameSync(part, file)
-    const result = {bytes, files, missing, sha256: hash.digest('hex')}
+    const result = {bytes: meter.bytes(), files, missing, sha256: meter.sha256()}
     writeFileSync(meta, JSON.stringify(result))
     return {...result, file}
   }

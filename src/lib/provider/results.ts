@@ -10,11 +10,10 @@ import {createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync
 import http from 'node:http'
 import https from 'node:https'
 import path from 'node:path'
-import {Transform} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 
 import {nectarError} from '../core/errors.js'
-import {moveInto, UnsafeArchiveError, unpackingTee, unpackTar} from './archive.js'
+import {hashingMeter, hashStream, moveInto, UnsafeArchiveError, unpackingTee, unpackTar} from './archive.js'
 import {signRequest} from './auth.js'
 import {type AgentTarget, agentError, readAll, unreachableHint} from './client.js'
 
@@ -115,9 +114,7 @@ function unsafe(error: unknown, outDir: string) {
 }
 
 async function fileSha256(file: string): Promise<string> {
-  const hash = createHash('sha256')
-  for await (const chunk of createReadStream(file, {highWaterMark: 1 << 20})) hash.update(chunk as Buffer)
-  return hash.digest('hex')
+  return (await hashStream(createReadStream(file, {highWaterMark: 1 << 20}))).sha256
 }
 
 /** One request: the archive from `have` on (or from 0 when the agent's archive changed), appended to `part`. */
@@ -150,13 +147,12 @@ async function fetchRange(target: AgentTarget, urlPath: string, have: number, et
   let received = resumed ? have : 0
   options.onProgress?.(received, total)
   // From the first byte: hashed and unpacked on the way (into the staging dir, moved in place once checked).
-  const hash = resumed ? undefined : createHash('sha256')
-  const meter = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      received += chunk.length
-      hash?.update(chunk)
+  const from = received
+  const meter = hashingMeter({
+    hash: !resumed,
+    onBytes(n) {
+      received = from + n
       options.onProgress?.(received, total)
-      cb(null, chunk)
     },
   })
   // The tag goes with the bytes: written before the first byte lands in the part file.
@@ -168,7 +164,7 @@ async function fetchRange(target: AgentTarget, urlPath: string, have: number, et
   const tee = resumed ? undefined : unpackingTee(staging)
   const file = createWriteStream(part, {flags: 'a', highWaterMark: 1 << 20})
   try {
-    await (tee ? pipeline(response, meter, tee.stream, file) : pipeline(response, meter, file))
+    await (tee ? pipeline(response, meter.stream, tee.stream, file) : pipeline(response, meter.stream, file))
   } catch (error) {
     await tee?.result.catch(() => {})
     rmSync(staging, {force: true, recursive: true})
@@ -181,7 +177,7 @@ async function fetchRange(target: AgentTarget, urlPath: string, have: number, et
     throw new Broke((error as NodeJS.ErrnoException).code ?? (error as Error).message)
   }
   if (received !== total) throw new Broke(`the connection closed after ${received} of ${total} bytes`)
-  if (!tee || !hash) return undefined
+  if (!tee) return undefined
   const unpacked = await tee.result
-  return {sha256: hash.digest('hex'), unpacked}
+  return {sha256: meter.sha256(), unpacked}
 }
