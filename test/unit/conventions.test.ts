@@ -29,6 +29,9 @@ describe('did you mean', () => {
     expect(unknownCommandError('balanc', ids, 'nectar').hint).toMatch(/^Did you mean `nectar balance`\?/)
     expect(unknownCommandError('comptue:offers', ids, 'nectar').hint).toMatch(/^Did you mean `nectar compute offers`\?/)
     expect(unknownCommandError('comptue', ids, 'nectar').hint).toMatch(/^Did you mean `nectar compute`\?/)
+    // Arguments after a mistyped command stay with the suggestion.
+    expect(unknownCommandError('balanc:0x70997970C51812dc3A010C7d01b50e0d17dc79C8', ids, 'nectar').hint).toMatch(/^Did you mean `nectar balance 0x70997970C51812dc3A010C7d01b50e0d17dc79C8`\?/)
+    expect(unknownCommandError('comptue:deal:7', ids, 'nectar').hint).toMatch(/^Did you mean `nectar compute deal 7`\?/)
     expect(unknownCommandError('frobnicate', ids, 'nectar').hint).toBe('See `nectar --help` for the list.')
     expect(unknownCommandError('supply:extra', ids, 'nectar')).toMatchObject({code: 'USAGE', message: 'Unexpected argument "extra" for `nectar supply`.'})
   })

@@ -20,7 +20,13 @@ export function unknownCommandError(id: string, commandIds: readonly string[], b
   }
   // Topics are reachable too (`nectar comptue` → `nectar compute`): every prefix of a command id.
   const candidates = [...new Set(commandIds.flatMap((c) => c.split(':').map((_, i, all) => all.slice(0, i + 1).join(':'))))]
-  const guess = closest(id, candidates)
+  // The longest run of leading words that is near a command; the words after it are its arguments
+  // (`nectar balanc 0x70…` → `nectar balance 0x70…`).
+  let guess: string | undefined
+  for (let k = words.length; k > 0 && !guess; k--) {
+    const near = closest(words.slice(0, k).join(':'), candidates.filter((c) => c.split(':').length === k))
+    if (near) guess = [near, ...words.slice(k)].join(':')
+  }
   return nectarError('UNKNOWN_COMMAND', `\`${shown(bin, id).slice(0, 200)}\` is not a ${bin} command.`, {
     hint: guess ? `Did you mean \`${shown(bin, guess)}\`? See \`${bin} --help\` for the list.` : `See \`${bin} --help\` for the list.`,
   })
